@@ -1,0 +1,98 @@
+/**
+ * Reads every `rocketchat-ha:*` setting, checks each value and the rules that
+ * relate them, and returns typed settings. Nothing is declared before this
+ * succeeds; on failure one error lists every problem with the setting's full
+ * name, the value given and what is allowed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { crossChecks, SettingProblem } from "./crossChecks";
+import { settingNames, Settings, settingsSchema, SettingName } from "./settings";
+
+export const projectName = "rocketchat-ha";
+
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((problem) => `  - ${problem}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** Reads one raw setting; by default from the running Pulumi stack. */
+export type SettingReader = (name: SettingName) => string | undefined;
+
+const pulumiReader: SettingReader = (name) => new pulumi.Config(projectName).get(name);
+
+function describe(value: unknown): string {
+    return value === undefined ? "(not set)" : JSON.stringify(value);
+}
+
+function formatProblem(setting: string, value: unknown, allowed: string): string {
+    return `${projectName}:${setting} = ${describe(value)}: must be ${allowed}`;
+}
+
+function zodProblems(error: z.ZodError, raw: Record<string, unknown>): { setting: string; line: string }[] {
+    const seen = new Set<string>();
+    const problems: { setting: string; line: string }[] = [];
+    for (const issue of error.issues) {
+        const setting = String(issue.path[0]);
+        const line = formatProblem(setting, raw[setting], issue.message);
+        if (!seen.has(line)) {
+            seen.add(line);
+            problems.push({ setting, line });
+        }
+    }
+    return problems;
+}
+
+/** The parsed values of the settings that passed their own checks. */
+function validSubset(raw: Record<string, unknown>, invalid: Set<string>): Partial<Settings> {
+    const subset: Record<string, unknown> = {};
+    for (const name of settingNames.filter((n) => !invalid.has(n))) {
+        const result = settingsSchema.shape[name].safeParse(raw[name]);
+        if (result.success) {
+            subset[name] = result.data;
+        }
+    }
+    return subset as Partial<Settings>;
+}
+
+/**
+ * Loads and validates all settings. Throws ConfigError listing every problem.
+ * Missing settings are problems too: Pulumi.yaml gives every optional setting
+ * a default, so a missing value means a required setting was not given.
+ */
+export function loadSettings(read: SettingReader = pulumiReader): Settings {
+    const raw: Record<string, unknown> = {};
+    const missing: SettingName[] = [];
+    for (const name of settingNames) {
+        const value = read(name);
+        if (value === undefined) {
+            missing.push(name);
+        }
+        raw[name] = value;
+    }
+    const parsed = settingsSchema.safeParse(raw);
+    const problems = parsed.success ? [] : zodProblems(parsed.error, raw);
+    const invalid = new Set(problems.map((p) => p.setting));
+    missing.forEach((name) => invalid.add(name));
+    // Rules relating settings run whenever the settings they read are valid,
+    // so one run reports every problem it can.
+    const valid = parsed.success ? parsed.data : validSubset(raw, invalid);
+    const related: SettingProblem[] = crossChecks
+        .filter((check) => check.reads.every((name) => !invalid.has(name)))
+        .flatMap((check) => check.run(valid as Settings));
+    const all = [
+        ...missing.map((name) => formatProblem(name, undefined, "set in Pulumi.<stack>.yaml (it has no default)")),
+        ...problems.filter((p) => !missing.includes(p.setting as SettingName)).map((p) => p.line),
+        ...related.map((p) => formatProblem(p.setting, p.value, p.allowed)),
+    ];
+    if (all.length > 0) {
+        throw new ConfigError(all);
+    }
+    const settings = (parsed as { data: Settings }).data;
+    return settings;
+}

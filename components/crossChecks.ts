@@ -1,0 +1,152 @@
+/**
+ * Rules that relate several settings: what hard anti-affinity can place, what
+ * Rocket.Chat and MongoDB versions work together, requests within limits.
+ * Each problem names the setting that should change.
+ */
+import { Settings, SettingName } from "./settings";
+import { imageParts, majorMinor, parseQuantity } from "./validators";
+
+export interface SettingProblem {
+    setting: SettingName;
+    value: unknown;
+    allowed: string;
+}
+
+/** A rule over several settings; it runs only when all it reads are valid. */
+export interface CrossCheck {
+    readonly reads: SettingName[];
+    readonly run: (s: Settings) => SettingProblem[];
+}
+
+type Check = CrossCheck["run"];
+
+const requestsWithinLimits: Check = (s) => {
+    const pairs: [SettingName, SettingName][] = [
+        ["mongodbCpuRequest", "mongodbCpuLimit"],
+        ["mongodbMemoryRequest", "mongodbMemoryLimit"],
+        ["rocketchatCpuRequest", "rocketchatCpuLimit"],
+        ["rocketchatMemoryRequest", "rocketchatMemoryLimit"],
+    ];
+    return pairs
+        .filter(([request, limit]) => parseQuantity(s[request] as string)! > parseQuantity(s[limit] as string)!)
+        .map(([request, limit]) => ({
+            setting: request,
+            value: s[request],
+            allowed: `at most ${limit} (${s[limit]}); a request above its limit is rejected by Kubernetes`,
+        }));
+};
+
+const oddMembers: Check = (s) =>
+    s.mongodbMembers % 2 === 1
+        ? []
+        : [{
+            setting: "mongodbMembers",
+            value: s.mongodbMembers,
+            allowed: "an odd number (1, 3, 5 or 7): an even member adds no failure tolerance and we run no arbiters",
+        }];
+
+/** Hard anti-affinity puts at most one pod per node; more pods stay Pending. */
+const fitsOnNodes: Check = (s) => {
+    if (s.podAntiAffinity !== "required") {
+        return [];
+    }
+    const why = `at most schedulableNodes (${s.schedulableNodes}) while podAntiAffinity is 'required': pods beyond the node count stay Pending`;
+    const counts: [SettingName, number][] = [
+        ["mongodbMembers", s.mongodbMembers],
+        ["rocketchatReplicas", s.rocketchatReplicas],
+    ];
+    if (s.autoscalingEnabled) {
+        counts.push(["autoscalingMaxReplicas", s.autoscalingMaxReplicas]);
+    }
+    return counts
+        .filter(([, count]) => count > s.schedulableNodes)
+        .map(([setting, count]) => ({ setting, value: count, allowed: why }));
+};
+
+const autoscalingRange: Check = (s) =>
+    s.autoscalingEnabled && s.autoscalingMaxReplicas < s.rocketchatReplicas
+        ? [{
+            setting: "autoscalingMaxReplicas",
+            value: s.autoscalingMaxReplicas,
+            allowed: `at least rocketchatReplicas (${s.rocketchatReplicas}), which is the autoscaler's minimum`,
+        }]
+        : [];
+
+/** Several replicas writing /app/uploads need a volume all of them can mount. */
+const sharedUploads: Check = (s) => {
+    const mostPods = s.autoscalingEnabled ? Math.max(s.rocketchatReplicas, s.autoscalingMaxReplicas) : s.rocketchatReplicas;
+    return s.uploadsStorage === "FileSystem" && mostPods > 1 && s.uploadsAccessMode !== "ReadWriteMany"
+        ? [{
+            setting: "uploadsAccessMode",
+            value: s.uploadsAccessMode,
+            allowed: `ReadWriteMany when uploadsStorage is FileSystem and up to ${mostPods} Rocket.Chat pods share it (ReadWriteOnce gives Multi-Attach errors); or set uploadsStorage to GridFS`,
+        }]
+        : [];
+};
+
+/** Rocket.Chat 8 needs MongoDB 8.0; Rocket.Chat 7 supports 5.0 to 7.0; we run 7.0 or 8.0. */
+const compatibleVersions: Check = (s) => {
+    const problems: SettingProblem[] = [];
+    const mongo = majorMinor(imageParts(s.mongodbImage).tag);
+    const mongoVersion = mongo ? `${mongo.major}.${mongo.minor}` : undefined;
+    if (!mongoVersion || !["7.0", "8.0"].includes(mongoVersion)) {
+        problems.push({
+            setting: "mongodbImage",
+            value: s.mongodbImage,
+            allowed: "an official mongo image tagged with MongoDB 7.0.x or 8.0.x, such as mongo:8.0.29",
+        });
+        return problems;
+    }
+    const chat = majorMinor(imageParts(s.rocketchatImage).tag);
+    if (!chat) {
+        problems.push({ setting: "rocketchatImage", value: s.rocketchatImage, allowed: "a Rocket.Chat image tagged with its version, such as registry.rocket.chat/rocketchat/rocket.chat:8.5.1" });
+    } else if (chat.major >= 8 && mongoVersion !== "8.0") {
+        problems.push({ setting: "mongodbImage", value: s.mongodbImage, allowed: `MongoDB 8.0 for Rocket.Chat ${chat.major}.${chat.minor}` });
+    } else if (chat.major < 7) {
+        problems.push({ setting: "rocketchatImage", value: s.rocketchatImage, allowed: "Rocket.Chat 7.x or 8.x" });
+    } else if (chat.major === 7 && mongoVersion !== "7.0") {
+        problems.push({ setting: "mongodbImage", value: s.mongodbImage, allowed: `MongoDB 7.0 for Rocket.Chat ${chat.major}.${chat.minor} (7.x supports 5.0 to 7.0)` });
+    }
+    return problems;
+};
+
+/** OpenShift's restricted SCC assigns UIDs from the namespace range. */
+const openshiftUids: Check = (s) =>
+    s.platform === "openshift" && s.fixedUids
+        ? [{ setting: "fixedUids", value: true, allowed: "false on OpenShift: the restricted SCC assigns each namespace its own UID range and refuses fixed UIDs" }]
+        : [];
+
+const ssoComplete: Check = (s) => {
+    if (!s.ssoEnabled) {
+        return [];
+    }
+    const missing: SettingProblem[] = [];
+    if (s.keycloakUrl === "") {
+        missing.push({ setting: "keycloakUrl", value: "", allowed: "the public https:// URL of Keycloak when ssoEnabled is true" });
+    }
+    if (s.keycloakRealm === "") {
+        missing.push({ setting: "keycloakRealm", value: "", allowed: "the realm that holds the users when ssoEnabled is true" });
+    }
+    return missing;
+};
+
+const groupsNeedSso: Check = (s) =>
+    !s.ssoEnabled && s.keycloakGroups.length > 0
+        ? [{ setting: "keycloakGroups", value: s.keycloakGroups, allowed: "an empty list while ssoEnabled is false" }]
+        : [];
+
+export const crossChecks: CrossCheck[] = [
+    {
+        reads: ["mongodbCpuRequest", "mongodbCpuLimit", "mongodbMemoryRequest", "mongodbMemoryLimit",
+            "rocketchatCpuRequest", "rocketchatCpuLimit", "rocketchatMemoryRequest", "rocketchatMemoryLimit"],
+        run: requestsWithinLimits,
+    },
+    { reads: ["mongodbMembers"], run: oddMembers },
+    { reads: ["podAntiAffinity", "schedulableNodes", "mongodbMembers", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: fitsOnNodes },
+    { reads: ["autoscalingEnabled", "autoscalingMaxReplicas", "rocketchatReplicas"], run: autoscalingRange },
+    { reads: ["uploadsStorage", "uploadsAccessMode", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: sharedUploads },
+    { reads: ["mongodbImage", "rocketchatImage"], run: compatibleVersions },
+    { reads: ["platform", "fixedUids"], run: openshiftUids },
+    { reads: ["ssoEnabled", "keycloakUrl", "keycloakRealm"], run: ssoComplete },
+    { reads: ["ssoEnabled", "keycloakGroups"], run: groupsNeedSso },
+];

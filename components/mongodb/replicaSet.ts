@@ -1,0 +1,294 @@
+/**
+ * A MongoDB replica set on a StatefulSet: headless and client Services,
+ * keyfile authentication, probes, a PodDisruptionBudget, a NetworkPolicy and
+ * an idempotent bootstrap Job (see bootstrap.js).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { Credentials, MongoUser } from "../credentials";
+import { selectorLabels, standardLabels } from "../labels";
+import {
+    AntiAffinityMode,
+    execProbe,
+    resources,
+    ResourceSettings,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    spreadAcrossNodes,
+} from "../podShapes";
+import { imageParts } from "../validators";
+import { memberHosts, wiredTigerCacheGb } from "./sizing";
+
+export const mongoPort = 27017;
+/** The UID and GID of the `mongodb` user in the official image. */
+export const mongoImageUid = 999;
+
+export interface MongoReplicaSetArgs {
+    /** Namespace of every object. */
+    readonly namespace: string;
+    /** Official mongo image with an exact 7.0.x/8.0.x tag or digest. */
+    readonly image: string;
+    /** Number of members, odd. */
+    readonly members: number;
+    /** Replica-set name. Defaults to "rs0" in Pulumi.yaml. */
+    readonly replicaSetName: string;
+    /** Database the application user may read and write. */
+    readonly database: string;
+    /** Cluster DNS domain used in member host names. */
+    readonly clusterDomain: string;
+    /** StorageClass of the data volumes; undefined uses the cluster default. */
+    readonly storageClassName?: string;
+    /** Size of each member's data volume. */
+    readonly storageSize: string;
+    /** Requests and limits of the mongod container. */
+    readonly resources: ResourceSettings;
+    /** Hard or soft one-member-per-node placement. */
+    readonly antiAffinity: AntiAffinityMode;
+    /** Run as the image's mongodb UID (999); undefined lets the platform assign one. */
+    readonly fixedUid: boolean;
+    /** Generated users and keyfile. */
+    readonly credentials: Credentials;
+}
+
+export class MongoReplicaSet extends pulumi.ComponentResource {
+    /** Host names (host:port) of the members, in member order. */
+    public readonly hosts: string[];
+    /** Secret with key `mongo-url`: the application's replica-set connection string. */
+    public readonly connectionSecretName: pulumi.Output<string>;
+    /** Labels a pod needs so the NetworkPolicy lets it reach the members. */
+    public readonly clientLabels: Record<string, string>;
+    /** The bootstrap Job: depend on it before using the database. */
+    public readonly bootstrap: k8s.batch.v1.Job;
+    public readonly statefulSetName: string;
+    public readonly replicaSetName: string;
+
+    constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("rocketchat-ha:index:MongoReplicaSet", name, {}, opts);
+        const child = { parent: this };
+        const id = { instance: name, name: "mongodb", component: "database" };
+        const selector = selectorLabels(id);
+        const labels = standardLabels(id, imageParts(args.image).tag);
+        const stsName = `${name}-mongodb`;
+        const headlessName = `${stsName}-headless`;
+        const namespace = args.namespace;
+        const creds = args.credentials;
+
+        this.statefulSetName = stsName;
+        this.replicaSetName = args.replicaSetName;
+        this.hosts = memberHosts(stsName, headlessName, namespace, args.clusterDomain, args.members);
+        this.clientLabels = { "rocketchat-ha.io/mongodb-client": name };
+
+        const secretEnv = (envName: string, key: string): k8s.types.input.core.v1.EnvVar => ({
+            name: envName,
+            valueFrom: { secretKeyRef: { name: creds.mongoUsersSecretName, key } },
+        });
+        const userEnv = (prefix: string, user: MongoUser) => [
+            secretEnv(`${prefix}_USERNAME`, user.usernameKey),
+            secretEnv(`${prefix}_PASSWORD`, user.passwordKey),
+        ];
+
+        // Members must resolve each other before any is Ready.
+        new k8s.core.v1.Service(headlessName, {
+            metadata: { name: headlessName, namespace, labels },
+            spec: {
+                clusterIP: "None",
+                publishNotReadyAddresses: true,
+                selector,
+                ports: [{ name: "mongodb", port: mongoPort, targetPort: "mongodb" }],
+            },
+        }, child);
+
+        new k8s.core.v1.Service(stsName, {
+            metadata: { name: stsName, namespace, labels },
+            spec: { selector, ports: [{ name: "mongodb", port: mongoPort, targetPort: "mongodb" }] },
+        }, child);
+
+        const mongosh = (script: string) => ["mongosh", "--quiet", "--norc", "--eval", script];
+        const ping = mongosh("db.adminCommand('ping').ok");
+        // hello needs no authentication; a member is ready once it is primary or secondary.
+        const primaryOrSecondary = mongosh("const h = db.hello(); if (!(h.isWritablePrimary || h.secondary)) { quit(1) }");
+        const uid = args.fixedUid ? mongoImageUid : undefined;
+
+        new k8s.apps.v1.StatefulSet(stsName, {
+            metadata: { name: stsName, namespace, labels },
+            spec: {
+                serviceName: headlessName,
+                replicas: args.members,
+                // The bootstrap needs every member up before any can be Ready.
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: selector },
+                updateStrategy: { type: "RollingUpdate" },
+                // Scaling down or deleting the set never deletes data volumes.
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                template: {
+                    metadata: { labels: { ...labels, ...this.clientLabels } },
+                    spec: {
+                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        securityContext: restrictedPodSecurity(uid),
+                        // mongod steps down and flushes on SIGTERM; give it time.
+                        terminationGracePeriodSeconds: 60,
+                        automountServiceAccountToken: false,
+                        initContainers: [{
+                            // mongod refuses a group-readable keyfile, and fsGroup makes
+                            // Secret volumes group-readable: copy it with mode 0400.
+                            name: "install-keyfile",
+                            image: args.image,
+                            command: ["sh", "-c", "cp /keyfile-secret/keyfile /keyfile/keyfile && chmod 0400 /keyfile/keyfile"],
+                            securityContext: restrictedContainerSecurity(),
+                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                            volumeMounts: [
+                                { name: "keyfile-secret", mountPath: "/keyfile-secret", readOnly: true },
+                                { name: "keyfile", mountPath: "/keyfile" },
+                            ],
+                        }],
+                        containers: [{
+                            name: "mongod",
+                            image: args.image,
+                            // The image's entrypoint creates the root user on an empty
+                            // data volume (without --replSet/--keyFile), then starts these args.
+                            args: [
+                                "mongod",
+                                "--replSet", args.replicaSetName,
+                                "--keyFile", "/keyfile/keyfile",
+                                "--bind_ip_all",
+                                "--port", String(mongoPort),
+                                "--dbpath", "/data/db",
+                                "--wiredTigerCacheSizeGB", String(wiredTigerCacheGb(args.resources.memoryLimit)),
+                            ],
+                            env: [
+                                ...userEnv("MONGO_INITDB_ROOT", creds.root),
+                                // mongosh in the probes writes its history under $HOME.
+                                { name: "HOME", value: "/tmp" },
+                            ],
+                            ports: [{ name: "mongodb", containerPort: mongoPort }],
+                            resources: resources(args.resources),
+                            securityContext: restrictedContainerSecurity(),
+                            // Journal recovery after a crash can take minutes: 10 minutes before liveness applies.
+                            startupProbe: execProbe(ping, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 60 }),
+                            livenessProbe: execProbe(ping, { periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 }),
+                            readinessProbe: execProbe(primaryOrSecondary, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 }),
+                            volumeMounts: [
+                                { name: "data", mountPath: "/data/db" },
+                                { name: "keyfile", mountPath: "/keyfile", readOnly: true },
+                                { name: "configdb", mountPath: "/data/configdb" },
+                                { name: "tmp", mountPath: "/tmp" },
+                            ],
+                        }],
+                        volumes: [
+                            { name: "keyfile-secret", secret: { secretName: creds.keyfileSecretName, defaultMode: 0o400 } },
+                            { name: "keyfile", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                            { name: "configdb", emptyDir: { sizeLimit: "16Mi" } },
+                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                        ],
+                    },
+                },
+                volumeClaimTemplates: [{
+                    metadata: { name: "data", labels: selector },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
+                        resources: { requests: { storage: args.storageSize } },
+                    },
+                }],
+            },
+        }, child);
+
+        // One member at a time may be evicted: a majority stays for any odd size >= 3.
+        new k8s.policy.v1.PodDisruptionBudget(stsName, {
+            metadata: { name: stsName, namespace, labels },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+        }, child);
+
+        new k8s.networking.v1.NetworkPolicy(stsName, {
+            metadata: { name: stsName, namespace, labels },
+            spec: {
+                podSelector: { matchLabels: selector },
+                policyTypes: ["Ingress"],
+                ingress: [{
+                    // Members replicate to each other; clients carry the client label.
+                    from: [
+                        { podSelector: { matchLabels: selector } },
+                        { podSelector: { matchLabels: this.clientLabels } },
+                    ],
+                    ports: [{ protocol: "TCP", port: mongoPort }],
+                }],
+            },
+        }, child);
+
+        const appUri = pulumi.interpolate`mongodb://${creds.app.username}:${creds.app.password}@${this.hosts.join(",")}/${args.database}?replicaSet=${args.replicaSetName}&authSource=admin&w=majority&retryWrites=true`;
+        const connection = new k8s.core.v1.Secret(`${stsName}-connection`, {
+            metadata: { name: `${stsName}-connection`, namespace, labels },
+            type: "Opaque",
+            stringData: { "mongo-url": pulumi.secret(appUri) },
+        }, child);
+        this.connectionSecretName = connection.metadata.name;
+
+        this.bootstrap = this.bootstrapJob(stsName, args, labels, [
+            ...userEnv("ROOT", creds.root),
+            ...userEnv("APP", creds.app),
+            ...userEnv("BACKUP", creds.backup),
+        ]);
+
+        this.registerOutputs({ hosts: this.hosts, connectionSecretName: this.connectionSecretName });
+    }
+
+    /**
+     * The Job that initiates the set and creates the users. Its name carries a
+     * digest of what it reconciles, so a changed member list runs it again.
+     */
+    private bootstrapJob(stsName: string, args: MongoReplicaSetArgs, labels: Record<string, string>, credentialEnv: k8s.types.input.core.v1.EnvVar[]): k8s.batch.v1.Job {
+        const child = { parent: this };
+        const script = readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
+        const scriptMap = new k8s.core.v1.ConfigMap(`${stsName}-bootstrap`, {
+            metadata: { name: `${stsName}-bootstrap`, namespace: args.namespace, labels },
+            data: { "bootstrap.js": script },
+        }, child);
+        const digest = createHash("sha256")
+            .update(JSON.stringify({ hosts: this.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script }))
+            .digest("hex")
+            .slice(0, 8);
+        const jobName = `${stsName}-bootstrap-${digest}`;
+        const jobLabels = { ...labels, "app.kubernetes.io/component": "database-bootstrap" };
+        return new k8s.batch.v1.Job(jobName, {
+            metadata: { name: jobName, namespace: args.namespace, labels: jobLabels },
+            spec: {
+                backoffLimit: 4,
+                // Members may take minutes to start on a new cluster.
+                activeDeadlineSeconds: 1800,
+                template: {
+                    metadata: { labels: { ...jobLabels, ...this.clientLabels } },
+                    spec: {
+                        restartPolicy: "Never",
+                        automountServiceAccountToken: false,
+                        securityContext: restrictedPodSecurity(args.fixedUid ? mongoImageUid : undefined),
+                        containers: [{
+                            name: "bootstrap",
+                            image: args.image,
+                            command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
+                            env: [
+                                { name: "REPLICA_SET_NAME", value: args.replicaSetName },
+                                { name: "MEMBER_HOSTS", value: JSON.stringify(this.hosts) },
+                                { name: "APP_DATABASE", value: args.database },
+                                { name: "HOME", value: "/tmp" },
+                                ...credentialEnv,
+                            ],
+                            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                            securityContext: restrictedContainerSecurity(),
+                            volumeMounts: [
+                                { name: "scripts", mountPath: "/scripts", readOnly: true },
+                                { name: "tmp", mountPath: "/tmp" },
+                            ],
+                        }],
+                        volumes: [
+                            { name: "scripts", configMap: { name: scriptMap.metadata.name } },
+                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                        ],
+                    },
+                },
+            },
+        }, { ...child, dependsOn: [scriptMap] });
+    }
+}

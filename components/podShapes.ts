@@ -1,0 +1,80 @@
+/**
+ * Pod-level shapes shared by every workload: placement, the Pod Security
+ * Standards "restricted" profile, resources and probes. Kept in one place so
+ * the policy pack and the components agree on what "restricted" means.
+ */
+import * as k8s from "@pulumi/kubernetes";
+
+type Affinity = k8s.types.input.core.v1.Affinity;
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+type Probe = k8s.types.input.core.v1.Probe;
+type Resources = k8s.types.input.core.v1.ResourceRequirements;
+
+export const hostnameTopology = "kubernetes.io/hostname";
+
+/** "required": at most one pod of the workload per node. "preferred": best effort. */
+export type AntiAffinityMode = "required" | "preferred";
+
+export function spreadAcrossNodes(matchLabels: Record<string, string>, mode: AntiAffinityMode): Affinity {
+    const term = { labelSelector: { matchLabels }, topologyKey: hostnameTopology };
+    return {
+        podAntiAffinity:
+            mode === "required"
+                ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+                : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+    };
+}
+
+/**
+ * Pod security context for the restricted profile. With `uid` the pod runs as
+ * that user and group and volumes are group-owned by it; without, the platform
+ * (OpenShift's restricted SCC) assigns them.
+ */
+export function restrictedPodSecurity(uid?: number): PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+        ...(uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: "OnRootMismatch" }),
+    };
+}
+
+/** Container security context for the restricted profile, read-only root file system. */
+export function restrictedContainerSecurity(): SecurityContext {
+    return {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+export interface ResourceSettings {
+    readonly cpuRequest: string;
+    readonly cpuLimit: string;
+    readonly memoryRequest: string;
+    readonly memoryLimit: string;
+}
+
+export function resources(r: ResourceSettings): Resources {
+    return {
+        requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+        limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+    };
+}
+
+/** Probe timing: how often, how long each try may take, how many failures count. */
+export interface ProbeTiming {
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+}
+
+export function execProbe(command: string[], timing: ProbeTiming): Probe {
+    return { exec: { command }, ...timing };
+}
+
+export function httpProbe(path: string, port: number | string, timing: ProbeTiming): Probe {
+    return { httpGet: { path, port }, ...timing };
+}
