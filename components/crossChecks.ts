@@ -26,6 +26,8 @@ const requestsWithinLimits: Check = (s) => {
         ["mongodbMemoryRequest", "mongodbMemoryLimit"],
         ["rocketchatCpuRequest", "rocketchatCpuLimit"],
         ["rocketchatMemoryRequest", "rocketchatMemoryLimit"],
+        ["backupCpuRequest", "backupCpuLimit"],
+        ["backupMemoryRequest", "backupMemoryLimit"],
     ];
     return pairs
         .filter(([request, limit]) => parseQuantity(s[request] as string)! > parseQuantity(s[limit] as string)!)
@@ -135,10 +137,16 @@ const groupsNeedSso: Check = (s) =>
         ? [{ setting: "keycloakGroups", value: s.keycloakGroups, allowed: "an empty list while ssoEnabled is false" }]
         : [];
 
+const restoreNeedsBackups: Check = (s) =>
+    s.restoreArchive !== "" && !s.backupEnabled && s.backupExistingClaim === ""
+        ? [{ setting: "restoreArchive", value: s.restoreArchive, allowed: "empty unless backupEnabled is true or backupExistingClaim names the volume holding the archive" }]
+        : [];
+
 export const crossChecks: CrossCheck[] = [
     {
         reads: ["mongodbCpuRequest", "mongodbCpuLimit", "mongodbMemoryRequest", "mongodbMemoryLimit",
-            "rocketchatCpuRequest", "rocketchatCpuLimit", "rocketchatMemoryRequest", "rocketchatMemoryLimit"],
+            "rocketchatCpuRequest", "rocketchatCpuLimit", "rocketchatMemoryRequest", "rocketchatMemoryLimit",
+            "backupCpuRequest", "backupCpuLimit", "backupMemoryRequest", "backupMemoryLimit"],
         run: requestsWithinLimits,
     },
     { reads: ["mongodbMembers"], run: oddMembers },
@@ -149,4 +157,5 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["platform", "fixedUids"], run: openshiftUids },
     { reads: ["ssoEnabled", "keycloakUrl", "keycloakRealm"], run: ssoComplete },
     { reads: ["ssoEnabled", "keycloakGroups"], run: groupsNeedSso },
+    { reads: ["restoreArchive", "backupEnabled", "backupExistingClaim"], run: restoreNeedsBackups },
 ];

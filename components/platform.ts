@@ -67,6 +67,13 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             credentials: this.credentials,
         }, inNamespace);
 
+        // --- Rocket.Chat and Keycloak (issue 3) ---------------------------------
+        // (this.rocketchat: exposes uploadsClaimName when uploads use FileSystem)
+        // --- end Rocket.Chat ------------------------------------------------------
+
+        // --- Backups, verification and restore (issue 4) -------------------------
+        // --- end backups ----------------------------------------------------------
+
         this.registerOutputs({ namespace: this.namespace });
     }
 }

@@ -134,6 +134,25 @@ export const settingsSchema = z.object({
     keycloakClientId: text(v.dnsLabel),
     keycloakButtonLabel: z.string().min(1, { error: "a non-empty button text" }).max(60, { error: "at most 60 characters" }),
     keycloakGroups: list(z.string().min(1, { error: "non-empty group names" }), "a list of Keycloak group names"),
+
+    // Backups, verification and restore.
+    backupEnabled: flag,
+    backupSchedule: text(v.cronSchedule),
+    backupRetention: wholeNumber(1, 365),
+    backupExistingClaim: optionalText(v.dnsLabel),
+    backupStorageClass: storageClass,
+    backupStorageSize: bytes,
+    backupDeleteClaimOnDestroy: flag,
+    backupVerifySchedule: text(v.cronSchedule),
+    backupUploadsRetention: wholeNumber(1, 365),
+    backupCpuRequest: cpu,
+    backupCpuLimit: cpu,
+    backupMemoryRequest: bytes,
+    backupMemoryLimit: bytes,
+    restoreArchive: z.string().regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/, {
+        error: "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz",
+    }),
+    restoreDropExisting: flag,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
