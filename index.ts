@@ -5,7 +5,13 @@ import { RocketChatPlatform } from "./components/platform";
 const settings = loadSettings();
 const platform = new RocketChatPlatform("rocketchat", { settings });
 
+/** Where users open Rocket.Chat. */
+export const url = platform.rocketchat.url;
 export const namespace = platform.namespace;
-export const mongodbReplicaSet = platform.mongodb.replicaSetName;
-export const mongodbConnectionSecret = platform.mongodb.connectionSecretName;
+/** Secret holding the break-glass administrator (username, password, email). */
 export const adminSecret = platform.credentials.adminSecretName;
+/** Keycloak client id, or null when SSO is off. */
+export const keycloakClientId = platform.keycloak?.clientId ?? null;
+export const mongodbReplicaSet = platform.mongodb.replicaSetName;
+/** Secret with key mongo-url: the application's replica-set connection string. */
+export const mongodbConnectionSecret = platform.mongodb.connectionSecretName;

@@ -37,6 +37,8 @@ export class Credentials extends pulumi.ComponentResource {
     public readonly root: MongoUser;
     public readonly app: MongoUser;
     public readonly backup: MongoUser;
+    /** The break-glass administrator's password (a Pulumi secret). */
+    public readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:Credentials", name, {}, opts);
@@ -77,10 +79,11 @@ export class Credentials extends pulumi.ComponentResource {
             stringData: { keyfile: key.base64 },
         }, child);
 
+        this.adminPassword = password("admin");
         const admin = new k8s.core.v1.Secret(`${name}-admin`, {
             metadata: { name: `${name}-admin`, namespace: args.namespace, labels },
             type: "Opaque",
-            stringData: { username: args.adminUsername, password: password("admin"), email: args.adminEmail },
+            stringData: { username: args.adminUsername, password: this.adminPassword, email: args.adminEmail },
         }, child);
 
         this.mongoUsersSecretName = users.metadata.name;

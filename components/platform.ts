@@ -6,6 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
+import { KeycloakClient } from "./keycloak";
+import { RocketChat } from "./rocketchat/rocketchat";
 import { MongoReplicaSet } from "./mongodb/replicaSet";
 import { Settings } from "./settings";
 
@@ -18,6 +20,9 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly namespace: string;
     public readonly mongodb: MongoReplicaSet;
     public readonly credentials: Credentials;
+    public readonly rocketchat: RocketChat;
+    /** The Keycloak client, or undefined when ssoEnabled is false. */
+    public readonly keycloak?: KeycloakClient;
 
     constructor(name: string, args: RocketChatPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:Platform", name, {}, opts);
@@ -68,12 +73,90 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         }, inNamespace);
 
         // --- Rocket.Chat and Keycloak (issue 3) ---------------------------------
-        // (this.rocketchat: exposes uploadsClaimName when uploads use FileSystem)
+        this.keycloak = s.ssoEnabled
+            ? new KeycloakClient(name, { realm: s.keycloakRealm, clientId: s.keycloakClientId, hostname: s.hostname, groups: s.keycloakGroups }, { parent: this })
+            : undefined;
+        this.rocketchat = this.declareRocketChat(name, s, inNamespace);
         // --- end Rocket.Chat ------------------------------------------------------
 
         // --- Backups, verification and restore (issue 4) -------------------------
         // --- end backups ----------------------------------------------------------
 
         this.registerOutputs({ namespace: this.namespace });
+    }
+
+    private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): RocketChat {
+        const mostPods = s.autoscalingEnabled ? Math.max(s.rocketchatReplicas, s.autoscalingMaxReplicas) : s.rocketchatReplicas;
+        if (mostPods > 1 && !s.licenseSecretName) {
+            pulumi.log.warn(
+                `Rocket.Chat may run ${mostPods} pods but no licenseSecretName is set: several instances need the ` +
+                "Enterprise 'scalability' licence to broadcast events to each other; without it Rocket.Chat logs a warning " +
+                "and users on different pods miss real-time updates.",
+                this,
+            );
+        }
+        const oauthSecret = this.keycloak
+            ? new k8s.core.v1.Secret(`${name}-oauth`, {
+                metadata: { name: `${name}-oauth`, namespace: s.namespace, labels: { "app.kubernetes.io/part-of": "rocketchat-ha" } },
+                type: "Opaque",
+                stringData: { "client-secret": this.keycloak.clientSecret },
+            }, opts)
+            : undefined;
+        return new RocketChat(name, {
+            namespace: s.namespace,
+            platform: s.platform,
+            image: s.rocketchatImage,
+            replicas: s.rocketchatReplicas,
+            autoscaling: s.autoscalingEnabled ? { maxReplicas: s.autoscalingMaxReplicas, cpuPercent: s.autoscalingCpuPercent } : undefined,
+            // While a restore runs nothing may write to the database.
+            scaledToZero: s.restoreArchive !== "",
+            resources: {
+                cpuRequest: s.rocketchatCpuRequest,
+                cpuLimit: s.rocketchatCpuLimit,
+                memoryRequest: s.rocketchatMemoryRequest,
+                memoryLimit: s.rocketchatMemoryLimit,
+            },
+            antiAffinity: s.podAntiAffinity,
+            fixedUid: s.fixedUids,
+            mongodbClientLabels: this.mongodb.clientLabels,
+            rolloutSecrets: [
+                this.credentials.app.password,
+                this.credentials.adminPassword,
+                ...(this.keycloak ? [this.keycloak.clientSecret] : []),
+            ],
+            environment: {
+                hostname: s.hostname,
+                connectionSecretName: this.mongodb.connectionSecretName,
+                adminSecretName: this.credentials.adminSecretName,
+                sso: this.keycloak && oauthSecret
+                    ? {
+                        serverUrl: `${s.keycloakUrl}${s.keycloakBasePath}`,
+                        realm: s.keycloakRealm,
+                        clientId: this.keycloak.clientId,
+                        clientSecretRef: { name: oauthSecret.metadata.name, key: "client-secret" },
+                        buttonLabel: s.keycloakButtonLabel,
+                    }
+                    : undefined,
+                uploads: { storage: s.uploadsStorage, maxFileSizeBytes: s.uploadsMaxFileSizeBytes, mediaTypeWhitelist: s.uploadsMediaTypeWhitelist },
+                retention: {
+                    enabled: s.retentionEnabled,
+                    channelsDays: s.retentionMaxAgeChannelsDays,
+                    groupsDays: s.retentionMaxAgeGroupsDays,
+                    directDays: s.retentionMaxAgeDirectDays,
+                    filesOnly: s.retentionFilesOnly,
+                },
+                licenseSecretName: s.licenseSecretName || undefined,
+                smtpSecretName: s.smtpSecretName || undefined,
+            },
+            uploadsVolume: s.uploadsStorage === "FileSystem"
+                ? { accessMode: s.uploadsAccessMode, storageClassName: s.uploadsStorageClass || undefined, size: s.uploadsStorageSize }
+                : undefined,
+            exposure: {
+                ingressClassName: s.ingressClassName || undefined,
+                ingressAnnotations: s.ingressAnnotations,
+                tlsSecretName: s.tlsSecretName || undefined,
+                ingressControllerNamespace: s.ingressControllerNamespace,
+            },
+        }, opts);
     }
 }

@@ -125,6 +125,7 @@ export const settingsSchema = z.object({
         "a list of key=value annotations",
     ),
     tlsSecretName: optionalText(v.dnsLabel),
+    ingressControllerNamespace: text(v.dnsLabel),
 
     // Keycloak single sign-on.
     ssoEnabled: flag,

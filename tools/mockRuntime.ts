@@ -12,6 +12,10 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { loadStackConfig, projectName, projectRoot } from "./stackConfig";
 
+// Internal to the SDK but exported: resolves once every pending RPC (resource
+// registration included) has completed.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
 /** The marker the SDK puts on serialized secret values. */
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -89,6 +93,12 @@ function collectStrings(value: any, into: Set<string>): void {
     }
 }
 
+/** The SDK's (internal) wait for outstanding resource registrations. */
+function waitForPendingRegistrations(): Promise<void> {
+    const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+    return settings.waitForRPCs();
+}
+
 /** Forgets the program's modules so the next run re-reads config. */
 function forgetProgramModules(): void {
     for (const file of Object.keys(require.cache)) {
@@ -128,8 +138,9 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
             return { id: args.id || `${args.name}-id`, state: { ...inputs, ...computed } };
         },
         call(args: pulumi.runtime.MockCallArgs) {
-            // Data-source look-ups (e.g. Keycloak groups by name) echo their inputs with an id.
-            return { ...args.inputs, id: `${args.inputs.name ?? "lookup"}-id` };
+            // Data-source look-ups (Keycloak realm, groups by name) echo their inputs with an id.
+            const key = args.inputs.realm ?? args.inputs.name ?? "lookup";
+            return { ...args.inputs, id: `${args.token.split(":").pop()}-${key}` };
         },
     }, projectName, stack, false);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -145,6 +156,13 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     try {
         forgetProgramModules();
         const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(projectRoot, "index.ts")));
+        // Resources whose inputs wait on other outputs register later; the
+        // SDK's RPC queue drains only when every registration has been sent.
+        await waitForRPCs();
+        // Resources whose inputs wait on other outputs (e.g. a StatefulSet fed
+        // by generated secrets) register after the stack function returns;
+        // drain the SDK's RPC queue so the list is complete.
+        await waitForPendingRegistrations();
         return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues };
     } finally {
         (pulumi.log as any).warn = originalWarn;

@@ -1,0 +1,175 @@
+/**
+ * Rocket.Chat's configuration as container environment.
+ *
+ * Two mechanisms, both read by Rocket.Chat at every start:
+ * - `Accounts_OAuth_Custom_<Name>_<suffix>` (underscores) creates a custom
+ *   OAuth service; its values only seed a service that does not exist yet
+ *   (apps/meteor/server/lib/oauth/initCustomOAuthServices.ts).
+ * - `OVERWRITE_SETTING_<settingId>` enforces a setting's value on every start
+ *   (apps/meteor/app/settings/server/functions/overwriteSetting.ts). Custom
+ *   OAuth setting ids use hyphens: `Accounts_OAuth_Custom-Keycloak-url`
+ *   (apps/meteor/server/lib/oauth/addOAuthService.ts).
+ * Select settings take lowercase keys (`redirect`, `header`, `completed`);
+ * the old runbook's `Redirect`/`Header` are not valid keys, which is why it
+ * needed manual fixes in the admin UI.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { realmEndpoints } from "../keycloak";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** The service name; Rocket.Chat derives the callback /_oauth/keycloak from it. */
+export const oauthServiceName = "Keycloak";
+export const uploadsPath = "/app/uploads";
+export const httpPort = 3000;
+
+export interface SsoEnvironment {
+    /** Keycloak base URL plus base path, e.g. https://sso.example.org or https://sso.example.org/auth. */
+    readonly serverUrl: string;
+    readonly realm: string;
+    readonly clientId: pulumi.Input<string>;
+    /** Secret and key holding the OpenID client secret. */
+    readonly clientSecretRef: { readonly name: pulumi.Input<string>; readonly key: string };
+    readonly buttonLabel: string;
+}
+
+export interface RocketChatEnvironmentArgs {
+    readonly hostname: string;
+    /** Secret with key `mongo-url`. */
+    readonly connectionSecretName: pulumi.Input<string>;
+    /** Secret with keys username, password, email of the break-glass admin. */
+    readonly adminSecretName: pulumi.Input<string>;
+    /** Keycloak login; undefined keeps the local login form. */
+    readonly sso?: SsoEnvironment;
+    readonly uploads: {
+        readonly storage: "FileSystem" | "GridFS";
+        readonly maxFileSizeBytes: number;
+        readonly mediaTypeWhitelist: readonly string[];
+    };
+    readonly retention: {
+        readonly enabled: boolean;
+        readonly channelsDays: number;
+        readonly groupsDays: number;
+        readonly directDays: number;
+        readonly filesOnly: boolean;
+    };
+    /** Existing Secret with key `license`. */
+    readonly licenseSecretName?: string;
+    /** Existing Secret with keys host, port, username, password, from. */
+    readonly smtpSecretName?: string;
+}
+
+const value = (name: string, v: string | number | boolean): EnvVar => ({ name, value: String(v) });
+const fromSecret = (name: string, secretName: pulumi.Input<string>, key: string, optional?: boolean): EnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secretName, key, ...(optional === undefined ? {} : { optional }) } },
+});
+const overwrite = (settingId: string, v: string | number | boolean) => value(`OVERWRITE_SETTING_${settingId}`, v);
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * The custom OAuth service settings as suffix -> value (client id and secret
+ * handled separately). Shared by both the creation and the overwrite form.
+ */
+export function oauthSettings(sso: SsoEnvironment): Record<string, string> {
+    const endpoints = realmEndpoints(sso.realm);
+    return {
+        url: sso.serverUrl,
+        token_path: endpoints.token,
+        identity_path: endpoints.userinfo,
+        authorize_path: endpoints.authorize,
+        scope: "openid profile email",
+        access_token_param: "access_token",
+        login_style: "redirect",
+        token_sent_via: "header",
+        identity_token_sent_via: "header",
+        key_field: "username",
+        username_field: "preferred_username",
+        email_field: "email",
+        name_field: "name",
+        roles_claim: "roles",
+        merge_users: "true",
+        show_button: "true",
+        button_label_text: sso.buttonLabel,
+    };
+}
+
+function ssoEnvironment(sso: SsoEnvironment): EnvVar[] {
+    const settings = oauthSettings(sso);
+    const create = `Accounts_OAuth_Custom_${oauthServiceName}`;
+    const enforce = `Accounts_OAuth_Custom-${oauthServiceName}`;
+    return [
+        // Creation form: makes the service exist on the very first start.
+        value(create, true),
+        ...Object.entries(settings).map(([suffix, v]) => value(`${create}_${suffix}`, v)),
+        { name: `${create}_id`, value: sso.clientId },
+        fromSecret(`${create}_secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
+        // Overwrite form: keeps every value enforced on each restart.
+        overwrite(enforce, true),
+        ...Object.entries(settings).map(([suffix, v]) => overwrite(`${enforce}-${suffix}`, v)),
+        { name: `OVERWRITE_SETTING_${enforce}-id`, value: sso.clientId },
+        fromSecret(`OVERWRITE_SETTING_${enforce}-secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
+        // Keycloak is the only login; the break-glass admin can still use the
+        // REST API (/api/v1/login) or re-enable the form with this setting.
+        overwrite("Accounts_ShowFormLogin", false),
+    ];
+}
+
+function uploadsEnvironment(uploads: RocketChatEnvironmentArgs["uploads"]): EnvVar[] {
+    return [
+        overwrite("FileUpload_Storage_Type", uploads.storage),
+        ...(uploads.storage === "FileSystem" ? [overwrite("FileUpload_FileSystemPath", uploadsPath)] : []),
+        overwrite("FileUpload_MaxFileSize", uploads.maxFileSizeBytes),
+        overwrite("FileUpload_MediaTypeWhiteList", uploads.mediaTypeWhitelist.join(",")),
+    ];
+}
+
+/** Rocket.Chat 6.x+ prunes by RetentionPolicy_TTL_* (milliseconds); MaxAge_* (days) is legacy. */
+function retentionEnvironment(retention: RocketChatEnvironmentArgs["retention"]): EnvVar[] {
+    if (!retention.enabled) {
+        return [overwrite("RetentionPolicy_Enabled", false)];
+    }
+    return [
+        overwrite("RetentionPolicy_Enabled", true),
+        overwrite("RetentionPolicy_AppliesToChannels", true),
+        overwrite("RetentionPolicy_AppliesToGroups", true),
+        overwrite("RetentionPolicy_AppliesToDMs", true),
+        overwrite("RetentionPolicy_TTL_Channels", retention.channelsDays * dayMs),
+        overwrite("RetentionPolicy_TTL_Groups", retention.groupsDays * dayMs),
+        overwrite("RetentionPolicy_TTL_DMs", retention.directDays * dayMs),
+        overwrite("RetentionPolicy_FilesOnly", retention.filesOnly),
+    ];
+}
+
+function smtpEnvironment(secretName: string): EnvVar[] {
+    return [
+        fromSecret("OVERWRITE_SETTING_SMTP_Host", secretName, "host"),
+        fromSecret("OVERWRITE_SETTING_SMTP_Port", secretName, "port"),
+        fromSecret("OVERWRITE_SETTING_SMTP_Username", secretName, "username"),
+        fromSecret("OVERWRITE_SETTING_SMTP_Password", secretName, "password"),
+        fromSecret("OVERWRITE_SETTING_From_Email", secretName, "from"),
+    ];
+}
+
+/** Every environment variable of the Rocket.Chat container. */
+export function rocketchatEnvironment(args: RocketChatEnvironmentArgs): EnvVar[] {
+    return [
+        value("ROOT_URL", `https://${args.hostname}`),
+        value("PORT", httpPort),
+        fromSecret("MONGO_URL", args.connectionSecretName, "mongo-url"),
+        // Instances register this address so the others can reach them.
+        { name: "INSTANCE_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+        // Created once, when no administrator exists yet.
+        fromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
+        fromSecret("ADMIN_PASS", args.adminSecretName, "password"),
+        fromSecret("ADMIN_EMAIL", args.adminSecretName, "email"),
+        value("ADMIN_NAME", "Break-glass administrator"),
+        overwrite("Show_Setup_Wizard", "completed"),
+        ...(args.sso ? ssoEnvironment(args.sso) : [overwrite("Accounts_ShowFormLogin", true)]),
+        ...uploadsEnvironment(args.uploads),
+        ...retentionEnvironment(args.retention),
+        ...(args.licenseSecretName ? [fromSecret("ROCKETCHAT_LICENSE", args.licenseSecretName, "license")] : []),
+        ...(args.smtpSecretName ? smtpEnvironment(args.smtpSecretName) : []),
+    ];
+}

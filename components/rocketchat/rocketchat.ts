@@ -1,0 +1,209 @@
+/**
+ * Rocket.Chat: Deployment, Service, uploads claim, autoscaler, disruption
+ * budget, NetworkPolicy and Ingress or Route. Settings reach the pods as
+ * environment (see environment.ts); credentials only through Secrets.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { selectorLabels, standardLabels } from "../labels";
+import {
+    AntiAffinityMode,
+    httpProbe,
+    resources,
+    ResourceSettings,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    spreadAcrossNodes,
+} from "../podShapes";
+import { imageParts, majorMinor } from "../validators";
+import { declareExposure } from "./exposure";
+import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
+
+/** UID and GID of the rocketchat user in registry.rocket.chat images. */
+export const rocketchatImageUid = 65533;
+
+export interface RocketChatArgs {
+    readonly namespace: string;
+    readonly platform: "kubernetes" | "openshift";
+    /** Image with an exact version tag (probes depend on the version). */
+    readonly image: string;
+    /** Pods when not autoscaled; the autoscaler's minimum otherwise. */
+    readonly replicas: number;
+    /** Autoscaling on CPU; undefined for a fixed replica count. */
+    readonly autoscaling?: { readonly maxReplicas: number; readonly cpuPercent: number };
+    /** Scale to zero and drop the autoscaler, e.g. while a restore runs. Defaults to false. */
+    readonly scaledToZero?: boolean;
+    readonly resources: ResourceSettings;
+    readonly antiAffinity: AntiAffinityMode;
+    readonly fixedUid: boolean;
+    /** Settings and secret references for the container environment. */
+    readonly environment: RocketChatEnvironmentArgs;
+    /** Secret values whose change must roll the pods (hashed, never stored). */
+    readonly rolloutSecrets: pulumi.Input<string>[];
+    /** Labels that let the pods through the MongoDB NetworkPolicy. */
+    readonly mongodbClientLabels: Record<string, string>;
+    /** Uploads claim when storage is FileSystem. */
+    readonly uploadsVolume?: {
+        readonly accessMode: "ReadWriteMany" | "ReadWriteOnce";
+        readonly storageClassName?: string;
+        readonly size: string;
+    };
+    readonly exposure: {
+        readonly ingressClassName?: string;
+        readonly ingressAnnotations: readonly string[];
+        readonly tlsSecretName?: string;
+        /** Namespace of the ingress controller (Kubernetes). */
+        readonly ingressControllerNamespace: string;
+    };
+}
+
+/** Health endpoints by version: /livez and /readyz since 7.11, /health since 5.3. */
+export function healthEndpoints(image: string): { live: string; ready: string } {
+    const version = majorMinor(imageParts(image).tag);
+    const modern = version !== undefined && (version.major > 7 || (version.major === 7 && version.minor >= 11));
+    return modern ? { live: "/livez", ready: "/readyz" } : { live: "/health", ready: "/health" };
+}
+
+export class RocketChat extends pulumi.ComponentResource {
+    public readonly deploymentName: string;
+    public readonly serviceName: string;
+    /** The uploads claim, or undefined with GridFS storage. */
+    public readonly uploadsClaimName?: string;
+    public readonly url: string;
+    public readonly selector: Record<string, string>;
+
+    constructor(name: string, args: RocketChatArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("rocketchat-ha:index:RocketChat", name, {}, opts);
+        const child = { parent: this };
+        const id = { instance: name, name: "rocketchat", component: "chat" };
+        const selector = selectorLabels(id);
+        const labels = standardLabels(id, imageParts(args.image).tag);
+        const namespace = args.namespace;
+        this.deploymentName = name;
+        this.serviceName = name;
+        this.selector = selector;
+        this.url = `https://${args.environment.hostname}`;
+
+        if (args.uploadsVolume) {
+            this.uploadsClaimName = `${name}-uploads`;
+            new k8s.core.v1.PersistentVolumeClaim(this.uploadsClaimName, {
+                metadata: { name: this.uploadsClaimName, namespace, labels },
+                spec: {
+                    accessModes: [args.uploadsVolume.accessMode],
+                    ...(args.uploadsVolume.storageClassName ? { storageClassName: args.uploadsVolume.storageClassName } : {}),
+                    resources: { requests: { storage: args.uploadsVolume.size } },
+                },
+                // Uploads are user data: `pulumi destroy` leaves the claim in place.
+            }, { ...child, retainOnDelete: true });
+        }
+
+        const env = rocketchatEnvironment(args.environment);
+        const health = healthEndpoints(args.image);
+        // A changed setting or Secret value changes the template and rolls the pods.
+        const checksum = pulumi.all([pulumi.output(env), ...args.rolloutSecrets]).apply(([plainEnv, ...secrets]) =>
+            createHash("sha256").update(JSON.stringify({ env: plainEnv, secrets })).digest("hex"));
+        const autoscaled = args.autoscaling !== undefined && !args.scaledToZero;
+
+        const deployment = new k8s.apps.v1.Deployment(name, {
+            metadata: { name, namespace, labels },
+            spec: {
+                // With an autoscaler the replica count is the autoscaler's to
+                // own; declaring it here would reset it on every update.
+                ...(args.scaledToZero ? { replicas: 0 } : autoscaled ? {} : { replicas: args.replicas }),
+                selector: { matchLabels: selector },
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                template: {
+                    metadata: {
+                        labels: { ...labels, ...args.mongodbClientLabels },
+                        annotations: { "rocketchat-ha.io/config-checksum": pulumi.unsecret(checksum) },
+                    },
+                    spec: {
+                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        securityContext: restrictedPodSecurity(args.fixedUid ? rocketchatImageUid : undefined),
+                        automountServiceAccountToken: false,
+                        terminationGracePeriodSeconds: 30,
+                        containers: [{
+                            name: "rocketchat",
+                            image: args.image,
+                            env: [...env, { name: "HOME", value: "/tmp" }],
+                            ports: [{ name: "http", containerPort: httpPort }],
+                            resources: resources(args.resources),
+                            securityContext: restrictedContainerSecurity(),
+                            // First start and migrations take minutes: up to 10 before liveness applies.
+                            startupProbe: httpProbe(health.live, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
+                            livenessProbe: httpProbe(health.live, "http", { periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 }),
+                            readinessProbe: httpProbe(health.ready, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+                            volumeMounts: [
+                                { name: "tmp", mountPath: "/tmp" },
+                                ...(this.uploadsClaimName ? [{ name: "uploads", mountPath: uploadsPath }] : []),
+                            ],
+                        }],
+                        volumes: [
+                            { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+                            ...(this.uploadsClaimName ? [{ name: "uploads", persistentVolumeClaim: { claimName: this.uploadsClaimName } }] : []),
+                        ],
+                    },
+                },
+            },
+        }, child);
+
+        const service = new k8s.core.v1.Service(name, {
+            metadata: { name, namespace, labels },
+            spec: { selector, ports: [{ name: "http", port: httpPort, targetPort: "http" }] },
+        }, child);
+
+        if (autoscaled) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
+                metadata: { name, namespace, labels },
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    minReplicas: args.replicas,
+                    maxReplicas: args.autoscaling!.maxReplicas,
+                    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling!.cpuPercent } } }],
+                    // Chat load is bursty; do not drop pods on the first quiet minute.
+                    behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+                },
+            }, child);
+        }
+
+        new k8s.policy.v1.PodDisruptionBudget(name, {
+            metadata: { name, namespace, labels },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+        }, child);
+
+        const ingressPeers: k8s.types.input.networking.v1.NetworkPolicyPeer[] = args.platform === "openshift"
+            ? [
+                { namespaceSelector: { matchLabels: { "policy-group.network.openshift.io/ingress": "" } } },
+                { namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } },
+            ]
+            : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.exposure.ingressControllerNamespace } } }];
+        new k8s.networking.v1.NetworkPolicy(name, {
+            metadata: { name, namespace, labels },
+            spec: {
+                podSelector: { matchLabels: selector },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    { from: ingressPeers, ports: [{ protocol: "TCP", port: httpPort }] },
+                    // Instances talk to each other on ports they choose at start.
+                    { from: [{ podSelector: { matchLabels: selector } }] },
+                ],
+            },
+        }, child);
+
+        declareExposure(name, {
+            namespace,
+            platform: args.platform,
+            hostname: args.environment.hostname,
+            serviceName: service.metadata.name,
+            servicePort: "http",
+            labels,
+            ingressClassName: args.exposure.ingressClassName,
+            ingressAnnotations: args.exposure.ingressAnnotations,
+            tlsSecretName: args.exposure.tlsSecretName,
+            maxUploadBytes: args.environment.uploads.maxFileSizeBytes,
+        }, child);
+
+        this.registerOutputs({ url: this.url, deploymentName: this.deploymentName });
+    }
+}
