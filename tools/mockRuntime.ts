@@ -36,7 +36,7 @@ export interface StackRun {
     readonly resources: DeclaredResource[];
     readonly outputs: Record<string, unknown>;
     readonly warnings: string[];
-    /** Every generated or configured secret value seen, for leak checks. */
+    /** Every generated value (random results, Keycloak client secrets) and configured secret, for leak checks. */
     readonly secretValues: Set<string>;
 }
 
@@ -69,18 +69,16 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
 }
 
 /** Removes the SDK's secret wrappers, recording where they were. */
-function unwrapSecrets(value: any, at: string, paths: string[], values: Set<string>): any {
+function unwrapSecrets(value: any, at: string, paths: string[]): any {
     if (Array.isArray(value)) {
-        return value.map((item, i) => unwrapSecrets(item, `${at}/${i}`, paths, values));
+        return value.map((item, i) => unwrapSecrets(item, `${at}/${i}`, paths));
     }
     if (value && typeof value === "object") {
         if (value[sigKey] === secretSig) {
             paths.push(at || "/");
-            const plain = unwrapSecrets(value.value, at, [], values);
-            collectStrings(plain, values);
-            return plain;
+            return unwrapSecrets(value.value, at, []);
         }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, `${at}/${k}`, paths, values)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, `${at}/${k}`, paths)]));
     }
     return value;
 }
@@ -91,12 +89,6 @@ function collectStrings(value: any, into: Set<string>): void {
     } else if (value && typeof value === "object") {
         Object.values(value).forEach((v) => collectStrings(v, into));
     }
-}
-
-/** The SDK's (internal) wait for outstanding resource registrations. */
-function waitForPendingRegistrations(): Promise<void> {
-    const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
-    return settings.waitForRPCs();
 }
 
 /** Forgets the program's modules so the next run re-reads config. */
@@ -129,7 +121,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const secretPaths: string[] = [];
-            const inputs = unwrapSecrets(args.inputs, "", secretPaths, secretValues);
+            const inputs = unwrapSecrets(args.inputs, "", secretPaths);
             const computed = computedState(args.type, args.name, inputs);
             if (args.type.startsWith("random:") || args.type === "keycloak:openid/client:Client") {
                 collectStrings(computed, secretValues);
@@ -159,10 +151,6 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
-        // Resources whose inputs wait on other outputs (e.g. a StatefulSet fed
-        // by generated secrets) register after the stack function returns;
-        // drain the SDK's RPC queue so the list is complete.
-        await waitForPendingRegistrations();
         return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues };
     } finally {
         (pulumi.log as any).warn = originalWarn;

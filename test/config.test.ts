@@ -1,0 +1,117 @@
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ConfigError, loadSettings } from "../components/config";
+import { settingNames } from "../components/settings";
+import { knownStacks, projectRoot } from "../tools/stackConfig";
+import { configErrorFor, settingsFor } from "./support/settings";
+
+describe("stack configuration", () => {
+    it("every stack file validates", () => {
+        assert.deepEqual(knownStacks(), ["dev", "test", "prod"]);
+        for (const stack of knownStacks()) {
+            settingsFor(stack);
+        }
+    });
+
+    it("Pulumi.yaml declares every setting with a type and description, and nothing else", () => {
+        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8"));
+        const declared = Object.keys(project.config);
+        assert.deepEqual([...declared].sort(), [...settingNames].sort());
+        for (const [key, declaration] of Object.entries<any>(project.config)) {
+            assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${key} has a Pulumi config type`);
+            assert.ok(typeof declaration.description === "string" && declaration.description.length > 20, `${key} is described`);
+        }
+    });
+
+    it("only namespace and hostname are required; everything else has a default", () => {
+        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8"));
+        const required = Object.entries<any>(project.config).filter(([, d]) => !("default" in d)).map(([k]) => k);
+        assert.deepEqual(required.sort(), ["hostname", "namespace"]);
+    });
+
+    it("applies project defaults", () => {
+        const dev = settingsFor("dev");
+        assert.equal(dev.mongodbReplicaSetName, "rs0");
+        assert.equal(dev.clusterDomain, "cluster.local");
+        assert.equal(dev.backupRetention, 7);
+        assert.deepEqual(dev.uploadsMediaTypeWhitelist, []);
+        const prod = settingsFor("prod");
+        assert.deepEqual(prod.keycloakGroups, ["chat-users"]);
+        assert.equal(prod.mongodbMembers, 3);
+    });
+
+    it("reports a missing required setting by its full name", () => {
+        const message = configErrorFor("dev", { hostname: undefined });
+        assert.match(message, /rocketchat-ha:hostname = \(not set\): must be set in Pulumi.<stack>.yaml/);
+    });
+
+    it("lists every problem in one error", () => {
+        const message = configErrorFor("prod", { hostname: "Chat", mongodbMembers: 4, rocketchatCpuRequest: "3", platform: "aws" });
+        assert.match(message, /^Invalid stack configuration \(4 problems\):/);
+        for (const setting of ["hostname", "mongodbMembers", "rocketchatCpuRequest", "platform"]) {
+            assert.match(message, new RegExp(`rocketchat-ha:${setting} = `));
+        }
+    });
+
+    it("throws a ConfigError carrying the individual problems", () => {
+        assert.throws(() => loadSettings(() => undefined), (error: unknown) => error instanceof ConfigError && error.problems.length === settingNames.length);
+    });
+
+    // Each case: stack, overrides, the setting named and what the message must say.
+    const badInputs: [string, Record<string, unknown>, string, RegExp][] = [
+        ["prod", { namespace: "Rocket_Chat" }, "namespace", /"Rocket_Chat": must be a DNS-1123 label/],
+        ["prod", { namespace: "x".repeat(64) }, "namespace", /1 to 63 characters/],
+        ["prod", { hostname: "https://chat.example.org" }, "hostname", /fully qualified host name/],
+        ["prod", { hostname: "chat" }, "hostname", /"chat": must be a fully qualified host name/],
+        ["prod", { platform: "aks" }, "platform", /"aks": must be one of kubernetes, openshift/],
+        ["prod", { mongodbStorageClass: "Fast SSD" }, "mongodbStorageClass", /DNS-1123 label/],
+        ["prod", { mongodbStorageSize: "10GB" }, "mongodbStorageSize", /"10GB": must be a Kubernetes byte quantity/],
+        ["prod", { uploadsStorageSize: "500m" }, "uploadsStorageSize", /at least 1Mi/],
+        ["prod", { mongodbCpuLimit: "two" }, "mongodbCpuLimit", /"two": must be a positive Kubernetes CPU quantity/],
+        ["prod", { mongodbMemoryRequest: "8Gi" }, "mongodbMemoryRequest", /"8Gi": must be at most mongodbMemoryLimit \(4Gi\)/],
+        ["prod", { rocketchatCpuRequest: "2500m" }, "rocketchatCpuRequest", /at most rocketchatCpuLimit \(2\)/],
+        ["prod", { mongodbMembers: 4 }, "mongodbMembers", /4: must be an odd number/],
+        ["prod", { mongodbMembers: 9 }, "mongodbMembers", /"9": must be a whole number from 1 to 7/],
+        ["prod", { rocketchatReplicas: "three" }, "rocketchatReplicas", /"three": must be a whole number from 1 to 100/],
+        ["prod", { mongodbImage: "mongo:latest" }, "mongodbImage", /"mongo:latest": must be an exact tag or digest, not 'latest'/],
+        ["prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat" }, "rocketchatImage", /missing tag means 'latest'/],
+        ["prod", { mongodbImage: "mongo:6.0.20" }, "mongodbImage", /MongoDB 7.0.x or 8.0.x/],
+        ["prod", { mongodbImage: "mongo:7.0.40" }, "mongodbImage", /MongoDB 8.0 for Rocket.Chat 8.5/],
+        ["prod", { schedulableNodes: 2 }, "mongodbMembers", /3: must be at most schedulableNodes \(2\) while podAntiAffinity is 'required'/],
+        ["prod", { autoscalingMaxReplicas: 10 }, "autoscalingMaxReplicas", /10: must be at most schedulableNodes \(5\)/],
+        ["prod", { autoscalingMaxReplicas: 2 }, "autoscalingMaxReplicas", /at least rocketchatReplicas \(3\)/],
+        ["prod", { uploadsAccessMode: "ReadWriteOnce" }, "uploadsAccessMode", /ReadWriteMany when uploadsStorage is FileSystem and up to 5 Rocket.Chat pods/],
+        ["prod", { backupSchedule: "every night" }, "backupSchedule", /"every night": must be five cron fields/],
+        ["prod", { backupSchedule: "61 2 * * *" }, "backupSchedule", /five cron fields .*61/],
+        ["prod", { backupVerifySchedule: "0 3 * *" }, "backupVerifySchedule", /five cron fields/],
+        ["prod", { backupRetention: 0 }, "backupRetention", /"0": must be a whole number from 1 to 365/],
+        ["prod", { backupUploadsRetention: -2 }, "backupUploadsRetention", /from 1 to 365/],
+        ["test", { fixedUids: true }, "fixedUids", /true: must be false on OpenShift/],
+        ["prod", { keycloakUrl: "" }, "keycloakUrl", /public https:\/\/ URL of Keycloak when ssoEnabled/],
+        ["prod", { keycloakUrl: "http://sso.example.org" }, "keycloakUrl", /https:\/\/ base URL/],
+        ["prod", { keycloakBasePath: "auth/" }, "keycloakBasePath", /such as \/auth/],
+        ["dev", { keycloakGroups: ["admins"] }, "keycloakGroups", /empty list while ssoEnabled is false/],
+        ["prod", { ingressAnnotations: ["no-equals-sign"] }, "ingressAnnotations", /key=value/],
+        ["prod", { podAntiAffinity: "soft" }, "podAntiAffinity", /one of required, preferred/],
+        ["prod", { autoscalingEnabled: "yes" }, "autoscalingEnabled", /"yes": must be true or false/],
+        ["prod", { adminEmail: "not-an-address" }, "adminEmail", /e-mail address/],
+        ["prod", { uploadsMediaTypeWhitelist: ["images"] }, "uploadsMediaTypeWhitelist", /MIME types/],
+        ["prod", { restoreArchive: "../etc/passwd" }, "restoreArchive", /file name of an archive/],
+        ["dev", { backupEnabled: false, restoreArchive: "rocketchat-20261128T021500Z.archive.gz" }, "restoreArchive", /unless backupEnabled/],
+    ];
+
+    for (const [stack, overrides, setting, expected] of badInputs) {
+        it(`refuses ${setting} = ${JSON.stringify(overrides[setting] ?? Object.values(overrides)[0])} (${stack})`, () => {
+            const message = configErrorFor(stack, overrides);
+            const line = message.split("\n").find((l) => l.includes(`rocketchat-ha:${setting} = `));
+            assert.ok(line, `the error names rocketchat-ha:${setting}:\n${message}`);
+            assert.match(line!, expected);
+        });
+    }
+
+    it("has at least 20 distinct bad-input cases", () => {
+        assert.ok(new Set(badInputs.map(([, o]) => JSON.stringify(o))).size >= 20);
+    });
+});
