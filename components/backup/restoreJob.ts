@@ -1,0 +1,91 @@
+/**
+ * Restore as code: while the stack names an archive, a Job replays it with its
+ * oplog through the replica-set URI. The Job's name carries a digest of the
+ * archive and the drop opt-in, so naming another archive runs a new Job while
+ * the same setting never runs the same restore twice.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { backupLabels, backupPodTemplate, MongoCredentialRef, SharedPodArgs } from "./jobPod";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface RestoreJobArgs {
+    /** Namespace of the Job. */
+    readonly namespace: string;
+    /** Platform instance name, used in labels. */
+    readonly instance: string;
+    /** Value of app.kubernetes.io/version (the mongo image tag). Defaults to none. */
+    readonly version?: string;
+    /** File name of the archive in the mongodb directory of the backup volume. */
+    readonly archive: string;
+    /** Named opt-in for mongorestore --drop: replace existing collections. Defaults to false (only missing documents are added). */
+    readonly dropExisting?: boolean;
+    /** Image, scripts, claim, identity and resources shared by every backup pod. */
+    readonly pod: SharedPodArgs;
+    /** Settings every script reads (lock timing). */
+    readonly env: EnvVar[];
+    /** Hosts and replica-set name of the target. */
+    readonly databaseEnv: EnvVar[];
+    /** Labels the MongoDB NetworkPolicy admits. */
+    readonly mongodbClientLabels: Record<string, string>;
+    /** A user with the restore role. */
+    readonly credentials: MongoCredentialRef;
+    /** Longest the restore may run, including waiting for a running backup. */
+    readonly deadlineSeconds: number;
+}
+
+/** The Job name for an archive: a new archive or drop choice means a new Job. */
+export function restoreJobName(prefix: string, archive: string, dropExisting: boolean): string {
+    const digest = createHash("sha256").update(JSON.stringify({ archive, dropExisting })).digest("hex").slice(0, 10);
+    return `${prefix}-restore-${digest}`;
+}
+
+export class RestoreJob extends pulumi.ComponentResource {
+    public readonly job: k8s.batch.v1.Job;
+    public readonly jobName: string;
+
+    constructor(name: string, args: RestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("rocketchat-ha:backup:RestoreJob", name, {}, opts);
+        const dropExisting = args.dropExisting ?? false;
+        this.jobName = restoreJobName(name, args.archive, dropExisting);
+        const labels = backupLabels(args.instance, "restore", args.version);
+        const timeout = `${Math.ceil(args.deadlineSeconds / 60) + 10}m`;
+
+        this.job = new k8s.batch.v1.Job(this.jobName, {
+            metadata: {
+                name: this.jobName,
+                namespace: args.namespace,
+                labels,
+                annotations: { "rocketchat-ha.io/restore-archive": args.archive },
+            },
+            spec: {
+                // Re-running is safe (mongorestore skips existing _ids; --drop
+                // starts over), so a lost node or connection is retried.
+                backoffLimit: 2,
+                activeDeadlineSeconds: args.deadlineSeconds,
+                template: backupPodTemplate({
+                    ...args.pod,
+                    script: "restore.sh",
+                    labels: { ...labels, ...args.mongodbClientLabels },
+                    credentials: args.credentials,
+                    env: [
+                        ...args.env,
+                        ...args.databaseEnv,
+                        { name: "RESTORE_ARCHIVE", value: args.archive },
+                        { name: "RESTORE_DROP", value: String(dropExisting) },
+                    ],
+                }),
+            },
+        }, {
+            parent: this,
+            // `pulumi up` waits for the restore and fails when it fails.
+            customTimeouts: { create: timeout, update: timeout },
+            // A Job's pod template cannot change; a changed image or script must
+            // not replace (and so re-run) a restore that already ran.
+            ignoreChanges: ["spec"],
+        });
+        this.registerOutputs({ jobName: this.jobName });
+    }
+}

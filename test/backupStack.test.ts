@@ -1,0 +1,253 @@
+/**
+ * Backups per stack, under the Pulumi mock runtime: the scheduled backup,
+ * uploads archive and restore test, the backup volume, the restore Job, and
+ * that no credential reaches an argument, a plain env value or a ConfigMap.
+ */
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { findObject, kubernetesObjects, objectsOfKind, runStack, StackRun } from "../tools/mockRuntime";
+import { loadStackConfig } from "../tools/stackConfig";
+import { restoreJobName } from "../components/backup/restoreJob";
+import { stackRun, stacks } from "./support/stacks";
+
+const setting = (stack: string, name: string) => loadStackConfig(stack).values[`rocketchat-ha:${name}`];
+
+const isBackupObject = (o: any) => o.metadata?.labels?.["app.kubernetes.io/name"] === "mongodb-backup";
+const backupObjects = (run: StackRun) => kubernetesObjects(run).filter(isBackupObject);
+const cronJob = (run: StackRun, name: string) => findObject(run, "CronJob", name);
+const podOf = (o: any) => (o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.spec.template);
+const containerOf = (o: any) => podOf(o).spec.containers[0];
+const envOf = (o: any): Record<string, any> => Object.fromEntries(containerOf(o).env.map((e: any) => [e.name, e]));
+const restoreJobs = (run: StackRun) => objectsOfKind(run, "Job").filter((j) => j.metadata.labels?.["app.kubernetes.io/component"] === "restore");
+const restoreArchive = "rocketchat-20261128T021500Z.archive.gz";
+
+/** Every string an attacker could read from the object without Secret access. */
+function plainStrings(o: any): string[] {
+    const found: string[] = [];
+    const walk = (value: any) => {
+        if (typeof value === "string") {
+            found.push(value);
+        } else if (value && typeof value === "object") {
+            Object.values(value).forEach(walk);
+        }
+    };
+    if (o.kind === "ConfigMap") {
+        walk(o.data);
+    }
+    if (o.kind === "CronJob" || o.kind === "Job") {
+        for (const c of podOf(o).spec.containers) {
+            walk(c.command);
+            walk(c.args);
+            walk((c.env ?? []).map((e: any) => e.value));
+        }
+    }
+    return found;
+}
+
+describe("backups", () => {
+    for (const stack of stacks) {
+        describe(stack, () => {
+            it("backs up on the configured schedule, one run at a time, with deadline, history, backoff and retention", async () => {
+                const run = await stackRun(stack);
+                const backup = cronJob(run, "rocketchat-backup");
+                assert.equal(backup.spec.schedule, setting(stack, "backupSchedule"));
+                assert.equal(backup.spec.concurrencyPolicy, "Forbid");
+                assert.equal(backup.spec.suspend, false);
+                assert.ok(backup.spec.startingDeadlineSeconds > 0);
+                assert.ok(backup.spec.successfulJobsHistoryLimit >= 1 && backup.spec.failedJobsHistoryLimit >= 1);
+                const job = backup.spec.jobTemplate.spec;
+                assert.ok(job.backoffLimit >= 1 && job.activeDeadlineSeconds > 0);
+                assert.deepEqual(containerOf(backup).command, ["bash", "/scripts/backup.sh"]);
+                assert.equal(envOf(backup).BACKUP_RETENTION.value, setting(stack, "backupRetention"));
+                assert.equal(envOf(backup).MONGODB_REPLICA_SET.value, "rs0");
+                const members = Number(setting(stack, "mongodbMembers"));
+                assert.equal(envOf(backup).MONGODB_HOSTS.value.split(",").length, members);
+            });
+
+            it("runs every backup pod restricted with the backup requests and limits, UID 999 only with fixed UIDs", async () => {
+                const run = await stackRun(stack);
+                const jobs = backupObjects(run).filter((o) => o.kind === "CronJob");
+                assert.ok(jobs.length >= 2);
+                const fixed = setting(stack, "fixedUids") === "true";
+                for (const o of jobs) {
+                    const pod = podOf(o).spec;
+                    const c = containerOf(o);
+                    assert.equal(pod.securityContext.runAsNonRoot, true, o.metadata.name);
+                    assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+                    assert.equal(pod.securityContext.runAsUser, fixed ? 999 : undefined, o.metadata.name);
+                    assert.equal(pod.automountServiceAccountToken, false);
+                    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+                    assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
+                    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+                    assert.equal(c.image, setting(stack, "mongodbImage"));
+                    assert.deepEqual(c.resources, {
+                        requests: { cpu: setting(stack, "backupCpuRequest"), memory: setting(stack, "backupMemoryRequest") },
+                        limits: { cpu: setting(stack, "backupCpuLimit"), memory: setting(stack, "backupMemoryLimit") },
+                    });
+                }
+            });
+
+            it("connects as the backup user from the Secret, through the MongoDB NetworkPolicy", async () => {
+                const run = await stackRun(stack);
+                const backup = cronJob(run, "rocketchat-backup");
+                const e = envOf(backup);
+                assert.deepEqual(e.MONGODB_USERNAME.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-username" });
+                assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-password" });
+                const policy = findObject(run, "NetworkPolicy", "rocketchat-mongodb");
+                const clientLabels = policy.spec.ingress[0].from[1].podSelector.matchLabels;
+                const labels = podOf(backup).metadata.labels;
+                for (const [key, value] of Object.entries(clientLabels)) {
+                    assert.equal(labels[key], value);
+                }
+                const tools = podOf(backup).spec.volumes.find((v: any) => v.name === "tools-config");
+                assert.equal(tools.emptyDir.medium, "Memory", "the rendered --config file never touches a disk");
+            });
+
+            it("ships the real scripts; the dump reads a secondary through the replica-set URI", async () => {
+                const run = await stackRun(stack);
+                const scripts = findObject(run, "ConfigMap", "rocketchat-backup-scripts").data;
+                for (const file of ["backup.sh", "retention.sh", "verify.sh", "restore.sh", "uploads.sh", "lib.sh", "manifest.js"]) {
+                    assert.equal(scripts[file], readFileSync(path.join(__dirname, "..", "components", "backup", "scripts", file), "utf8"), file);
+                }
+                assert.match(scripts["backup.sh"], /mongodump --config="\$TOOLS_CONFIG_DIR\/tools\.yaml" --oplog --gzip --archive=/);
+                assert.match(scripts["backup.sh"], /readPreference=secondaryPreferred/);
+                assert.equal(podOf(cronJob(run, "rocketchat-backup")).spec.volumes.find((v: any) => v.name === "scripts").configMap.name, "rocketchat-backup-scripts");
+            });
+
+            it("keeps archives on a claim sized from config that `pulumi destroy` leaves in place", async () => {
+                const run = await stackRun(stack);
+                const claim = findObject(run, "PersistentVolumeClaim", "rocketchat-backup");
+                assert.equal(claim.spec.resources.requests.storage, setting(stack, "backupStorageSize"));
+                assert.equal(claim.spec.storageClassName, setting(stack, "backupStorageClass") || undefined);
+                for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+                    assert.equal(podOf(o).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "rocketchat-backup");
+                }
+            });
+
+            it("proves the newest archive weekly by restoring it into a scratch mongod, with no database access", async () => {
+                const run = await stackRun(stack);
+                const verify = cronJob(run, "rocketchat-backup-verify");
+                assert.equal(verify.spec.schedule, setting(stack, "backupVerifySchedule"));
+                assert.equal(verify.spec.concurrencyPolicy, "Forbid");
+                assert.equal(verify.spec.jobTemplate.spec.backoffLimit, 0, "a failed restore test stays a failed Job");
+                assert.deepEqual(containerOf(verify).command, ["bash", "/scripts/verify.sh"]);
+                const e = envOf(verify);
+                assert.equal(e.MONGODB_PASSWORD, undefined);
+                assert.equal(e.SCRATCH_DIR.value, "/scratch");
+                assert.ok(Number(e.SCRATCH_CACHE_GB.value) >= 0.25);
+                const scratch = podOf(verify).spec.volumes.find((v: any) => v.name === "scratch");
+                assert.equal(scratch.emptyDir.sizeLimit, setting(stack, "mongodbStorageSize"));
+                assert.equal(podOf(verify).metadata.labels["rocketchat-ha.io/mongodb-client"], undefined);
+            });
+
+            it("archives FileSystem uploads read-only with their own retention", async () => {
+                const run = await stackRun(stack);
+                assert.equal(setting(stack, "uploadsStorage"), "FileSystem");
+                const uploads = cronJob(run, "rocketchat-backup-uploads");
+                assert.equal(uploads.spec.schedule, setting(stack, "backupSchedule"));
+                assert.equal(uploads.spec.concurrencyPolicy, "Forbid");
+                assert.equal(envOf(uploads).UPLOADS_RETENTION.value, setting(stack, "backupUploadsRetention"));
+                const pod = podOf(uploads).spec;
+                const volume = pod.volumes.find((v: any) => v.name === "uploads");
+                assert.deepEqual(volume.persistentVolumeClaim, { claimName: "rocketchat-uploads", readOnly: true });
+                assert.deepEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "uploads"), { name: "uploads", mountPath: "/app/uploads", readOnly: true });
+                assert.equal(envOf(uploads).MONGODB_PASSWORD, undefined);
+                // A ReadWriteOnce claim attaches to one node: run beside Rocket.Chat there.
+                const rwo = setting(stack, "uploadsAccessMode") === "ReadWriteOnce";
+                const affinity = pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0];
+                if (rwo) {
+                    assert.deepEqual(affinity.labelSelector.matchLabels, findObject(run, "Deployment", "rocketchat").spec.selector.matchLabels);
+                    assert.equal(affinity.topologyKey, "kubernetes.io/hostname");
+                } else {
+                    assert.equal(affinity, undefined);
+                }
+            });
+
+            it("declares no restore Job and suspends nothing while restoreArchive is empty", async () => {
+                const run = await stackRun(stack);
+                assert.deepEqual(restoreJobs(run), []);
+                for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+                    assert.equal(o.spec.suspend, false, o.metadata.name);
+                }
+            });
+
+            it("puts no generated credential in any argument, plain env value or ConfigMap", async () => {
+                const runs = [await stackRun(stack), await runStack(stack, { restoreArchive, restoreDropExisting: true })];
+                for (const run of runs) {
+                    assert.ok(run.secretValues.size >= 4, "the harness saw the generated passwords");
+                    const objects = backupObjects(run);
+                    assert.ok(objects.some((o) => o.kind === "Job") || run === runs[0]);
+                    for (const o of objects) {
+                        for (const text of plainStrings(o)) {
+                            for (const secret of run.secretValues) {
+                                assert.ok(!text.includes(secret), `${o.kind}/${o.metadata.name} exposes a generated secret`);
+                            }
+                        }
+                        if (o.kind === "CronJob" || o.kind === "Job") {
+                            for (const e of containerOf(o).env.filter((x: any) => /PASSWORD|USERNAME/.test(x.name))) {
+                                assert.ok(e.valueFrom?.secretKeyRef && e.value === undefined, `${o.metadata.name}: ${e.name} must come from a Secret`);
+                            }
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    describe("settings changes", () => {
+        it("a restore runs one Job named after the archive and suspends every backup schedule", async () => {
+            const run = await runStack("prod", { restoreArchive });
+            const [job, ...more] = restoreJobs(run);
+            assert.deepEqual(more, []);
+            assert.equal(job.metadata.name, restoreJobName("rocketchat", restoreArchive, false));
+            assert.match(job.metadata.name, /^rocketchat-restore-[0-9a-f]{10}$/);
+            assert.deepEqual(containerOf(job).command, ["bash", "/scripts/restore.sh"]);
+            const e = envOf(job);
+            assert.equal(e.RESTORE_ARCHIVE.value, restoreArchive);
+            assert.equal(e.RESTORE_DROP.value, "false", "no --drop without the opt-in");
+            assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-password" });
+            assert.equal(podOf(job).metadata.labels["rocketchat-ha.io/mongodb-client"], "rocketchat");
+            assert.ok(job.spec.activeDeadlineSeconds > 0);
+            const schedules = backupObjects(run).filter((o) => o.kind === "CronJob");
+            assert.equal(schedules.length, 3);
+            for (const o of schedules) {
+                assert.equal(o.spec.suspend, true, `${o.metadata.name} must not start during a restore`);
+            }
+            assert.equal(findObject(run, "Deployment", "rocketchat").spec.replicas, 0, "Rocket.Chat is stopped (lead's wiring)");
+        });
+
+        it("--drop only with restoreDropExisting, and another archive or choice means another Job", async () => {
+            const run = await runStack("prod", { restoreArchive, restoreDropExisting: true });
+            const [job] = restoreJobs(run);
+            assert.equal(envOf(job).RESTORE_DROP.value, "true");
+            const names = new Set([
+                job.metadata.name,
+                restoreJobName("rocketchat", restoreArchive, false),
+                restoreJobName("rocketchat", "rocketchat-20261129T021500Z.archive.gz", true),
+            ]);
+            assert.equal(names.size, 3);
+        });
+
+        it("GridFS uploads are in the dump: no uploads archive", async () => {
+            const run = await runStack("prod", { uploadsStorage: "GridFS" });
+            assert.deepEqual(objectsOfKind(run, "CronJob").map((o) => o.metadata.name).sort(), ["rocketchat-backup", "rocketchat-backup-verify"]);
+        });
+
+        it("an existing claim is used as is and no claim is created", async () => {
+            const run = await runStack("test", { backupExistingClaim: "nfs-backup" });
+            assert.deepEqual(objectsOfKind(run, "PersistentVolumeClaim").filter(isBackupObject), []);
+            for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+                assert.equal(podOf(o).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "nfs-backup");
+            }
+        });
+
+        it("backups off declares nothing, except a restore from an existing claim", async () => {
+            const off = await runStack("dev", { backupEnabled: false });
+            assert.deepEqual(backupObjects(off), []);
+            const restoreOnly = await runStack("dev", { backupEnabled: false, backupExistingClaim: "old-backups", restoreArchive });
+            assert.deepEqual(backupObjects(restoreOnly).map((o) => o.kind).sort(), ["ConfigMap", "Job"]);
+            assert.equal(podOf(restoreJobs(restoreOnly)[0]).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "old-backups");
+        });
+    });
+});
