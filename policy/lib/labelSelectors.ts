@@ -1,0 +1,41 @@
+/**
+ * Kubernetes label-selector semantics (metav1.LabelSelector): matchLabels
+ * and matchExpressions are ANDed. A missing selector matches nothing; an
+ * empty one matches everything, which our policies treat separately.
+ */
+import { KubeObject } from "./policyTypes";
+
+function expressionMatches(expression: KubeObject, labels: Record<string, string>): boolean {
+    const present = Object.prototype.hasOwnProperty.call(labels, expression.key);
+    const values: string[] = expression.values ?? [];
+    switch (expression.operator) {
+        case "In":
+            return present && values.includes(labels[expression.key]);
+        case "NotIn":
+            return !present || !values.includes(labels[expression.key]);
+        case "Exists":
+            return present;
+        case "DoesNotExist":
+            return !present;
+        default:
+            // An unknown operator is rejected by the API server: it selects nothing.
+            return false;
+    }
+}
+
+export function selectorMatches(selector: KubeObject | undefined | null, labels: Record<string, string>): boolean {
+    if (!selector) {
+        return false;
+    }
+    const matchLabels: Record<string, string> = selector.matchLabels ?? {};
+    const expressions: KubeObject[] = selector.matchExpressions ?? [];
+    return Object.entries(matchLabels).every(([key, value]) => labels[key] === value)
+        && expressions.every((expression) => expressionMatches(expression, labels));
+}
+
+/** A selector with no requirement at all selects every pod. */
+export function selectsEverything(selector: KubeObject | undefined | null): boolean {
+    return !!selector
+        && Object.keys(selector.matchLabels ?? {}).length === 0
+        && (selector.matchExpressions ?? []).length === 0;
+}

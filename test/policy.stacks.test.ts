@@ -1,0 +1,103 @@
+// The whole pack over what the program declares for every stack, at each
+// stack's configured levels. A mandatory violation here fails `npm test`
+// (and so .ci/run), exactly as it would fail `pulumi preview --policy-pack`.
+// Then the issue's "done when" cases: breaking the HA design in prod is a
+// mandatory violation that says how to fix it.
+import { strict as assert } from "assert";
+import { runStack } from "../tools/mockRuntime";
+import { knownStacks } from "../tools/stackConfig";
+import { evaluatePolicies, mandatoryViolations, PolicyResource, PolicyViolation, toPolicyResources } from "../policy/offline";
+
+const programResources = new Map<string, PolicyResource[]>();
+
+/** The program's resources for a stack (run once, then copied so tests may edit them). */
+async function declared(stack: string, overrides: Record<string, unknown> = {}): Promise<PolicyResource[]> {
+    const key = `${stack} ${JSON.stringify(overrides)}`;
+    if (!programResources.has(key)) {
+        programResources.set(key, toPolicyResources((await runStack(stack, overrides)).resources, stack));
+    }
+    return structuredClone(programResources.get(key)!);
+}
+
+function find(resources: PolicyResource[], kind: string, name: string): Record<string, any> {
+    const match = resources.find((resource) => resource.props?.kind === kind && resource.props?.metadata?.name === name);
+    assert.ok(match, `the program declares no ${kind} ${name}`);
+    return match!.props;
+}
+
+function listViolations(violations: PolicyViolation[]): string {
+    return violations.map((v) => `[${v.level}] ${v.policy}: ${v.message}`).join("\n");
+}
+
+/** The mandatory violations of one policy; asserts each says how to fix it. */
+function mandatoryOf(violations: PolicyViolation[], policy: string): string[] {
+    const found = mandatoryViolations(violations).filter((violation) => violation.policy === policy);
+    found.forEach((violation) => assert.match(violation.message, / Fix: \S/));
+    return found.map((violation) => violation.message);
+}
+
+describe("policy pack over the program's stacks", () => {
+    for (const stack of knownStacks()) {
+        it(`${stack}: no mandatory violation at its configured levels`, async () => {
+            const violations = await evaluatePolicies(await declared(stack), stack);
+            assert.deepEqual(mandatoryViolations(violations), [], `mandatory policy violations in ${stack}:\n${listViolations(mandatoryViolations(violations))}`);
+        });
+    }
+
+    it("prod: no violation at all", async () => {
+        const violations = await evaluatePolicies(await declared("prod"), "prod");
+        assert.deepEqual(violations, [], listViolations(violations));
+    });
+
+    it("dev: the single-node shape is reported, but only as advice", async () => {
+        const violations = await evaluatePolicies(await declared("dev"), "dev");
+        const policies = new Set(violations.map((violation) => violation.policy));
+        assert.ok(policies.has("ha-pod-anti-affinity") && policies.has("mongodb-replica-set-members"), listViolations(violations));
+        assert.ok(violations.every((violation) => violation.level === "advisory"));
+    });
+});
+
+describe("policy pack: breaking the HA design in prod is mandatory and explained", () => {
+    it("preferred anti-affinity (rocketchat-ha:podAntiAffinity=preferred) on both workloads", async () => {
+        const violations = await evaluatePolicies(await declared("prod", { podAntiAffinity: "preferred" }), "prod");
+        const messages = mandatoryOf(violations, "ha-pod-anti-affinity");
+        assert.equal(messages.length, 2, listViolations(violations));
+        assert.match(messages.join("\n"), /Deployment rocketchat-prod\/rocketchat has only preferred pod anti-affinity/);
+        assert.match(messages.join("\n"), /StatefulSet rocketchat-prod\/rocketchat-mongodb has only preferred pod anti-affinity/);
+        assert.match(messages[0], /podAntiAffinity=required/);
+    });
+
+    for (const [kind, name] of [["Deployment", "rocketchat"], ["StatefulSet", "rocketchat-mongodb"]]) {
+        it(`anti-affinity removed from the ${kind} ${name}`, async () => {
+            const resources = await declared("prod");
+            delete find(resources, kind, name).spec.template.spec.affinity;
+            const messages = mandatoryOf(await evaluatePolicies(resources, "prod"), "ha-pod-anti-affinity");
+            assert.equal(messages.length, 1);
+            assert.match(messages[0], new RegExp(`${kind} rocketchat-prod/${name} has no required pod anti-affinity.* Fix: add spec\\.template\\.spec\\.affinity\\.podAntiAffinity\\.requiredDuringSchedulingIgnoredDuringExecution`));
+        });
+    }
+
+    it("the uploads claim switched to ReadWriteOnce", async () => {
+        const resources = await declared("prod");
+        find(resources, "PersistentVolumeClaim", "rocketchat-uploads").spec.accessModes = ["ReadWriteOnce"];
+        const messages = mandatoryOf(await evaluatePolicies(resources, "prod"), "uploads-read-write-many");
+        assert.equal(messages.length, 1);
+        assert.match(messages[0], /mount claim rocketchat-uploads at \/app\/uploads, but its accessModes are \[ReadWriteOnce\].* Fix: give the uploads claim accessModes \[ReadWriteMany\]/);
+    });
+
+    it("the Rocket.Chat image without a tag", async () => {
+        const resources = await declared("prod");
+        find(resources, "Deployment", "rocketchat").spec.template.spec.containers[0].image = "registry.rocket.chat/rocketchat/rocket.chat";
+        const messages = mandatoryOf(await evaluatePolicies(resources, "prod"), "pinned-images");
+        assert.equal(messages.length, 1);
+        assert.match(messages[0], /uses image 'registry\.rocket\.chat\/rocketchat\/rocket\.chat' without a tag.* Fix: use an exact version tag/);
+    });
+
+    it("an autoscaler maximum above prod's five nodes", async () => {
+        const resources = await declared("prod");
+        find(resources, "HorizontalPodAutoscaler", "rocketchat").spec.maxReplicas = 10;
+        const messages = mandatoryOf(await evaluatePolicies(resources, "prod"), "replicas-within-schedulable-nodes");
+        assert.equal(messages.length, 1);
+        assert.match(messages[0], /may scale Deployment rocketchat-prod\/rocketchat to 10 pods, but required one-per-node anti-affinity fits only 5/);
+    });
+});
