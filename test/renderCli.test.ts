@@ -1,0 +1,69 @@
+// `npm run render` as a user runs it: a separate process, files on disk, exit status.
+import { strict as assert } from "assert";
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+const projectRoot = path.resolve(__dirname, "..");
+const cli = path.join(projectRoot, "tools", "renderCli.js");
+
+function render(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+    return spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, ...env }, timeout: 300_000 });
+}
+
+describe("render CLI (subprocess)", () => {
+    let outDir: string;
+    beforeEach(() => {
+        outDir = mkdtempSync(path.join(tmpdir(), "render-cli-"));
+    });
+    afterEach(() => rmSync(outDir, { recursive: true, force: true }));
+
+    it("renders dev into --out, prints the summary and exits 0", () => {
+        const result = render(["dev", "--out", outDir]);
+        assert.equal(result.status, 0, result.stderr + result.stdout);
+        assert.match(result.stdout, /Stack dev: \d+ Kubernetes objects/);
+        assert.match(result.stdout, /KIND +API VERSION +COUNT +SCHEMA/);
+        assert.match(result.stdout, /^OK: /m);
+        const manifests = readFileSync(path.join(outDir, "manifests.yaml"), "utf8");
+        assert.match(manifests, /^kind: StatefulSet$/m);
+        assert.ok(existsSync(path.join(outDir, "other-resources.yaml")));
+    });
+
+    it("writes a kubectl List with --format json and removes the YAML files of an earlier render", () => {
+        assert.equal(render(["dev", "--out", outDir]).status, 0);
+        const result = render(["dev", "--out", outDir, "--format", "json"]);
+        assert.equal(result.status, 0, result.stderr);
+        const list = JSON.parse(readFileSync(path.join(outDir, "manifests.json"), "utf8"));
+        assert.equal(list.kind, "List");
+        assert.ok(list.items.length > 5);
+        assert.ok(!existsSync(path.join(outDir, "manifests.yaml")));
+    });
+
+    it("exits 2 with the configuration error's full message", () => {
+        const result = render(["dev", "--out", outDir, "--set", "mongodbMembers=2", "--set", "backupSchedule=not a schedule"]);
+        assert.equal(result.status, 2, result.stdout);
+        assert.match(result.stderr, /Invalid stack configuration \(\d+ problems?\)/);
+        assert.match(result.stderr, /mongodbMembers/);
+        assert.match(result.stderr, /backupSchedule/);
+        assert.ok(!existsSync(path.join(outDir, "manifests.yaml")), "nothing written for an invalid stack");
+    });
+
+    it("fails only the Route, saying why, when the Go module proxy cannot deliver its CRD (openshift stack)", () => {
+        // An empty cache and no proxy: the Route schema cannot be fetched.
+        const result = render(["test", "--out", outDir], { RENDER_CACHE_DIR: path.join(outDir, "cache"), GOPROXY: "off" });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stdout, /schema error: Route rocketchat-test\/\S+: \/ not validated: the Go module proxy did not deliver github\.com\/openshift\/api@v0\.0\.0-\S+: .*GOPROXY=off/);
+        const erroredKinds = result.stdout.split("\n").filter((line) => /^\S+ +\S+ +\d+ +\d+ errors?$/.test(line));
+        assert.deepEqual(erroredKinds.map((line) => line.split(/ +/)[0]), ["Route"]);
+    });
+
+    it("exits 2 with usage for an unknown stack or a bad option", () => {
+        const unknown = render(["staging", "--out", outDir]);
+        assert.equal(unknown.status, 2);
+        assert.match(unknown.stderr, /unknown stack 'staging'/);
+        const badFormat = render(["dev", "--format", "xml"]);
+        assert.equal(badFormat.status, 2);
+        assert.match(badFormat.stderr, /--format must be yaml or json/);
+    });
+});
