@@ -15,3 +15,9 @@ export const keycloakClientId = platform.keycloak?.clientId ?? null;
 export const mongodbReplicaSet = platform.mongodb.replicaSetName;
 /** Secret with key mongo-url: the application's replica-set connection string. */
 export const mongodbConnectionSecret = platform.mongodb.connectionSecretName;
+/** Backup CronJob, or null when backups are off. */
+export const backupCronJob = platform.backups?.schedules?.backup.metadata.name ?? null;
+/** The backup volume's claim, or null when backups are off. */
+export const backupClaim = platform.backups?.claimName ?? null;
+/** Channel reconcile Job, or null when no channels are configured. */
+export const channelsJob = platform.channels?.jobName ?? null;

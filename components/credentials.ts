@@ -28,7 +28,7 @@ export interface MongoUser {
 }
 
 export class Credentials extends pulumi.ComponentResource {
-    /** Secret with the MongoDB users (root, app, backup). */
+    /** Secret with the MongoDB users (root, app, backup, monitoring). */
     public readonly mongoUsersSecretName: pulumi.Output<string>;
     /** Secret with key `keyfile`: the replica-set internal authentication key. */
     public readonly keyfileSecretName: pulumi.Output<string>;
@@ -37,6 +37,8 @@ export class Credentials extends pulumi.ComponentResource {
     public readonly root: MongoUser;
     public readonly app: MongoUser;
     public readonly backup: MongoUser;
+    /** Read-only monitoring user for the MongoDB exporter (clusterMonitor, read on local). */
+    public readonly monitoring: MongoUser;
     /** The break-glass administrator's password (a Pulumi secret). */
     public readonly adminPassword: pulumi.Output<string>;
 
@@ -58,12 +60,13 @@ export class Credentials extends pulumi.ComponentResource {
         this.root = user("root", "root");
         this.app = user("app", "rocketchat");
         this.backup = user("backup", "backup");
+        this.monitoring = user("monitoring", "monitoring");
 
         const users = new k8s.core.v1.Secret(`${name}-mongodb-users`, {
             metadata: { name: `${name}-mongodb-users`, namespace: args.namespace, labels },
             type: "Opaque",
             stringData: Object.fromEntries(
-                [this.root, this.app, this.backup].flatMap((u) => [
+                [this.root, this.app, this.backup, this.monitoring].flatMap((u) => [
                     [u.usernameKey, u.username],
                     [u.passwordKey, u.password],
                 ]),

@@ -142,6 +142,18 @@ const restoreNeedsBackups: Check = (s) =>
         ? [{ setting: "restoreArchive", value: s.restoreArchive, allowed: "empty unless backupEnabled is true or backupExistingClaim names the volume holding the archive" }]
         : [];
 
+/** ServiceMonitors and alert rules scrape what monitoringEnabled starts. */
+const operatorNeedsMetrics: Check = (s) =>
+    s.monitoringPrometheusOperator && !s.monitoringEnabled
+        ? [{ setting: "monitoringPrometheusOperator", value: true, allowed: "false unless monitoringEnabled is true: the ServiceMonitors and alerts read the metrics monitoringEnabled turns on" }]
+        : [];
+
+/** Rocket.Chat serves the web app on 3000; its metrics need a port of their own. */
+const metricsPortFree: Check = (s) =>
+    s.monitoringRocketchatPort === 3000
+        ? [{ setting: "monitoringRocketchatPort", value: 3000, allowed: "a port other than 3000, which serves the web app: metrics must stay off the Ingress and Route" }]
+        : [];
+
 export const crossChecks: CrossCheck[] = [
     {
         reads: ["mongodbCpuRequest", "mongodbCpuLimit", "mongodbMemoryRequest", "mongodbMemoryLimit",
@@ -158,4 +170,6 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["ssoEnabled", "keycloakUrl", "keycloakRealm"], run: ssoComplete },
     { reads: ["ssoEnabled", "keycloakGroups"], run: groupsNeedSso },
     { reads: ["restoreArchive", "backupEnabled", "backupExistingClaim"], run: restoreNeedsBackups },
+    { reads: ["monitoringPrometheusOperator", "monitoringEnabled"], run: operatorNeedsMetrics },
+    { reads: ["monitoringRocketchatPort"], run: metricsPortFree },
 ];

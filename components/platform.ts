@@ -1,15 +1,33 @@
 /**
  * The whole deployment for one stack: namespace, credentials, the MongoDB
- * replica set, Keycloak client, Rocket.Chat and backups. It maps validated
+ * replica set, Keycloak client, Rocket.Chat, backups, channels and monitoring. It maps validated
  * settings onto each component's args; components never read config.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
+import { MongoBackups } from "./backup/backups";
+import { backupCronJobNames } from "./backup/cronJobNames";
+import { ChannelsReconciler } from "./channels/channelsReconciler";
+import { rocketchatApiClientLabels } from "./channels/apiAccess";
 import { KeycloakClient } from "./keycloak";
-import { RocketChat } from "./rocketchat/rocketchat";
+import { labelsFromPairs } from "./monitoring/labelPairs";
+import { Monitoring } from "./monitoring/monitoring";
+import { httpPort } from "./rocketchat/environment";
+import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet } from "./mongodb/replicaSet";
+import { ResourceSettings } from "./podShapes";
 import { Settings } from "./settings";
+
+/** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
+function resourceSettings(s: Settings, prefix: "mongodb" | "rocketchat" | "backup"): ResourceSettings {
+    return {
+        cpuRequest: s[`${prefix}CpuRequest`],
+        cpuLimit: s[`${prefix}CpuLimit`],
+        memoryRequest: s[`${prefix}MemoryRequest`],
+        memoryLimit: s[`${prefix}MemoryLimit`],
+    };
+}
 
 export interface RocketChatPlatformArgs {
     /** Validated stack settings (see components/config.ts). */
@@ -23,6 +41,12 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly rocketchat: RocketChat;
     /** The Keycloak client, or undefined when ssoEnabled is false. */
     public readonly keycloak?: KeycloakClient;
+    /** Backups and restore, or undefined when backupEnabled is false and no restore is asked for. */
+    public readonly backups?: MongoBackups;
+    /** The channel reconciler, or undefined when no channels are configured. */
+    public readonly channels?: ChannelsReconciler;
+    /** Exporter, scrape objects, alerts and dashboard, or undefined when monitoringEnabled is false. */
+    public readonly monitoring?: Monitoring;
 
     constructor(name: string, args: RocketChatPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:Platform", name, {}, opts);
@@ -61,26 +85,20 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             clusterDomain: s.clusterDomain,
             storageClassName: s.mongodbStorageClass || undefined,
             storageSize: s.mongodbStorageSize,
-            resources: {
-                cpuRequest: s.mongodbCpuRequest,
-                cpuLimit: s.mongodbCpuLimit,
-                memoryRequest: s.mongodbMemoryRequest,
-                memoryLimit: s.mongodbMemoryLimit,
-            },
+            resources: resourceSettings(s, "mongodb"),
             antiAffinity: s.podAntiAffinity,
             fixedUid: s.fixedUids,
             credentials: this.credentials,
         }, inNamespace);
 
-        // --- Rocket.Chat and Keycloak (issue 3) ---------------------------------
         this.keycloak = s.ssoEnabled
             ? new KeycloakClient(name, { realm: s.keycloakRealm, clientId: s.keycloakClientId, hostname: s.hostname, groups: s.keycloakGroups }, { parent: this })
             : undefined;
         this.rocketchat = this.declareRocketChat(name, s, inNamespace);
-        // --- end Rocket.Chat ------------------------------------------------------
 
-        // --- Backups, verification and restore (issue 4) -------------------------
-        // --- end backups ----------------------------------------------------------
+        this.backups = this.declareBackups(name, s, inNamespace);
+        this.channels = this.declareChannels(name, s, inNamespace);
+        this.monitoring = this.declareMonitoring(name, s, inNamespace, namespaceDeps);
 
         this.registerOutputs({ namespace: this.namespace });
     }
@@ -110,12 +128,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             autoscaling: s.autoscalingEnabled ? { maxReplicas: s.autoscalingMaxReplicas, cpuPercent: s.autoscalingCpuPercent } : undefined,
             // While a restore runs nothing may write to the database.
             scaledToZero: s.restoreArchive !== "",
-            resources: {
-                cpuRequest: s.rocketchatCpuRequest,
-                cpuLimit: s.rocketchatCpuLimit,
-                memoryRequest: s.rocketchatMemoryRequest,
-                memoryLimit: s.rocketchatMemoryLimit,
-            },
+            resources: resourceSettings(s, "rocketchat"),
             antiAffinity: s.podAntiAffinity,
             fixedUid: s.fixedUids,
             mongodbClientLabels: this.mongodb.clientLabels,
@@ -147,7 +160,9 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 },
                 licenseSecretName: s.licenseSecretName || undefined,
                 smtpSecretName: s.smtpSecretName || undefined,
+                metricsPort: s.monitoringEnabled ? s.monitoringRocketchatPort : undefined,
             },
+            metricsScraperNamespace: s.monitoringEnabled ? s.monitoringNamespace : undefined,
             uploadsVolume: s.uploadsStorage === "FileSystem"
                 ? { accessMode: s.uploadsAccessMode, storageClassName: s.uploadsStorageClass || undefined, size: s.uploadsStorageSize }
                 : undefined,
@@ -157,6 +172,111 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 tlsSecretName: s.tlsSecretName || undefined,
                 ingressControllerNamespace: s.ingressControllerNamespace,
             },
+        }, opts);
+    }
+
+    /** Reconciles the configured channels once Rocket.Chat is up; none while a restore keeps it at zero. */
+    private declareChannels(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): ChannelsReconciler | undefined {
+        if (!((s.channels.length > 0 || s.channelsPrune) && s.restoreArchive === "")) {
+            return undefined;
+        }
+        return new ChannelsReconciler(name, {
+            namespace: s.namespace,
+            channels: s.channels,
+            prune: s.channelsPrune,
+            rocketchatUrl: `http://${this.rocketchat.serviceName}.${s.namespace}.svc.${s.clusterDomain}:${httpPort}`,
+            adminSecretName: this.credentials.adminSecretName,
+            apiClientLabels: rocketchatApiClientLabels(name),
+            fixedUid: s.fixedUids,
+            after: [this.rocketchat],
+        }, opts);
+    }
+
+    /** Scrape targets, alerts and the dashboard when the stack turns monitoring on. */
+    private declareMonitoring(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, namespaceDeps: pulumi.Resource[]): Monitoring | undefined {
+        if (!s.monitoringEnabled) {
+            return undefined;
+        }
+        return new Monitoring(name, {
+            namespace: s.namespace,
+            scraperNamespace: s.monitoringNamespace,
+            exporter: {
+                image: s.monitoringExporterImage,
+                memberHosts: this.mongodb.hosts,
+                credentials: {
+                    secretName: this.credentials.mongoUsersSecretName,
+                    usernameKey: this.credentials.monitoring.usernameKey,
+                    passwordKey: this.credentials.monitoring.passwordKey,
+                },
+                mongodbClientLabels: this.mongodb.clientLabels,
+                fixedUid: s.fixedUids,
+            },
+            rocketchat: { selector: this.rocketchat.selector, metricsPort: s.monitoringRocketchatPort },
+            watched: {
+                rocketchatDeployment: this.rocketchat.deploymentName,
+                // The autoscaler carries the Deployment's name and is dropped while a restore runs.
+                autoscaler: s.autoscalingEnabled && s.restoreArchive === "" ? this.rocketchat.deploymentName : undefined,
+                mongodbStatefulSet: this.mongodb.statefulSetName,
+                backupCronJobs: s.backupEnabled ? backupCronJobNames(name) : undefined,
+            },
+            backupSchedules: s.backupEnabled ? { backup: s.backupSchedule, verify: s.backupVerifySchedule } : undefined,
+            thresholds: {
+                replicationLagSeconds: s.monitoringReplicationLagSeconds,
+                notReadyMinutes: s.monitoringNotReadyMinutes,
+                autoscalerMaxedMinutes: s.monitoringAutoscalerMaxedMinutes,
+                backupGraceMinutes: s.monitoringBackupGraceMinutes,
+            },
+            prometheusOperator: s.monitoringPrometheusOperator,
+            selectorLabels: labelsFromPairs(s.monitoringSelectorLabels),
+            dashboard: {
+                name: s.monitoringDashboardName,
+                namespace: s.monitoringDashboardNamespace || s.namespace,
+                sidecarLabel: labelsFromPairs([s.monitoringDashboardLabel]),
+            },
+        // The exporter logs in as the monitoring user, which the bootstrap creates.
+        }, { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });
+    }
+
+    /** Backup schedules and, while restoreArchive is set, the restore Job. */
+    private declareBackups(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): MongoBackups | undefined {
+        if (!(s.backupEnabled || s.restoreArchive !== "")) {
+            return undefined;
+        }
+        return new MongoBackups(name, {
+            namespace: s.namespace,
+            image: s.mongodbImage,
+            mongodb: {
+                hosts: this.mongodb.hosts,
+                replicaSetName: this.mongodb.replicaSetName,
+                clientLabels: this.mongodb.clientLabels,
+                ready: this.mongodb.bootstrap,
+            },
+            credentials: {
+                secretName: this.credentials.mongoUsersSecretName,
+                usernameKey: this.credentials.backup.usernameKey,
+                passwordKey: this.credentials.backup.passwordKey,
+            },
+            schedulesEnabled: s.backupEnabled,
+            schedule: s.backupSchedule,
+            retention: s.backupRetention,
+            verifySchedule: s.backupVerifySchedule,
+            existingClaimName: s.backupExistingClaim || undefined,
+            storageClassName: s.backupStorageClass || undefined,
+            storageSize: s.backupStorageSize,
+            deleteClaimOnDestroy: s.backupDeleteClaimOnDestroy,
+            resources: resourceSettings(s, "backup"),
+            fixedUid: s.fixedUids,
+            // The restored database fits in a member's volume.
+            scratchSizeLimit: s.mongodbStorageSize,
+            uploadsClaimName: this.rocketchat.uploadsClaimName,
+            uploadsRetention: s.backupUploadsRetention,
+            // Only a node that runs Rocket.Chat can attach a ReadWriteOnce uploads claim.
+            uploadsColocateWith: s.uploadsAccessMode === "ReadWriteOnce" ? this.rocketchat.selector : undefined,
+            uploadsGroupId: s.fixedUids ? rocketchatImageUid : undefined,
+            restoreArchive: s.restoreArchive || undefined,
+            restoreDropExisting: s.restoreDropExisting,
+            // Rocket.Chat is at zero replicas before anything is restored.
+            restoreDependsOn: [this.rocketchat],
         }, opts);
     }
 }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import * as v from "./validators";
+import { labelPair } from "./monitoring/labelPairs";
 
 /** Adds a validator's sentence as a zod issue. */
 function rule(check: (value: string) => string | undefined) {
@@ -52,6 +53,43 @@ const list = <T extends z.ZodType>(item: T, allowed: string) =>
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `one of ${values.join(", ")}` });
+
+/**
+ * One declared channel. Names follow Rocket.Chat's default channel-name rule
+ * (setting UTF8_Channel_Names_Validation, `[0-9a-zA-Z-_.]+`); the length cap is ours.
+ */
+const channelEntry = z.strictObject({
+    name: z.string({ error: "a name" }).regex(/^[0-9A-Za-z._-]{1,64}$/, {
+        error: "a name of 1 to 64 letters, digits, '-', '_' or '.' (Rocket.Chat's default channel-name rule: no spaces or '#')",
+    }),
+    topic: z.string({ error: "a topic string" }).max(250, { error: "a topic of at most 250 characters" }).optional(),
+    private: z.boolean({ error: "private: true or false" }).optional(),
+    default: z.boolean({ error: "default: true or false" }).optional(),
+    readOnly: z.boolean({ error: "readOnly: true or false" }).optional(),
+}, { error: "an object with name and optional topic, private, default, readOnly (no other keys)" });
+export type ChannelDeclaration = z.infer<typeof channelEntry>;
+
+/** Checks each entry with `channelEntry` and refuses duplicate names (Rocket.Chat compares them case-insensitively). */
+const channelList = list(z.unknown(), "a list of channels such as [{name: general, topic: Company news, default: true}]")
+    .superRefine((entries, ctx) => {
+        const seen = new Set<string>();
+        entries.forEach((entry, index) => {
+            const parsed = channelEntry.safeParse(entry);
+            const label = `entry ${index + 1} (${JSON.stringify(entry)})`;
+            if (!parsed.success) {
+                for (const issue of parsed.error.issues) {
+                    ctx.addIssue({ code: "custom", message: `${issue.message}; ${label} is not` });
+                }
+                return;
+            }
+            const key = parsed.data.name.toLowerCase();
+            if (seen.has(key)) {
+                ctx.addIssue({ code: "custom", message: `a list of distinct channel names; ${label} repeats "${parsed.data.name}"` });
+            }
+            seen.add(key);
+        });
+    })
+    .transform((entries) => entries as ChannelDeclaration[]);
 
 const cpu = text(v.cpuQuantity);
 const bytes = text(v.byteQuantity);
@@ -154,7 +192,33 @@ export const settingsSchema = z.object({
         error: "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz",
     }),
     restoreDropExisting: flag,
+
+    // Channels reconciled through the REST API (issue 7).
+    channels: channelList,
+    channelsPrune: flag,
+
+    // Metrics, alerts and the Grafana dashboard (issue 9).
+    monitoringEnabled: flag,
+    monitoringNamespace: text(v.dnsLabel),
+    monitoringPrometheusOperator: flag,
+    monitoringSelectorLabels: list(text(labelPair), "a list of key=value labels such as [\"release=kube-prometheus-stack\"]"),
+    monitoringRocketchatPort: wholeNumber(1024, 65535),
+    monitoringExporterImage: text(v.pinnedImage),
+    monitoringReplicationLagSeconds: wholeNumber(1, 86400),
+    monitoringNotReadyMinutes: wholeNumber(1, 1440),
+    monitoringAutoscalerMaxedMinutes: wholeNumber(1, 1440),
+    monitoringBackupGraceMinutes: wholeNumber(0, 10080),
+    monitoringDashboardName: text(v.dnsLabel),
+    monitoringDashboardLabel: text(labelPair),
+    monitoringDashboardNamespace: optionalText(v.dnsLabel),
 });
+
+/**
+ * Settings whose values are lists of objects. Pulumi config types cannot
+ * describe those, so Pulumi.yaml declares them without a type (only a default)
+ * and the schema above checks their shape.
+ */
+export const structuredSettings: readonly SettingName[] = ["channels"];
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingName = keyof Settings;

@@ -3,7 +3,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, loadSettings } from "../components/config";
-import { settingNames } from "../components/settings";
+import { settingNames, structuredSettings } from "../components/settings";
 import { knownStacks, projectRoot } from "../tools/stackConfig";
 import { configErrorFor, settingsFor } from "./support/settings";
 
@@ -20,7 +20,12 @@ describe("stack configuration", () => {
         const declared = Object.keys(project.config);
         assert.deepEqual([...declared].sort(), [...settingNames].sort());
         for (const [key, declaration] of Object.entries<any>(project.config)) {
-            assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${key} has a Pulumi config type`);
+            if (structuredSettings.includes(key as (typeof structuredSettings)[number])) {
+                // Lists of objects have no Pulumi config type: no type, a structured default.
+                assert.ok(!("type" in declaration) && typeof declaration.default === "object", `${key} is declared without a type and with a structured default`);
+            } else {
+                assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${key} has a Pulumi config type`);
+            }
             assert.ok(typeof declaration.description === "string" && declaration.description.length > 20, `${key} is described`);
         }
     });
@@ -100,6 +105,21 @@ describe("stack configuration", () => {
         ["prod", { uploadsMediaTypeWhitelist: ["images"] }, "uploadsMediaTypeWhitelist", /MIME types/],
         ["prod", { restoreArchive: "../etc/passwd" }, "restoreArchive", /file name of an archive/],
         ["dev", { backupEnabled: false, restoreArchive: "rocketchat-20261128T021500Z.archive.gz" }, "restoreArchive", /unless backupEnabled/],
+        ["prod", { channels: [{ name: "Team Chat" }] }, "channels", /letters, digits, '-', '_' or '\.'.*entry 1 \(\{"name":"Team Chat"\}\) is not/],
+        ["prod", { channels: [{ name: "general" }, { name: "General" }] }, "channels", /distinct channel names; entry 2 .* repeats "General"/],
+        ["prod", { channels: [{ name: "ops", private: "yes" }] }, "channels", /private: true or false; entry 1/],
+        ["prod", { channels: [{ name: "ops", archived: true }] }, "channels", /no other keys|archived/],
+        ["prod", { channels: ["general"] }, "channels", /an object with name and optional topic, private, default, readOnly/],
+        ["prod", { channels: { name: "general" } }, "channels", /a list of channels such as/],
+        ["prod", { channelsPrune: "always" }, "channelsPrune", /"always": must be true or false/],
+        ["prod", { monitoringEnabled: false }, "monitoringPrometheusOperator", /true: must be false unless monitoringEnabled is true/],
+        ["prod", { monitoringRocketchatPort: 3000 }, "monitoringRocketchatPort", /3000: must be a port other than 3000/],
+        ["prod", { monitoringRocketchatPort: 80 }, "monitoringRocketchatPort", /"80": must be a whole number from 1024 to 65535/],
+        ["prod", { monitoringSelectorLabels: ["release"] }, "monitoringSelectorLabels", /a label as key=value/],
+        ["prod", { monitoringDashboardLabel: "grafana dashboard=1" }, "monitoringDashboardLabel", /a label as key=value/],
+        ["prod", { monitoringExporterImage: "percona/mongodb_exporter" }, "monitoringExporterImage", /missing tag means 'latest'/],
+        ["prod", { monitoringNamespace: "Monitoring" }, "monitoringNamespace", /DNS-1123 label/],
+        ["prod", { monitoringReplicationLagSeconds: 0 }, "monitoringReplicationLagSeconds", /from 1 to 86400/],
     ];
 
     for (const [stack, overrides, setting, expected] of badInputs) {

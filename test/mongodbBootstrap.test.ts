@@ -103,6 +103,8 @@ function environment(members: number, overrides: Record<string, string> = {}) {
         APP_PASSWORD: "app-secret",
         BACKUP_USERNAME: "backup",
         BACKUP_PASSWORD: "backup-secret",
+        MONITORING_USERNAME: "monitoring",
+        MONITORING_PASSWORD: "monitoring-secret",
         WAIT_ATTEMPTS: "5",
         ...overrides,
     };
@@ -153,13 +155,20 @@ describe("MongoDB replica-set bootstrap", () => {
 
         it("creates missing users and updates existing ones", () => {
             const plan = bootstrap.planUsers({ ok: 1, users: [{ user: "rocketchat", db: "admin" }, { user: "backup", db: "reporting" }] }, bootstrap.desiredUsers(environment(3)));
-            assert.deepEqual(plan.map((p: { command: string; user: { user: string } }) => `${p.command} ${p.user.user}`), ["updateUser rocketchat", "createUser backup"]);
+            assert.deepEqual(plan.map((p: { command: string; user: { user: string } }) => `${p.command} ${p.user.user}`), ["updateUser rocketchat", "createUser backup", "createUser monitoring"]);
         });
 
         it("grants least privilege: readWrite on the app database, backup and restore for backups", () => {
             const [app, backup] = bootstrap.desiredUsers(environment(3));
             assert.deepEqual(app.roles, [{ role: "readWrite", db: "rocketchat" }]);
             assert.deepEqual(backup.roles.map((r: { role: string }) => r.role), ["backup", "restore"]);
+        });
+
+        it("gives the exporter's monitoring user clusterMonitor and read on local, nothing on the chat data", () => {
+            const monitoring = bootstrap.desiredUsers(environment(3)).find((u: { user: string }) => u.user === "monitoring");
+            assert.deepEqual(monitoring.roles, [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }]);
+            assert.equal(monitoring.pwd, "monitoring-secret");
+            assert.ok(!monitoring.roles.some((r: { db: string }) => r.db === "rocketchat"), "no role on the application database");
         });
     });
 
@@ -169,7 +178,8 @@ describe("MongoDB replica-set bootstrap", () => {
             const { summary } = runAgainst(server, environment(3));
             assert.equal(summary.initiated, true);
             assert.deepEqual(server.config!.members.map((m) => m.host), hosts(3));
-            assert.deepEqual(summary.created, ["rocketchat", "backup"]);
+            assert.deepEqual(summary.created, ["rocketchat", "backup", "monitoring"]);
+            assert.deepEqual(server.users.get("monitoring")!.roles, [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }]);
             assert.equal(server.users.get("rocketchat")!.pwd, "app-secret");
             assert.deepEqual(server.defaultWriteConcern, { w: "majority" });
         });
@@ -205,6 +215,14 @@ describe("MongoDB replica-set bootstrap", () => {
             assert.equal(server.users.get("rocketchat")!.pwd, "rotated");
         });
 
+        it("a rotated monitoring password reaches the existing monitoring user", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            const { summary } = runAgainst(server, environment(3, { MONITORING_PASSWORD: "rotated-monitoring" }));
+            assert.ok(summary.updated.includes("monitoring"));
+            assert.equal(server.users.get("monitoring")!.pwd, "rotated-monitoring");
+        });
+
         it("fails clearly when the root password is refused", () => {
             const server = new SimulatedReplicaSet("rs0", "another-password");
             assert.throws(() => runAgainst(server, environment(3)), /root user was refused/);
@@ -225,7 +243,7 @@ describe("MongoDB replica-set bootstrap", () => {
             const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
             const { logs } = runAgainst(server, environment(3));
             const all = logs.join("\n");
-            for (const secret of ["r00t/p@ss:word", "app-secret", "backup-secret", encodeURIComponent("r00t/p@ss:word")]) {
+            for (const secret of ["r00t/p@ss:word", "app-secret", "backup-secret", "monitoring-secret", encodeURIComponent("r00t/p@ss:word")]) {
                 assert.ok(!all.includes(secret), `log leaks ${secret}`);
             }
         });

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hostnameTopology } from "../podShapes";
+import { backupCronJobNames } from "./cronJobNames";
 import { paths } from "./layout";
 import { backupLabels, backupPodTemplate, BackupPodArgs, ExtraVolume, MongoCredentialRef, SharedPodArgs } from "./jobPod";
 
@@ -68,14 +69,15 @@ export class BackupSchedules extends pulumi.ComponentResource {
     constructor(name: string, private readonly args: BackupSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:backup:BackupSchedules", name, {}, opts);
 
-        this.backup = this.cronJob(`${name}-backup`, "backup", args.schedule, 2, {
+        const names = backupCronJobNames(name);
+        this.backup = this.cronJob(names.backup, "backup", args.schedule, 2, {
             script: "backup.sh",
             credentials: args.credentials,
             env: [...args.databaseEnv, { name: "BACKUP_RETENTION", value: String(args.retention) }],
         });
 
         if (args.uploads) {
-            this.uploads = this.cronJob(`${name}-backup-uploads`, "backup-uploads", args.schedule, 2, {
+            this.uploads = this.cronJob(names.uploads, "backup-uploads", args.schedule, 2, {
                 script: "uploads.sh",
                 env: [
                     { name: "UPLOADS_DIR", value: paths.uploads },
@@ -98,7 +100,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
             volume: { name: "scratch", emptyDir: args.scratchSizeLimit ? { sizeLimit: args.scratchSizeLimit } : {} },
             mount: { name: "scratch", mountPath: paths.scratch },
         };
-        this.verify = this.cronJob(`${name}-backup-verify`, "backup-verify", args.verifySchedule, 0, {
+        this.verify = this.cronJob(names.verify, "backup-verify", args.verifySchedule, 0, {
             script: "verify.sh",
             env: [
                 { name: "SCRATCH_DIR", value: paths.scratch },

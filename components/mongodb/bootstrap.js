@@ -113,6 +113,13 @@ function desiredUsers(env) {
             // backup: mongodump including the oplog; restore: mongorestore --oplogReplay.
             roles: [{ role: "backup", db: "admin" }, { role: "restore", db: "admin" }],
         },
+        {
+            user: env.MONITORING_USERNAME,
+            pwd: env.MONITORING_PASSWORD,
+            // The exporter: serverStatus, replSetGetStatus, getDiagnosticData
+            // (clusterMonitor) and the oplog window (read on local); no data access.
+            roles: [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }],
+        },
     ];
 }
 

@@ -230,6 +230,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             ...userEnv("ROOT", creds.root),
             ...userEnv("APP", creds.app),
             ...userEnv("BACKUP", creds.backup),
+            ...userEnv("MONITORING", creds.monitoring),
         ]);
 
         this.registerOutputs({ hosts: this.hosts, connectionSecretName: this.connectionSecretName });

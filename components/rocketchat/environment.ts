@@ -58,6 +58,8 @@ export interface RocketChatEnvironmentArgs {
     readonly licenseSecretName?: string;
     /** Existing Secret with keys host, port, username, password, from. */
     readonly smtpSecretName?: string;
+    /** Port of the Prometheus endpoint. Defaults to none: the endpoint is switched off. */
+    readonly metricsPort?: number;
 }
 
 const value = (name: string, v: string | number | boolean): EnvVar => ({ name, value: String(v) });
@@ -152,6 +154,17 @@ function smtpEnvironment(secretName: string): EnvVar[] {
     ];
 }
 
+/**
+ * The Prometheus endpoint (apps/meteor/app/metrics/server/lib/collectMetrics.ts):
+ * a separate HTTP server on PROMETHEUS_PORT, which wins over the setting
+ * Prometheus_Port; both are set so the admin UI shows the port in use.
+ */
+function metricsEnvironment(port: number | undefined): EnvVar[] {
+    return port === undefined
+        ? [overwrite("Prometheus_Enabled", false)]
+        : [overwrite("Prometheus_Enabled", true), overwrite("Prometheus_Port", port), value("PROMETHEUS_PORT", port)];
+}
+
 /** Every environment variable of the Rocket.Chat container. */
 export function rocketchatEnvironment(args: RocketChatEnvironmentArgs): EnvVar[] {
     return [
@@ -171,5 +184,6 @@ export function rocketchatEnvironment(args: RocketChatEnvironmentArgs): EnvVar[]
         ...retentionEnvironment(args.retention),
         ...(args.licenseSecretName ? [fromSecret("ROCKETCHAT_LICENSE", args.licenseSecretName, "license")] : []),
         ...(args.smtpSecretName ? smtpEnvironment(args.smtpSecretName) : []),
+        ...metricsEnvironment(args.metricsPort),
     ];
 }

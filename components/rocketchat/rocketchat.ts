@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { rocketchatApiClientLabels } from "../channels/apiAccess";
 import { selectorLabels, standardLabels } from "../labels";
 import {
     AntiAffinityMode,
@@ -17,6 +18,7 @@ import {
     spreadAcrossNodes,
 } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
+import { namespacePeer } from "../monitoring/networkPeers";
 import { declareExposure } from "./exposure";
 import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
 
@@ -49,6 +51,8 @@ export interface RocketChatArgs {
         readonly storageClassName?: string;
         readonly size: string;
     };
+    /** Namespace of the Prometheus that may scrape environment.metricsPort. Defaults to none (no scraper admitted). */
+    readonly metricsScraperNamespace?: string;
     readonly exposure: {
         readonly ingressClassName?: string;
         readonly ingressAnnotations: readonly string[];
@@ -99,6 +103,7 @@ export class RocketChat extends pulumi.ComponentResource {
         }
 
         const env = rocketchatEnvironment(args.environment);
+        const metricsPort = args.environment.metricsPort;
         const health = healthEndpoints(args.image);
         // A changed setting or Secret value changes the template and rolls the pods.
         const checksum = pulumi.all([pulumi.output(env), ...args.rolloutSecrets]).apply(([plainEnv, ...secrets]) =>
@@ -127,7 +132,10 @@ export class RocketChat extends pulumi.ComponentResource {
                             name: "rocketchat",
                             image: args.image,
                             env: [...env, { name: "HOME", value: "/tmp" }],
-                            ports: [{ name: "http", containerPort: httpPort }],
+                            ports: [
+                                { name: "http", containerPort: httpPort },
+                                ...(metricsPort === undefined ? [] : [{ name: "metrics", containerPort: metricsPort }]),
+                            ],
                             resources: resources(args.resources),
                             securityContext: restrictedContainerSecurity(),
                             // First start and migrations take minutes: up to 10 before liveness applies.
@@ -187,6 +195,12 @@ export class RocketChat extends pulumi.ComponentResource {
                     { from: ingressPeers, ports: [{ protocol: "TCP", port: httpPort }] },
                     // Instances talk to each other on ports they choose at start.
                     { from: [{ podSelector: { matchLabels: selector } }] },
+                    // The channel reconciler's Job calls the REST API from inside the namespace.
+                    { from: [{ podSelector: { matchLabels: rocketchatApiClientLabels(name) } }], ports: [{ protocol: "TCP", port: httpPort }] },
+                    // Only Prometheus reaches the metrics port; the Ingress and Route never route to it.
+                    ...(metricsPort !== undefined && args.metricsScraperNamespace
+                        ? [{ from: [namespacePeer(args.metricsScraperNamespace)], ports: [{ protocol: "TCP", port: metricsPort }] }]
+                        : []),
                 ],
             },
         }, child);

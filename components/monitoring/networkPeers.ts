@@ -1,0 +1,13 @@
+/**
+ * NetworkPolicy peers for scrapers. Namespaces are matched by the label the
+ * API server sets on every namespace (`kubernetes.io/metadata.name`, 1.21+),
+ * so nobody has to label the monitoring namespace by hand.
+ */
+import * as k8s from "@pulumi/kubernetes";
+
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+/** Every pod of one namespace, e.g. the one Prometheus runs in. */
+export function namespacePeer(namespace: string): NetworkPolicyPeer {
+    return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } };
+}

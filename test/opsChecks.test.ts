@@ -1,0 +1,162 @@
+/**
+ * `ops settings` and `ops backups` decisions, the stack layout read from the
+ * rendered program, and the command-line parsing and error messages.
+ */
+import { strict as assert } from "assert";
+import { explainKubectlFailure } from "../tools/ops/kubectl";
+import { explainMongoError, redactUri } from "../tools/ops/errors";
+import { assessBackups, newestJob, parseListing } from "../tools/ops/backupReport";
+import { listingPodOverrides } from "../tools/ops/backupListing";
+import { CommandHandlers, runCli } from "../tools/ops/cli";
+import { compareSettings, declaredSettings } from "../tools/ops/settingsDrift";
+import { layoutOf } from "../tools/ops/stackLayout";
+import { stackRun } from "./support/stacks";
+
+describe("ops settings: declared against stored", () => {
+    it("takes the declared values from the stack's Rocket.Chat environment, Secret-backed ones apart", async () => {
+        const layout = layoutOf(await stackRun("prod"));
+        const { compared, fromSecrets } = declaredSettings(layout.rocketchatEnv);
+        const byId = Object.fromEntries(compared.map((s) => [s.id, s.value]));
+        assert.equal(byId.Accounts_ShowFormLogin, "false");
+        assert.equal(byId["Accounts_OAuth_Custom-Keycloak-login_style"], "redirect");
+        assert.equal(byId.FileUpload_MediaTypeWhiteList, "image/*,video/*,audio/*,application/pdf,text/plain");
+        assert.ok(fromSecrets.includes("Accounts_OAuth_Custom-Keycloak-secret") && fromSecrets.includes("SMTP_Password"));
+        assert.ok(!compared.some((s) => s.id.endsWith("-secret")), "secrets are never compared or printed");
+    });
+
+    it("compares typed stored values with their environment spelling", () => {
+        const rows = compareSettings(
+            [{ id: "Accounts_ShowFormLogin", value: "false" }, { id: "FileUpload_MaxFileSize", value: "104857600" }, { id: "Accounts_OAuth_Custom-Keycloak-login_style", value: "redirect" }, { id: "FileUpload_Storage_Type", value: "FileSystem" }],
+            [{ _id: "Accounts_ShowFormLogin", value: false }, { _id: "FileUpload_MaxFileSize", value: 104857600 }, { _id: "Accounts_OAuth_Custom-Keycloak-login_style", value: "Redirect" }],
+        );
+        assert.deepEqual(rows.map((r) => [r.area, r.status]), [["login form", "ok"], ["uploads", "ok"], ["OAuth", "differs"], ["uploads", "missing"]]);
+    });
+});
+
+describe("ops backups: archives against the schedules", () => {
+    const now = new Date("2026-11-28T10:00:00Z");
+    const epoch = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+    const listing = (lines: string[]) => parseListing(["pod default/ops-backup-listing-abc deleted", ...lines].join("\n"));
+    const archive = (stamp: string, iso: string, sidecars = true) => [
+        `file ${epoch(iso)} 73400320 mongodb/rocketchat-${stamp}.archive.gz`,
+        ...(sidecars ? [`file ${epoch(iso)} 98 mongodb/rocketchat-${stamp}.archive.gz.sha256`, `file ${epoch(iso)} 2048 mongodb/rocketchat-${stamp}.archive.gz.manifest.json`] : []),
+    ];
+    const verifiedAt = (iso: string) => `status last-verify-success ${epoch(iso)} rocketchat-20261122T021500Z.archive.gz`;
+    const assess = (lines: string[], job?: any) => assessBackups({ listing: listing(lines), prefix: "rocketchat", schedule: "15 2 * * *", verifySchedule: "45 3 * * 0", newestVerifyJob: job, now });
+
+    it("healthy: last night's archive is complete and Sunday's restore test passed", () => {
+        const report = assess([...archive("20261127T021500Z", "2026-11-27T02:21:00Z"), ...archive("20261128T021500Z", "2026-11-28T02:20:00Z"), verifiedAt("2026-11-22T03:58:00Z")]);
+        assert.equal(report.healthy, true, report.findings.join("\n"));
+        assert.deepEqual(report.archives.map((a) => [a.name, a.ageHours]), [["rocketchat-20261128T021500Z.archive.gz", 7.7], ["rocketchat-20261127T021500Z.archive.gz", 31.7]]);
+    });
+
+    it("overdue: last night's run left no archive", () => {
+        const report = assess([...archive("20261127T021500Z", "2026-11-27T02:21:00Z"), verifiedAt("2026-11-22T03:58:00Z")]);
+        assert.equal(report.healthy, false);
+        assert.match(report.findings.join("\n"), /the run due at 2026-11-28T02:15:00.000Z \(schedule '15 2 \* \* \*'\) left no archive/);
+    });
+
+    it("an archive without checksum or manifest does not count and is named", () => {
+        const report = assess([...archive("20261128T021500Z", "2026-11-28T02:20:00Z", false), ...archive("20261127T021500Z", "2026-11-27T02:21:00Z"), verifiedAt("2026-11-22T03:58:00Z")]);
+        assert.equal(report.healthy, false);
+        assert.match(report.findings.join("\n"), /never restore these\): rocketchat-20261128T021500Z.archive.gz/);
+    });
+
+    it("a missed or failed restore test is a problem", () => {
+        const stale = assess([...archive("20261128T021500Z", "2026-11-28T02:20:00Z"), verifiedAt("2026-11-15T03:58:00Z")]);
+        assert.equal(stale.healthy, false);
+        assert.match(stale.findings.join("\n"), /before the run due at 2026-11-22T03:45:00.000Z/);
+        const job = newestJob({ items: [
+            { metadata: { name: "rocketchat-backup-verify-29400000", creationTimestamp: "2026-11-15T03:45:00Z" }, status: { conditions: [{ type: "Complete", status: "True" }] } },
+            { metadata: { name: "rocketchat-backup-verify-29410080", creationTimestamp: "2026-11-22T03:45:00Z" }, status: { conditions: [{ type: "Failed", status: "True", lastTransitionTime: "2026-11-22T04:10:00Z" }] } },
+        ] });
+        assert.deepEqual(job, { name: "rocketchat-backup-verify-29410080", outcome: "failed", finishedAt: "2026-11-22T04:10:00Z" });
+        const failed = assess([...archive("20261128T021500Z", "2026-11-28T02:20:00Z"), verifiedAt("2026-11-22T03:58:00Z")], job);
+        assert.equal(failed.healthy, false);
+    });
+
+    it("reads names and schedules of the stack from the program", async () => {
+        const layout = layoutOf(await stackRun("prod"));
+        assert.deepEqual(layout.backup, {
+            claimName: "rocketchat-backup",
+            archivePrefix: "rocketchat",
+            schedule: "15 2 * * *",
+            verifySchedule: "45 3 * * 0",
+            verifySelector: "app.kubernetes.io/name=mongodb-backup,app.kubernetes.io/instance=rocketchat,app.kubernetes.io/component=backup-verify",
+        });
+        assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.members, layout.users.secret, layout.users.root.passwordKey], ["rocketchat-prod", "rocketchat-mongodb", 3, "rocketchat-mongodb-users", "root-password"]);
+    });
+
+    it("lists the volume from a restricted, read-only pod", () => {
+        const spec = (listingPodOverrides("ops-backup-listing-1", "mongo:8.0.29", "rocketchat-backup") as any).spec;
+        assert.equal(spec.containers[0].name, "ops-backup-listing-1", "kubectl attaches to the container named after the pod");
+        assert.equal(spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(spec.volumes[0].persistentVolumeClaim, { claimName: "rocketchat-backup", readOnly: true });
+    });
+});
+
+describe("ops command line", () => {
+    const calls: string[] = [];
+    const handlers: CommandHandlers = {
+        status: async (o) => (calls.push(`status ${JSON.stringify(o)}`), 0),
+        backups: async (o) => (calls.push(`backups ${JSON.stringify(o)}`), 1),
+        settings: async (o) => (calls.push(`settings ${JSON.stringify(o)}`), 0),
+    };
+    const run = async (...argv: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        calls.length = 0;
+        const code = await runCli(argv, handlers, { out: (l) => out.push(l), err: (l) => err.push(l) });
+        return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+
+    it("passes parsed options to the command and returns its exit code", async () => {
+        assert.equal((await run("status", "--stack", "prod", "--max-lag", "30")).code, 0);
+        assert.deepEqual(calls, ['status {"maxLag":30,"stack":"prod"}']);
+        assert.equal((await run("backups", "-s", "test", "--context", "ocp-test")).code, 1);
+        assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test"}']);
+        await run("settings", "--stack", "prod", "--uri", "mongodb://app:pw@127.0.0.1:27017/rocketchat");
+        assert.deepEqual(calls, ['settings {"stack":"prod","uri":"mongodb://app:pw@127.0.0.1:27017/rocketchat"}']);
+    });
+
+    const usage: [string[], RegExp][] = [
+        [["status"], /status needs --stack <name> \(through the cluster\) or --uri <mongodb-uri>, exactly one of them/],
+        [["status", "--stack", "prod", "--uri", "mongodb://h"], /exactly one of them/],
+        [["status", "--uri", "http://h:27017"], /option '-u, --uri <mongodb-uri>' argument 'http:\/\/h:27017' is invalid. a connection string starting with mongodb:\/\//],
+        [["status", "--stack", "prod", "--max-lag", "-5"], /a positive number of seconds/],
+        [["backups"], /required option '-s, --stack <name>' not specified/],
+        [["backups", "--stack", "prod", "--uri", "mongodb://h"], /backups reads the backup volume inside the cluster: --uri does not apply/],
+        [["settings", "--uri", "mongodb://h"], /required option '-s, --stack <name>' not specified/],
+        [["stauts"], /unknown command 'stauts'/],
+    ];
+    for (const [argv, message] of usage) {
+        it(`refuses ${argv.join(" ")} with exit 2`, async () => {
+            const result = await run(...argv);
+            assert.equal(result.code, 2);
+            assert.match(result.err, message);
+            assert.deepEqual(calls, [], "no command ran");
+        });
+    }
+
+    it("help exits 0 and lists the three commands", async () => {
+        const result = await run("--help");
+        assert.equal(result.code, 0);
+        for (const command of ["status", "backups", "settings"]) {
+            assert.match(result.out, new RegExp(`^  ${command} \\[options\\]`, "m"));
+        }
+    });
+
+    it("explains kubectl failures: unreachable cluster, missing namespace, anything else", () => {
+        const refused = 'E1128 02:32:47.441305    8484 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list"\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?\n';
+        assert.match(explainKubectlFailure(["get", "secret"], refused).message, /^cannot reach the Kubernetes cluster \(kubectl: The connection to the server localhost:8080 was refused - did you specify the right host or port\?\); check your kubeconfig context or pass --uri$/);
+        assert.match(explainKubectlFailure(["get", "pods"], 'Error from server (NotFound): namespaces "rocketchat-prod" not found').message, /is the stack deployed to this cluster\?/);
+        assert.match(explainKubectlFailure(["get", "secret", "x"], 'Error from server (Forbidden): secrets "x" is forbidden').message, /^kubectl get secret x failed: Error from server \(Forbidden\)/);
+    });
+
+    it("explains driver failures and never shows a password", () => {
+        assert.match(explainMongoError({ name: "MongoServerError", code: 18, codeName: "AuthenticationFailed", message: "Authentication failed." }, "rocketchat-prod/rocketchat-mongodb-0", "root").message,
+            /MongoDB at rocketchat-prod\/rocketchat-mongodb-0 refused the credentials of user 'root' \(AuthenticationFailed\)/);
+        assert.match(explainMongoError({ name: "MongoServerSelectionError", message: "connect ECONNREFUSED 127.0.0.1:27017" }, "the --uri server").message, /^cannot reach MongoDB at the --uri server/);
+        assert.equal(redactUri("mongodb://root:s3cret@127.0.0.1:27017/admin"), "mongodb://root:***@127.0.0.1:27017/admin");
+    });
+});

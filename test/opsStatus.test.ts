@@ -1,0 +1,264 @@
+/**
+ * `ops status`: verdicts and lag arithmetic on replSetGetStatus replies shaped
+ * like MongoDB 8.0's, then the real command (`npm run ops -- status --uri`)
+ * through the real driver against a fake mongod that speaks the wire protocol
+ * (OP_QUERY handshake, OP_MSG commands) and replays those replies.
+ */
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import { createServer, Server, Socket } from "net";
+import * as path from "path";
+import { BSON, Timestamp } from "mongodb";
+import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
+
+const host = (i: number) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`;
+const now = new Date("2026-11-28T10:00:00.000Z");
+const secondsAgo = (s: number) => new Date(now.getTime() - s * 1000);
+
+type Shape = { stateStr: string; health: number; behind?: number };
+
+/** A replSetGetStatus reply as mongod 8.0 sends it, for members of the given shapes. */
+function statusReply(shapes: Shape[]): Record<string, any> {
+    const states: Record<string, number> = { PRIMARY: 1, SECONDARY: 2, RECOVERING: 3, STARTUP2: 5, "(not reachable/healthy)": 8 };
+    return {
+        set: "rs0",
+        date: now,
+        myState: 2,
+        term: 7,
+        heartbeatIntervalMillis: 2000,
+        majorityVoteCount: Math.floor(shapes.length / 2) + 1,
+        writeMajorityCount: Math.floor(shapes.length / 2) + 1,
+        votingMembersCount: shapes.length,
+        writableVotingMembersCount: shapes.length,
+        members: shapes.map((shape, i) => {
+            const applied = shape.health === 1 ? secondsAgo(shape.behind ?? 0) : secondsAgo(3600);
+            return {
+                _id: i,
+                name: host(i),
+                health: shape.health,
+                state: states[shape.stateStr],
+                stateStr: shape.stateStr,
+                uptime: shape.health === 1 ? 86400 : 0,
+                optime: { ts: new Timestamp({ t: Math.floor(applied.getTime() / 1000), i: 1 }), t: 7 },
+                optimeDate: applied,
+                lastAppliedWallTime: applied,
+                syncSourceHost: shape.stateStr === "SECONDARY" ? host(0) : "",
+                configVersion: 3,
+                configTerm: 7,
+                ...(i === 1 ? { self: true } : { lastHeartbeat: now, pingMs: 1 }),
+                ...(shape.health === 1 ? {} : { lastHeartbeatMessage: "Error connecting to rocketchat-mongodb-2 :: caused by :: Connection refused" }),
+            };
+        }),
+        ok: 1,
+    };
+}
+
+const up = (stateStr: string, behind = 0): Shape => ({ stateStr, health: 1, behind });
+const down: Shape = { stateStr: "(not reachable/healthy)", health: 0 };
+
+/** Every replica-set shape the status command is checked on, with its verdict and exit code. */
+const shapes: { title: string; members: Shape[]; verdict: string; exit: number; tolerated: number; finding: RegExp }[] = [
+    { title: "healthy", members: [up("PRIMARY"), up("SECONDARY", 0.4), up("SECONDARY", 1)], verdict: "healthy", exit: 0, tolerated: 1, finding: /1 more member failure tolerated/ },
+    { title: "degraded: one member down", members: [up("PRIMARY"), up("SECONDARY", 1), down], verdict: "degraded", exit: 0, tolerated: 0, finding: /not serving: rocketchat-mongodb-2 \(not reachable\/healthy\)/ },
+    { title: "no primary: majority lost", members: [down, up("SECONDARY", 2), down], verdict: "writes-stopped", exit: 1, tolerated: -1, finding: /majority lost: 1 of 3 voting members are up, 2 are needed/ },
+    { title: "no primary: election pending", members: [down, up("SECONDARY"), up("SECONDARY", 3)], verdict: "writes-stopped", exit: 1, tolerated: 0, finding: /no primary: writes stop until an election completes/ },
+    { title: "lagging secondary", members: [up("PRIMARY"), up("SECONDARY", 95.25), up("SECONDARY", 2)], verdict: "lagging", exit: 0, tolerated: 1, finding: /rocketchat-mongodb-1 lags 95.3 s behind the primary \(threshold 10 s\)/ },
+];
+
+describe("ops status: replica-set verdicts", () => {
+    for (const shape of shapes) {
+        it(`${shape.title}: ${shape.verdict}, ${shape.tolerated} more failures tolerated`, () => {
+            const report = assessReplicaSet(statusReply(shape.members) as unknown as StatusReply);
+            assert.equal(report.verdict, shape.verdict);
+            assert.equal(report.failuresTolerated, shape.tolerated);
+            assert.match(report.findings.join("\n"), shape.finding);
+        });
+    }
+
+    it("measures lag against the primary's optime, to a tenth of a second, and not for members that are down", () => {
+        const report = assessReplicaSet(statusReply([up("PRIMARY"), up("SECONDARY", 12.34), down]) as unknown as StatusReply);
+        assert.deepEqual(report.members.map((m) => m.lagSeconds), [0, 12.3, undefined]);
+    });
+
+    it("without a primary measures lag against the freshest healthy member", () => {
+        const report = assessReplicaSet(statusReply([down, up("SECONDARY", 5), up("SECONDARY", 20)]) as unknown as StatusReply);
+        assert.deepEqual(report.members.map((m) => m.lagSeconds), [undefined, 0, 15]);
+    });
+
+    it("five members survive two failures, not three (the seed's claim for three members was wrong)", () => {
+        const five = (downCount: number) => assessReplicaSet(statusReply([up("PRIMARY"), ...Array.from({ length: 4 }, (_, i) => (i < downCount ? down : up("SECONDARY")))]) as unknown as StatusReply);
+        assert.equal(five(0).failuresTolerated, 2);
+        assert.equal(five(2).failuresTolerated, 0);
+        assert.equal(five(2).verdict, "degraded");
+        assert.equal(assessReplicaSet(statusReply([up("PRIMARY"), up("SECONDARY"), up("SECONDARY")]) as unknown as StatusReply).failuresTolerated, 1);
+    });
+
+    it("counts votes from the config when given: a non-voting member does not count towards the majority", () => {
+        const reply = statusReply([up("PRIMARY"), up("SECONDARY"), up("SECONDARY")]) as unknown as StatusReply;
+        const config = { members: [{ host: host(0) }, { host: host(1) }, { host: host(2), votes: 0 }] };
+        const report = assessReplicaSet(reply, config);
+        assert.deepEqual([report.votingMembers, report.majority, report.failuresTolerated], [2, 2, 0]);
+    });
+
+    it("finds members that share a node from pod placement", () => {
+        const nodes = new Map([["rocketchat-mongodb-0", "node-a"], ["rocketchat-mongodb-1", "node-b"], ["rocketchat-mongodb-2", "node-a"]]);
+        const report = assessReplicaSet(statusReply([up("PRIMARY"), up("SECONDARY"), up("SECONDARY")]) as unknown as StatusReply, undefined, { nodeOfPod: nodes });
+        assert.deepEqual([...sharedNodes(report.members)], [["node-a", [host(0), host(2)]]]);
+        assert.match(report.findings.join("\n"), /rocketchat-mongodb-0 and rocketchat-mongodb-2 share node node-a/);
+        assert.deepEqual(report.members.map((m) => m.node), ["node-a", "node-b", "node-a"]);
+    });
+
+    it("prints a table with state, votes, lag and node per member", () => {
+        const lines = formatReport(assessReplicaSet(statusReply([up("PRIMARY"), up("SECONDARY", 1), down]) as unknown as StatusReply));
+        assert.equal(lines[0], "replica set rs0: DEGRADED");
+        assert.match(lines[1], /^primary: rocketchat-mongodb-0; voting members 3, majority 2, healthy voting 2$/);
+        assert.match(lines.join("\n"), /MEMBER +STATE +VOTES +LAG +NODE/);
+        assert.match(lines.join("\n"), /rocketchat-mongodb-1 +SECONDARY +yes +1 s +\?/);
+    });
+});
+
+/**
+ * Enough of mongod's wire protocol for the Node driver: the OP_QUERY hello
+ * handshake answered with OP_REPLY, then OP_MSG commands. Commands it knows
+ * answer from `replies`; the rest answer { ok: 1 }.
+ */
+class FakeMongod {
+    private server?: Server;
+    readonly commands: string[] = [];
+
+    constructor(private readonly replies: Record<string, () => Record<string, unknown>>) {}
+
+    async start(): Promise<number> {
+        this.server = createServer((socket) => this.serve(socket));
+        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        return (this.server!.address() as { port: number }).port;
+    }
+
+    stop(): Promise<void> {
+        return new Promise((resolve) => this.server!.close(() => resolve()));
+    }
+
+    private hello(): Record<string, unknown> {
+        return {
+            helloOk: true, ismaster: true, isWritablePrimary: true, maxBsonObjectSize: 16777216, maxMessageSizeBytes: 48000000,
+            maxWriteBatchSize: 100000, localTime: new Date(), logicalSessionTimeoutMinutes: 30, connectionId: 1,
+            minWireVersion: 0, maxWireVersion: 25, readOnly: false, ok: 1,
+        };
+    }
+
+    private answer(command: Record<string, unknown>): Record<string, unknown> {
+        const name = Object.keys(command)[0];
+        this.commands.push(name);
+        if (["hello", "isMaster", "ismaster"].includes(name)) {
+            return this.hello();
+        }
+        return this.replies[name]?.() ?? { ok: 1 };
+    }
+
+    private serve(socket: Socket): void {
+        let buffer = Buffer.alloc(0);
+        socket.on("error", () => undefined);
+        socket.on("data", (chunk) => {
+            buffer = Buffer.concat([buffer, chunk]);
+            while (buffer.length >= 4 && buffer.length >= buffer.readInt32LE(0)) {
+                const length = buffer.readInt32LE(0);
+                const message = buffer.subarray(0, length);
+                buffer = buffer.subarray(length);
+                socket.write(this.reply(message));
+            }
+        });
+    }
+
+    private reply(message: Buffer): Buffer {
+        const requestId = message.readInt32LE(4);
+        const opCode = message.readInt32LE(12);
+        const header = (length: number, responseOp: number) => {
+            const h = Buffer.alloc(16);
+            h.writeInt32LE(length, 0);
+            h.writeInt32LE(requestId + 1000, 4);
+            h.writeInt32LE(requestId, 8);
+            h.writeInt32LE(responseOp, 12);
+            return h;
+        };
+        if (opCode === 2004) {
+            // OP_QUERY: flags, cstring collection, skip, return, query document.
+            const nameEnd = message.indexOf(0, 20);
+            const query = BSON.deserialize(message.subarray(nameEnd + 9));
+            const doc = BSON.serialize(this.answer(query));
+            const body = Buffer.alloc(20);
+            body.writeInt32LE(1, 16); // numberReturned
+            return Buffer.concat([header(16 + 20 + doc.length, 1), body, doc]);
+        }
+        // OP_MSG: flag bits, then a kind-0 section holding the command.
+        const command = BSON.deserialize(message.subarray(21, 21 + message.readInt32LE(21)));
+        const doc = BSON.serialize(this.answer(command));
+        return Buffer.concat([header(16 + 5 + doc.length, 2013), Buffer.from([0, 0, 0, 0, 0]), doc]);
+    }
+}
+
+/** Runs `npm run ops -- ...args` and collects its output and exit code. */
+function runOps(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        const child = spawn("npm", ["run", "-s", "ops", "--", ...args], { cwd: path.join(__dirname, "..") });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
+    for (const shape of shapes) {
+        it(`${shape.title}: prints ${shape.verdict.toUpperCase()} and exits ${shape.exit}`, async () => {
+            const fake = new FakeMongod({
+                replSetGetStatus: () => statusReply(shape.members),
+                replSetGetConfig: () => ({ config: { _id: "rs0", version: 3, members: [0, 1, 2].map((i) => ({ _id: i, host: host(i), votes: 1 })) }, ok: 1 }),
+            });
+            const port = await fake.start();
+            try {
+                const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+                assert.equal(result.code, shape.exit, result.stdout + result.stderr);
+                assert.match(result.stdout, new RegExp(`^replica set rs0: ${shape.verdict.toUpperCase()}$`, "m"));
+                assert.match(result.stdout, shape.finding);
+                assert.ok(fake.commands.includes("replSetGetStatus"));
+            } finally {
+                await fake.stop();
+            }
+        });
+    }
+
+    it("a server that is not a replica-set member is a clear error (exit 2)", async () => {
+        const fake = new FakeMongod({ replSetGetStatus: () => ({ ok: 0, code: 76, codeName: "NoReplicationEnabled", errmsg: "not running with --replSet" }) });
+        const port = await fake.start();
+        try {
+            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+            assert.equal(result.code, 2);
+            assert.match(result.stderr, /ops: the --uri server: mongod runs without --replSet \(not running with --replSet\)/);
+        } finally {
+            await fake.stop();
+        }
+    });
+
+    it("wrong credentials name the user and exit 2", async () => {
+        const fake = new FakeMongod({ saslStart: () => ({ ok: 0, code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." }) });
+        const port = await fake.start();
+        try {
+            const result = await runOps(["status", "--uri", `mongodb://root:wrong@127.0.0.1:${port}/?directConnection=true&authMechanism=SCRAM-SHA-256`]);
+            assert.equal(result.code, 2);
+            assert.match(result.stderr, /refused the credentials .*AuthenticationFailed/);
+            assert.ok(!result.stderr.includes("wrong"), "the password is never printed");
+        } finally {
+            await fake.stop();
+        }
+    });
+
+    it("an unreachable server is a clear error (exit 2)", async () => {
+        const fake = new FakeMongod({});
+        const port = await fake.start();
+        await fake.stop();
+        const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=500`]);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, new RegExp(`ops: cannot reach MongoDB at the --uri server: .*ECONNREFUSED 127.0.0.1:${port}`));
+    });
+});

@@ -1,0 +1,118 @@
+/**
+ * `npm run ops -- <command> [--stack <name>] [--uri <mongodb-uri>]`: day-2
+ * checks on a deployed stack, through kubectl port-forward to the MongoDB
+ * members (credentials read from the stack's Secrets) or a URI you give.
+ *
+ * Exit codes: 0 all good, 1 the check found a problem (writes would stop,
+ * backups overdue, settings differ), 2 the check could not run (usage,
+ * unreachable cluster or database, wrong credentials, unknown stack).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { backupsCommand, BackupsOptions } from "./backupsCommand";
+import { exitCodes, OpsError } from "./errors";
+import { settingsCommand, SettingsOptions } from "./settingsCommand";
+import { statusCommand, StatusOptions } from "./statusCommand";
+
+/** What each command does once its arguments are valid; injected by tests. */
+export interface CommandHandlers {
+    status(options: StatusOptions, out: (line: string) => void): Promise<number>;
+    backups(options: BackupsOptions, out: (line: string) => void): Promise<number>;
+    settings(options: SettingsOptions, out: (line: string) => void): Promise<number>;
+}
+
+export interface CliIo {
+    readonly out: (line: string) => void;
+    readonly err: (line: string) => void;
+}
+
+const defaultHandlers: CommandHandlers = { status: statusCommand, backups: backupsCommand, settings: settingsCommand };
+const stdio: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+function mongoUri(value: string): string {
+    if (!/^mongodb(\+srv)?:\/\//.test(value)) {
+        throw new InvalidArgumentError("a connection string starting with mongodb:// or mongodb+srv://");
+    }
+    return value;
+}
+
+function seconds(value: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) {
+        throw new InvalidArgumentError("a positive number of seconds");
+    }
+    return n;
+}
+
+const stackOption = () => new Option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml describes the deployment (dev, test, prod)");
+const contextOption = () => new Option("--context <name>", "kubeconfig context (defaults to the current one)");
+const uriOption = (what: string) => new Option("-u, --uri <mongodb-uri>", what).argParser(mongoUri);
+
+/** The commander program; every action stores its exit code in `result`. */
+export function buildProgram(handlers: CommandHandlers, io: CliIo, result: { code: number }): Command {
+    const program = new Command("ops")
+        .description("Day-2 checks of a rocketchat-ha stack: replica-set health, backups, enforced Rocket.Chat settings.")
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+        .showHelpAfterError("(run with --help for usage)");
+
+    program.command("status")
+        .description("members, states, primary, replication lag, failures tolerated before writes stop, members sharing a node")
+        .addOption(stackOption())
+        .addOption(uriOption("connect to this URI instead of port-forwarding to the stack's members (add directConnection=true for a single member)"))
+        .addOption(contextOption())
+        .addOption(new Option("--max-lag <seconds>", "lag above which a member counts as lagging").default(10).argParser(seconds))
+        .action(async (options: { stack?: string; uri?: string; context?: string; maxLag: number }) => {
+            if (!options.stack === !options.uri) {
+                throw new OpsError("status needs --stack <name> (through the cluster) or --uri <mongodb-uri>, exactly one of them");
+            }
+            result.code = await handlers.status(options, io.out);
+        });
+
+    program.command("backups")
+        .description("archives on the backup volume, their age against the schedule, the newest restore-test result")
+        .addOption(stackOption().makeOptionMandatory())
+        .addOption(contextOption())
+        .addOption(new Option("-u, --uri <mongodb-uri>").hideHelp())
+        .action(async (options: { stack: string; uri?: string; context?: string }) => {
+            if (options.uri) {
+                throw new OpsError("backups reads the backup volume inside the cluster: --uri does not apply, use --stack");
+            }
+            result.code = await handlers.backups({ stack: options.stack, context: options.context }, io.out);
+        });
+
+    program.command("settings")
+        .description("whether the Rocket.Chat settings the program enforces (OAuth, login form, uploads, retention) hold the declared values")
+        .addOption(stackOption().makeOptionMandatory())
+        .addOption(uriOption("read rocketchat_settings through this URI (the application user's) instead of port-forwarding"))
+        .addOption(contextOption())
+        .action(async (options: SettingsOptions) => {
+            result.code = await handlers.settings(options, io.out);
+        });
+
+    return program;
+}
+
+/** Parses `argv` (without node and script), runs the command, returns the exit code. */
+export async function runCli(argv: readonly string[], handlers: CommandHandlers = defaultHandlers, io: CliIo = stdio): Promise<number> {
+    const result = { code: exitCodes.ok as number };
+    const program = buildProgram(handlers, io, result);
+    try {
+        await program.parseAsync([...argv], { from: "user" });
+        return result.code;
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            // Help and version are successes; every other parse error is a usage error.
+            return error.exitCode === 0 ? exitCodes.ok : exitCodes.couldNotCheck;
+        }
+        if (error instanceof OpsError) {
+            io.err(`ops: ${error.message}`);
+            return error.exitCode;
+        }
+        io.err(`ops: unexpected failure: ${(error as Error).stack ?? error}`);
+        return exitCodes.couldNotCheck;
+    }
+}
+
+if (require.main === module) {
+    runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

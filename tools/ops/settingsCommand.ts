@@ -1,0 +1,33 @@
+/**
+ * `ops settings`: do the settings the program enforces on Rocket.Chat
+ * (OAuth, login form, uploads, retention, wizard) hold the values the stack
+ * declares? Reads `rocketchat_settings` as the application user. Exits 1 on
+ * any difference.
+ */
+import { exitCodes } from "./errors";
+import { Kubectl } from "./kubectl";
+import { Session, withCluster, withUri } from "./mongoSession";
+import { compareSettings, declaredSettings, formatComparison } from "./settingsDrift";
+import { loadLayout } from "./stackLayout";
+
+export interface SettingsOptions {
+    readonly stack: string;
+    readonly uri?: string;
+    readonly context?: string;
+}
+
+export async function settingsCommand(options: SettingsOptions, out: (line: string) => void): Promise<number> {
+    const layout = await loadLayout(options.stack);
+    const { compared, fromSecrets } = declaredSettings(layout.rocketchatEnv);
+    const read = (session: Session) =>
+        session.db(layout.mongodb.database).collection<{ _id: string; value?: unknown }>("rocketchat_settings")
+            .find({ _id: { $in: compared.map((s) => s.id) } }, { projection: { value: 1 } })
+            .toArray();
+    const stored = options.uri
+        ? await withUri(options.uri, "the --uri server", undefined, read)
+        : await withCluster(new Kubectl({ context: options.context }), layout, "app", read);
+    const rows = compareSettings(compared, stored);
+    out(`stack ${layout.stack}, database ${layout.mongodb.database}`);
+    formatComparison(rows, fromSecrets).forEach((line) => out(line));
+    return rows.every((r) => r.status === "ok") ? exitCodes.ok : exitCodes.problemFound;
+}
