@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 import { ConfigError, loadSettings } from "../components/config";
 import { settingNames, structuredSettings } from "../components/settings";
 import { knownStacks, projectRoot } from "../tools/stackConfig";
@@ -16,7 +16,7 @@ describe("stack configuration", () => {
     });
 
     it("Pulumi.yaml declares every setting with a type and description, and nothing else", () => {
-        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8"));
+        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as any;
         const declared = Object.keys(project.config);
         assert.deepEqual([...declared].sort(), [...settingNames].sort());
         for (const [key, declaration] of Object.entries<any>(project.config)) {
@@ -31,7 +31,7 @@ describe("stack configuration", () => {
     });
 
     it("only namespace and hostname are required; everything else has a default", () => {
-        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8"));
+        const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as any;
         const required = Object.entries<any>(project.config).filter(([, d]) => !("default" in d)).map(([k]) => k);
         assert.deepEqual(required.sort(), ["hostname", "namespace"]);
     });

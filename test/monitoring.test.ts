@@ -15,7 +15,7 @@ import { dashboardQueries, grafanaDashboard } from "../components/monitoring/gra
 import { labelPair, labelsFromPairs } from "../components/monitoring/labelPairs";
 import { catalogue, ExporterCatalogue, seriesIndex } from "../components/monitoring/metricCatalogue";
 import { anyOf, selector } from "../components/monitoring/promql";
-import { assertCataloguedPromql, promqlProblems, readPromql } from "../components/monitoring/promqlCheck";
+import { assertCataloguedPromql, promqlProblems, readPromql } from "./support/promqlCheck";
 import { projectRoot } from "../tools/stackConfig";
 
 const objects: MonitoredObjects = {

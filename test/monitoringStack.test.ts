@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { findObject, kubernetesObjects, objectsOfKind, runStack, StackRun } from "../tools/mockRuntime";
-import { promqlProblems } from "../components/monitoring/promqlCheck";
+import { promqlProblems } from "./support/promqlCheck";
 import { containersOf, podTemplates, stackRun, stacks } from "./support/stacks";
 
 const operatorGroup = "monitoring.coreos.com";

@@ -15,6 +15,7 @@ import * as path from "path";
 import { declaredSettings } from "../tools/ops/settingsDrift";
 import { layoutOf } from "../tools/ops/stackLayout";
 import { stackRun } from "./support/stacks";
+import { runOps } from "./support/runOps";
 
 function ferretdbBinary(): string | undefined {
     // .ci/run builds it with test/support/build-ferretdb.sh.
@@ -32,16 +33,6 @@ function freePort(): Promise<number> {
     });
 }
 
-function runOps(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        const child = spawn("npm", ["run", "-s", "ops", "--", ...args], { cwd: path.join(__dirname, "..") });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 describe("ops against a real server (FerretDB, SQLite backend)", function () {
     let server: ChildProcess | undefined;

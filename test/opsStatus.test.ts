@@ -5,11 +5,10 @@
  * (OP_QUERY handshake, OP_MSG commands) and replays those replies.
  */
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import { createServer, Server, Socket } from "net";
-import * as path from "path";
 import { BSON, Timestamp } from "mongodb";
 import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
+import { runOps } from "./support/runOps";
 
 const host = (i: number) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`;
 const now = new Date("2026-11-28T10:00:00.000Z");
@@ -196,17 +195,6 @@ class FakeMongod {
     }
 }
 
-/** Runs `npm run ops -- ...args` and collects its output and exit code. */
-function runOps(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        const child = spawn("npm", ["run", "-s", "ops", "--", ...args], { cwd: path.join(__dirname, "..") });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
     for (const shape of shapes) {

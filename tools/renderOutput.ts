@@ -15,9 +15,10 @@ export const renderFormats: readonly RenderFormat[] = ["yaml", "json"];
 const fileStems = ["manifests", "other-resources"] as const;
 
 function toYaml(value: unknown): string {
-    const { stringify } = require("yaml") as typeof import("yaml");
-    // No line folding: long strings stay on one line, so diffs stay small.
-    return stringify(value, { lineWidth: 0 });
+    const { dump } = require("js-yaml") as typeof import("js-yaml");
+    // No line folding (long strings stay on one line, so diffs stay small) and
+    // no anchors: every object reads on its own.
+    return dump(value, { lineWidth: -1, noRefs: true });
 }
 
 function objectHeading(manifest: any): string {

@@ -55,8 +55,8 @@ function downloadModule(cacheDir: string): string {
 }
 
 function extractSchema(crdFile: string): object {
-    const { parse } = require("yaml");
-    const crd = parse(readFileSync(crdFile, "utf8"));
+    const { load } = require("js-yaml") as typeof import("js-yaml");
+    const crd = load(readFileSync(crdFile, "utf8")) as any;
     const v1 = (crd?.spec?.versions ?? []).find((version: any) => version.name === "v1");
     const schema = v1?.schema?.openAPIV3Schema;
     if (!schema) {

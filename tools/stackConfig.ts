@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 
 export const projectRoot = path.resolve(__dirname, "..");
 export const projectName = "rocketchat-ha";
@@ -24,7 +24,7 @@ function asConfigString(value: unknown): string {
 
 /** Project-level defaults from Pulumi.yaml's `config:` block. */
 export function projectDefaults(root = projectRoot): Record<string, string> {
-    const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+    const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as any;
     const defaults: Record<string, string> = {};
     for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
         if (declaration && typeof declaration === "object" && "default" in declaration) {
@@ -49,7 +49,7 @@ export function loadStackConfig(stack: string, overrides: Record<string, unknown
     if (!existsSync(file)) {
         throw new Error(`unknown stack '${stack}': ${file} does not exist (known: ${knownStacks(root).join(", ")})`);
     }
-    const stackFile = parse(readFileSync(file, "utf8")) ?? {};
+    const stackFile = (parse(readFileSync(file, "utf8")) ?? {}) as any;
     const values = projectDefaults(root);
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries<any>(stackFile.config ?? {})) {

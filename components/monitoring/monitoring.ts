@@ -11,9 +11,8 @@ import { standardLabels } from "../labels";
 import { alertRuleGroups, AlertThresholds } from "./alertRules";
 import { platformDashboard } from "./dashboardPanels";
 import { MonitoredObjects } from "./expressions";
-import { dashboardQueries, grafanaDashboard } from "./grafanaModel";
+import { grafanaDashboard } from "./grafanaModel";
 import { MongoExporter, MongoExporterArgs, scrapeAllPath } from "./mongodbExporter";
-import { assertCataloguedPromql } from "./promqlCheck";
 
 /** How often Prometheus scrapes; the exporter answers for every member in one request. */
 const scrapeInterval = "30s";
@@ -82,11 +81,6 @@ export class Monitoring extends pulumi.ComponentResource {
                 ? { schedule: args.backupSchedules.backup, verifySchedule: args.backupSchedules.verify, graceMinutes: args.thresholds.backupGraceMinutes }
                 : undefined,
         });
-        // A query on a metric nobody publishes is silently empty and never alerts: refuse it here.
-        assertCataloguedPromql([
-            ...ruleGroups.flatMap((group) => group.rules.map((r) => ({ name: `alert ${r.alert}`, expr: r.expr }))),
-            ...dashboardQueries(dashboard).map((expr, i) => ({ name: `dashboard query ${i + 1}`, expr })),
-        ]);
 
         if (args.prometheusOperator) {
             const operatorLabels = { ...labels, ...args.selectorLabels };

@@ -3,17 +3,6 @@
  * types only: loading @pulumi/policy at run time pulls in its own copy of
  * @pulumi/pulumi and its gRPC server, which the offline runner never needs.
  */
-import type {
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-} from "@pulumi/policy";
-
 export type {
     EnforcementLevel,
     PolicyConfigSchema,
@@ -23,7 +12,8 @@ export type {
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
-};
+} from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 /** Every policy of the pack is one of the two kinds @pulumi/policy knows. */
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;

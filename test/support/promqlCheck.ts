@@ -2,12 +2,13 @@
  * Reads PromQL with Prometheus's own grammar (@prometheus-io/lezer-promql,
  * the parser of the Prometheus web UI) and reports what an expression names:
  * syntax errors, metric names, and the labels each selector matches on. The
- * monitoring component refuses to declare an alert or panel whose metrics or
- * labels are not in metricCatalogue.ts, and the tests run the same check on
- * the rendered PrometheusRule and dashboard.
+ * tests run it on every rendered alert and dashboard query: a query on a
+ * metric nobody publishes is silently empty and never alerts. (The component
+ * builds selectors only from catalogued names, see promql.ts; parsing stays
+ * out of the deployment path.)
  */
 import { parser } from "@prometheus-io/lezer-promql";
-import { seriesIndex, targetLabels } from "./metricCatalogue";
+import { seriesIndex, targetLabels } from "../../components/monitoring/metricCatalogue";
 
 export interface SelectorUse {
     /** The metric name of a vector selector. */
