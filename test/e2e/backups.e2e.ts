@@ -1,0 +1,59 @@
+/**
+ * The backup CronJobs on a real control plane: the CronJob controller creates
+ * Jobs from them, and their Job template is runnable as is (the restore and
+ * manual-backup path). kwok completes the Job pods.
+ */
+import * as assert from "assert";
+import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, kubectl, kubectlRaw, waitFor } from "./lib/kube";
+import { ofKind, stackObjects } from "./lib/stacks";
+
+describe("backup CronJobs (prod stack)", function () {
+    const ns = "e2e-backup";
+    let nodes: string[] = [];
+    let cronJobs: any[] = [];
+
+    before(async function () {
+        const objects = intoNamespace(await stackObjects("prod"), ns);
+        cronJobs = ofKind(objects, "CronJob");
+        if (cronJobs.length === 0) {
+            console.log("      (the prod stack renders no CronJob yet)");
+            this.skip();
+        }
+        nodes = await createNodes("backup", 3);
+        applyObjects(objects);
+    });
+
+    after(async function () {
+        await deleteNamespace(ns);
+        if (nodes.length) {
+            kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
+        }
+        kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
+    });
+
+    it("every backup CronJob is accepted with its schedule and concurrency policy", function () {
+        for (const cj of cronJobs) {
+            const live = getJson(["cronjob", cj.metadata.name, "-n", ns]);
+            assert.strictEqual(live.spec.schedule, cj.spec.schedule);
+            assert.strictEqual(live.spec.concurrencyPolicy, cj.spec.concurrencyPolicy ?? "Allow");
+            assert.strictEqual(live.spec.suspend ?? false, cj.spec.suspend ?? false);
+        }
+    });
+
+    it("a Job created from each CronJob's template is accepted, scheduled and completes", async function () {
+        for (const cj of cronJobs) {
+            const job = `${cj.metadata.name}-manual`.slice(0, 63);
+            kubectl(["create", "job", job, `--from=cronjob/${cj.metadata.name}`, "-n", ns]);
+            await waitFor(`Job ${job} complete`, () => (getJson(["job", job, "-n", ns]).status?.succeeded ?? 0) >= 1, 120_000);
+        }
+    });
+
+    it("with a test schedule (every minute) the CronJob controller creates a Job", async function () {
+        const cj = cronJobs[0];
+        kubectl(["patch", "cronjob", cj.metadata.name, "-n", ns, "--type=merge", "-p", JSON.stringify({ spec: { schedule: "* * * * *", suspend: false } })]);
+        const job = await waitFor(`a Job owned by CronJob ${cj.metadata.name}`, () => getJson(["jobs", "-n", ns]).items.find((j: any) =>
+            (j.metadata.ownerReferences ?? []).some((o: any) => o.kind === "CronJob" && o.name === cj.metadata.name)), 150_000, 3000);
+        assert.ok(job.metadata.name.startsWith(cj.metadata.name));
+        await waitFor(`CronJob ${cj.metadata.name} lastScheduleTime`, () => getJson(["cronjob", cj.metadata.name, "-n", ns]).status?.lastScheduleTime, 30_000);
+    });
+});
