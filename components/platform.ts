@@ -12,6 +12,7 @@ import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { rocketchatApiClientLabels } from "./channels/apiAccess";
 import { KeycloakClient } from "./keycloak";
 import { labelsFromPairs } from "./monitoring/labelPairs";
+import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
@@ -69,6 +70,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             }, { parent: this, retainOnDelete: true }));
         }
         const inNamespace = { parent: this, dependsOn: namespaceDeps };
+
+        denyIngressByDefault(name, s.namespace, inNamespace);
 
         this.credentials = new Credentials(name, {
             namespace: s.namespace,

@@ -4,6 +4,7 @@
  * the policy pack and the components agree on what "restricted" means.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { parseQuantity } from "./validators";
 
 type Affinity = k8s.types.input.core.v1.Affinity;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
@@ -57,10 +58,35 @@ export interface ResourceSettings {
     readonly memoryLimit: string;
 }
 
-export function resources(r: ResourceSettings): Resources {
+type Volume = k8s.types.input.core.v1.Volume;
+
+/** Container logs and the little a read-only root file system still writes. */
+const ephemeralBaseBytes = 256 * 2 ** 20;
+
+/**
+ * Requests and limits, ephemeral storage included. A pod is evicted when its
+ * disk-backed emptyDirs plus container writes exceed the sum of its limits,
+ * so the limit is derived from the size limits of the emptyDirs it mounts
+ * (memory-backed ones count as memory instead). Pass every disk-backed
+ * emptyDir the container writes to; each must carry a sizeLimit.
+ */
+export function resources(r: ResourceSettings, scratchVolumes: Volume[] = []): Resources {
+    let scratchBytes = 0;
+    for (const volume of scratchVolumes) {
+        const emptyDir = volume.emptyDir as k8s.types.input.core.v1.EmptyDirVolumeSource | undefined;
+        if (!emptyDir || emptyDir.medium === "Memory") {
+            continue;
+        }
+        const size = typeof emptyDir.sizeLimit === "string" ? parseQuantity(emptyDir.sizeLimit) : undefined;
+        if (size === undefined) {
+            throw new Error(`emptyDir ${String(volume.name)} needs a literal sizeLimit to bound the pod's ephemeral storage`);
+        }
+        scratchBytes += size;
+    }
+    const limitMi = Math.ceil((ephemeralBaseBytes + scratchBytes) / 2 ** 20);
     return {
-        requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
-        limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+        requests: { cpu: r.cpuRequest, memory: r.memoryRequest, "ephemeral-storage": "64Mi" },
+        limits: { cpu: r.cpuLimit, memory: r.memoryLimit, "ephemeral-storage": `${limitMi}Mi` },
     };
 }
 

@@ -29,7 +29,7 @@ describe("channel reconcile Job", () => {
                 const [container] = pod.containers;
                 assert.equal(pod.securityContext.runAsNonRoot, true);
                 assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
-                assert.equal(pod.securityContext.runAsUser, stack === "prod" ? 1000 : undefined, "OpenShift assigns the UID");
+                assert.equal(pod.securityContext.runAsUser, stack === "prod" ? 65532 : undefined, "OpenShift assigns the UID");
                 assert.equal(container.securityContext.allowPrivilegeEscalation, false);
                 assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
                 assert.equal(container.securityContext.readOnlyRootFilesystem, true);

@@ -65,6 +65,18 @@ describe("MongoDB replica set", () => {
                 assert.match(args, /--bind_ip_all/);
             });
 
+            it("hands mongod the root credentials as Secret files, not environment values", async () => {
+                const run = await stackRun(stack);
+                const pod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec;
+                const mongod = pod.containers[0];
+                const env = Object.fromEntries(mongod.env.map((e: any) => [e.name, e]));
+                assert.equal(env.MONGO_INITDB_ROOT_PASSWORD, undefined);
+                const mount = mongod.volumeMounts.find((m: any) => env.MONGO_INITDB_ROOT_PASSWORD_FILE.value.startsWith(m.mountPath));
+                const volume = pod.volumes.find((v: any) => v.name === mount.name);
+                assert.equal(volume.secret.secretName, "rocketchat-mongodb-users");
+                assert.deepEqual(volume.secret.items.map((i: any) => i.key).sort(), ["root-password", "root-username"]);
+            });
+
             it("sizes the WiredTiger cache from the memory limit", async () => {
                 const run = await stackRun(stack);
                 const mongod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec.containers[0];

@@ -105,7 +105,7 @@ export function backupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.
                 image: args.image,
                 command: ["bash", `${paths.scripts}/${args.script}`],
                 env: [...env, ...args.env],
-                resources: resources(args.resources),
+                resources: resources(args.resources, volumes.map((v) => v.volume)),
                 securityContext: restrictedContainerSecurity(),
                 volumeMounts: volumes.map((v) => v.mount),
             }],

@@ -11,7 +11,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { standardLabels } from "../labels";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { ChannelDeclaration } from "../settings";
 import { imageParts } from "../validators";
 
@@ -20,8 +20,12 @@ import { imageParts } from "../validators";
  * all the reconciler needs (no npm packages). Alpine keeps the pull small.
  */
 export const nodeImage = "node:22.12.0-alpine3.21";
-/** UID of the `node` user in the official image (its default user is root). */
-export const nodeImageUid = 1000;
+/**
+ * The image's default user is root and its `node` user is 1000; the script
+ * needs neither a home nor any file of its own, so it runs as an unprivileged
+ * high UID that collides with no image user.
+ */
+export const reconcilerUid = 65532;
 
 /** Script files in components/channels/scripts, shipped in the Job's ConfigMap. */
 export const scriptFiles = ["plan.js", "restApi.js", "reconcile.js"] as const;
@@ -44,7 +48,7 @@ export interface ChannelsReconcilerArgs {
     readonly adminSecretName: pulumi.Input<string>;
     /** Labels Rocket.Chat's NetworkPolicy admits on its HTTP port. */
     readonly apiClientLabels: Record<string, string>;
-    /** Run as the node image's user (1000); false lets the platform assign one (OpenShift). */
+    /** Run as reconcilerUid (65532); false lets the platform assign one (OpenShift). */
     readonly fixedUid: boolean;
     /** Resources the Job starts after, e.g. the Rocket.Chat component. Defaults to none. */
     readonly after?: pulumi.Resource[];
@@ -87,7 +91,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
                     spec: {
                         restartPolicy: "Never",
                         automountServiceAccountToken: false,
-                        securityContext: restrictedPodSecurity(args.fixedUid ? nodeImageUid : undefined),
+                        securityContext: restrictedPodSecurity(args.fixedUid ? reconcilerUid : undefined),
                         containers: [{
                             name: "reconcile",
                             image,
@@ -101,7 +105,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
                                 adminCredential("ADMIN_USERNAME", "username"),
                                 adminCredential("ADMIN_PASSWORD", "password"),
                             ],
-                            resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                            resources: resources({ cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" }),
                             securityContext: restrictedContainerSecurity(),
                             volumeMounts: [{ name: "scripts", mountPath: scriptsPath, readOnly: true }],
                         }],

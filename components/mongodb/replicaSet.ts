@@ -23,6 +23,8 @@ import { imageParts } from "../validators";
 import { memberHosts, wiredTigerCacheGb } from "./sizing";
 
 export const mongoPort = 27017;
+/** Where mongod's container sees the root user's name and password as files. */
+const rootCredentialsPath = "/etc/mongodb-root";
 /** The UID and GID of the `mongodb` user in the official image. */
 export const mongoImageUid = 999;
 
@@ -111,6 +113,24 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         // hello needs no authentication; a member is ready once it is primary or secondary.
         const primaryOrSecondary = mongosh("const h = db.hello(); if (!(h.isWritablePrimary || h.secondary)) { quit(1) }");
         const uid = args.fixedUid ? mongoImageUid : undefined;
+        const podVolumes: k8s.types.input.core.v1.Volume[] = [
+            { name: "keyfile-secret", secret: { secretName: creds.keyfileSecretName, defaultMode: 0o400 } },
+            { name: "keyfile", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+            {
+                name: "root-credentials",
+                secret: {
+                    secretName: creds.mongoUsersSecretName,
+                    // Owner and fsGroup may read: mongod's user reads it through the group.
+                    defaultMode: 0o440,
+                    items: [
+                        { key: creds.root.usernameKey, path: "username" },
+                        { key: creds.root.passwordKey, path: "password" },
+                    ],
+                },
+            },
+            { name: "configdb", emptyDir: { sizeLimit: "16Mi" } },
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+        ];
 
         new k8s.apps.v1.StatefulSet(stsName, {
             metadata: { name: stsName, namespace, labels },
@@ -138,7 +158,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                             image: args.image,
                             command: ["sh", "-c", "cp /keyfile-secret/keyfile /keyfile/keyfile && chmod 0400 /keyfile/keyfile"],
                             securityContext: restrictedContainerSecurity(),
-                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                            resources: resources({ cpuRequest: "10m", memoryRequest: "16Mi", cpuLimit: "100m", memoryLimit: "32Mi" }),
                             volumeMounts: [
                                 { name: "keyfile-secret", mountPath: "/keyfile-secret", readOnly: true },
                                 { name: "keyfile", mountPath: "/keyfile" },
@@ -159,12 +179,15 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                                 "--wiredTigerCacheSizeGB", String(wiredTigerCacheGb(args.resources.memoryLimit)),
                             ],
                             env: [
-                                ...userEnv("MONGO_INITDB_ROOT", creds.root),
+                                // The entrypoint reads *_FILE variants: the root credentials
+                                // stay files, out of the process environment.
+                                { name: "MONGO_INITDB_ROOT_USERNAME_FILE", value: `${rootCredentialsPath}/username` },
+                                { name: "MONGO_INITDB_ROOT_PASSWORD_FILE", value: `${rootCredentialsPath}/password` },
                                 // mongosh in the probes writes its history under $HOME.
                                 { name: "HOME", value: "/tmp" },
                             ],
                             ports: [{ name: "mongodb", containerPort: mongoPort }],
-                            resources: resources(args.resources),
+                            resources: resources(args.resources, podVolumes),
                             securityContext: restrictedContainerSecurity(),
                             // Journal recovery after a crash can take minutes: 10 minutes before liveness applies.
                             startupProbe: execProbe(ping, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 60 }),
@@ -173,16 +196,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                             volumeMounts: [
                                 { name: "data", mountPath: "/data/db" },
                                 { name: "keyfile", mountPath: "/keyfile", readOnly: true },
+                                { name: "root-credentials", mountPath: rootCredentialsPath, readOnly: true },
                                 { name: "configdb", mountPath: "/data/configdb" },
                                 { name: "tmp", mountPath: "/tmp" },
                             ],
                         }],
-                        volumes: [
-                            { name: "keyfile-secret", secret: { secretName: creds.keyfileSecretName, defaultMode: 0o400 } },
-                            { name: "keyfile", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-                            { name: "configdb", emptyDir: { sizeLimit: "16Mi" } },
-                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                        ],
+                        volumes: podVolumes,
                     },
                 },
                 volumeClaimTemplates: [{
@@ -252,6 +271,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             .digest("hex")
             .slice(0, 8);
         const jobName = `${stsName}-bootstrap-${digest}`;
+        const jobVolumes: k8s.types.input.core.v1.Volume[] = [
+            { name: "scripts", configMap: { name: scriptMap.metadata.name } },
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+        ];
         const jobLabels = { ...labels, "app.kubernetes.io/component": "database-bootstrap" };
         return new k8s.batch.v1.Job(jobName, {
             metadata: { name: jobName, namespace: args.namespace, labels: jobLabels },
@@ -276,17 +299,14 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                                 { name: "HOME", value: "/tmp" },
                                 ...credentialEnv,
                             ],
-                            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                            resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, jobVolumes),
                             securityContext: restrictedContainerSecurity(),
                             volumeMounts: [
                                 { name: "scripts", mountPath: "/scripts", readOnly: true },
                                 { name: "tmp", mountPath: "/tmp" },
                             ],
                         }],
-                        volumes: [
-                            { name: "scripts", configMap: { name: scriptMap.metadata.name } },
-                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                        ],
+                        volumes: jobVolumes,
                     },
                 },
             },

@@ -14,7 +14,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../labels";
-import { httpProbe, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { imageParts } from "../validators";
 import { namespacePeer } from "./networkPeers";
 
@@ -65,7 +65,7 @@ export class MongoExporter extends pulumi.ComponentResource {
         });
         // The exporter's own index page: answers without touching MongoDB, so
         // a member outage never restarts the exporter that reports it.
-        const probe = (failureThreshold: number) => httpProbe("/", "metrics", { periodSeconds: 20, timeoutSeconds: 5, failureThreshold });
+        const readiness = httpProbe("/", "metrics", { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 1 });
 
         new k8s.apps.v1.Deployment(fullName, {
             metadata: { name: fullName, namespace, labels },
@@ -93,10 +93,11 @@ export class MongoExporter extends pulumi.ComponentResource {
                                 fromSecret("MONGODB_PASSWORD", args.credentials.passwordKey),
                             ],
                             ports: [{ name: "metrics", containerPort: exporterPort }],
-                            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                            resources: resources({ cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" }),
                             securityContext: restrictedContainerSecurity(),
-                            livenessProbe: probe(3),
-                            readinessProbe: probe(1),
+                            // Alive while it accepts connections; ready once it answers a scrape.
+                            livenessProbe: { tcpSocket: { port: "metrics" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+                            readinessProbe: readiness,
                         }],
                     },
                 },

@@ -109,6 +109,10 @@ export class RocketChat extends pulumi.ComponentResource {
         const checksum = pulumi.all([pulumi.output(env), ...args.rolloutSecrets]).apply(([plainEnv, ...secrets]) =>
             createHash("sha256").update(JSON.stringify({ env: plainEnv, secrets })).digest("hex"));
         const autoscaled = args.autoscaling !== undefined && !args.scaledToZero;
+        const podVolumes: k8s.types.input.core.v1.Volume[] = [
+            { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+            ...(this.uploadsClaimName ? [{ name: "uploads", persistentVolumeClaim: { claimName: this.uploadsClaimName } }] : []),
+        ];
 
         const deployment = new k8s.apps.v1.Deployment(name, {
             metadata: { name, namespace, labels },
@@ -136,7 +140,7 @@ export class RocketChat extends pulumi.ComponentResource {
                                 { name: "http", containerPort: httpPort },
                                 ...(metricsPort === undefined ? [] : [{ name: "metrics", containerPort: metricsPort }]),
                             ],
-                            resources: resources(args.resources),
+                            resources: resources(args.resources, podVolumes),
                             securityContext: restrictedContainerSecurity(),
                             // First start and migrations take minutes: up to 10 before liveness applies.
                             startupProbe: httpProbe(health.live, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
@@ -147,10 +151,7 @@ export class RocketChat extends pulumi.ComponentResource {
                                 ...(this.uploadsClaimName ? [{ name: "uploads", mountPath: uploadsPath }] : []),
                             ],
                         }],
-                        volumes: [
-                            { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-                            ...(this.uploadsClaimName ? [{ name: "uploads", persistentVolumeClaim: { claimName: this.uploadsClaimName } }] : []),
-                        ],
+                        volumes: podVolumes,
                     },
                 },
             },

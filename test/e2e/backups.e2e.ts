@@ -51,9 +51,14 @@ describe("backup CronJobs (prod stack)", function () {
     it("with a test schedule (every minute) the CronJob controller creates a Job", async function () {
         const cj = cronJobs[0];
         kubectl(["patch", "cronjob", cj.metadata.name, "-n", ns, "--type=merge", "-p", JSON.stringify({ spec: { schedule: "* * * * *", suspend: false } })]);
-        const job = await waitFor(`a Job owned by CronJob ${cj.metadata.name}`, () => getJson(["jobs", "-n", ns]).items.find((j: any) =>
-            (j.metadata.ownerReferences ?? []).some((o: any) => o.kind === "CronJob" && o.name === cj.metadata.name)), 150_000, 3000);
+        // `kubectl create job --from=cronjob` (the test above) also sets the CronJob as
+        // owner, but marks its Jobs as manual: only the controller's own Job counts.
+        const scheduledByController = (j: any) =>
+            j.metadata.annotations?.["cronjob.kubernetes.io/instantiate"] !== "manual" &&
+            (j.metadata.ownerReferences ?? []).some((o: any) => o.kind === "CronJob" && o.name === cj.metadata.name);
+        const job = await waitFor(`a Job the controller created for CronJob ${cj.metadata.name}`,
+            () => getJson(["jobs", "-n", ns]).items.find(scheduledByController), 150_000, 3000);
         assert.ok(job.metadata.name.startsWith(cj.metadata.name));
-        await waitFor(`CronJob ${cj.metadata.name} lastScheduleTime`, () => getJson(["cronjob", cj.metadata.name, "-n", ns]).status?.lastScheduleTime, 30_000);
+        await waitFor(`CronJob ${cj.metadata.name} lastScheduleTime`, () => getJson(["cronjob", cj.metadata.name, "-n", ns]).status?.lastScheduleTime, 90_000);
     });
 });

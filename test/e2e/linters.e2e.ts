@@ -10,7 +10,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 
 const root = path.resolve(__dirname, "../..");
 const cache = process.env.E2E_CACHE ?? path.join(root, ".cache", "e2e");
@@ -34,7 +34,7 @@ describe("third-party linters on the rendered YAML", function () {
         let config: { kubernetesVersion: string; ignore: Ignore[] };
         const used = new Set<Ignore>();
         before(function () {
-            config = parse(fs.readFileSync(path.join(root, ".kube-score.yaml"), "utf8"));
+            config = load(fs.readFileSync(path.join(root, ".kube-score.yaml"), "utf8")) as typeof config;
         });
         after(function () {
             const stale = (config?.ignore ?? []).filter((i) => !used.has(i));

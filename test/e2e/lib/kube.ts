@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as path from "path";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 
 const root = path.resolve(__dirname, "../../..");
 const cache = process.env.E2E_CACHE ?? path.join(root, ".cache", "e2e");
@@ -50,7 +50,7 @@ export function getJson(args: string[]): any {
 }
 
 export function applyObjects(objects: any[], fieldManager = "rocketchat-ha-e2e"): string {
-    const yaml = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+    const yaml = objects.map((o) => dump(o, { lineWidth: -1, noRefs: true })).join("---\n");
     return kubectl(["apply", "--server-side", "--force-conflicts", `--field-manager=${fieldManager}`, "-f", "-"], yaml);
 }
 
@@ -102,7 +102,7 @@ export function fakeNode(name: string): any {
 /** Creates `count` fake nodes named `<prefix>-1..count` and waits until kwok has made them Ready. */
 export async function createNodes(prefix: string, count: number): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
-    const yaml = names.map((n) => stringify(fakeNode(n))).join("---\n");
+    const yaml = names.map((n) => dump(fakeNode(n))).join("---\n");
     kubectl(["create", "-f", "-"], yaml);
     await waitFor(`nodes ${names.join(", ")} Ready`, () => {
         const nodes = getJson(["nodes", "-l", "rocketchat-ha.io/e2e=true"]).items.filter((n: any) => names.includes(n.metadata.name));

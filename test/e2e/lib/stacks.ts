@@ -1,8 +1,8 @@
 /** The rendered stacks the scenarios apply (from E2E_RENDERED, else rendered here). */
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
-import { renderObjects } from "./render";
+import { loadAll } from "js-yaml";
+import { kubernetesObjects, runStack } from "../../../tools/mockRuntime";
 
 const memo = new Map<string, any[]>();
 
@@ -11,8 +11,8 @@ export async function stackObjects(stack: string): Promise<any[]> {
         const dir = process.env.E2E_RENDERED;
         const file = dir ? path.join(dir, `${stack}.yaml`) : undefined;
         const objects = file && fs.existsSync(file)
-            ? parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS()).filter((o) => o && o.kind)
-            : await renderObjects(stack);
+            ? (loadAll(fs.readFileSync(file, "utf8")) as any[]).filter((o) => o && o.kind)
+            : kubernetesObjects(await runStack(stack));
         memo.set(stack, objects);
     }
     return JSON.parse(JSON.stringify(memo.get(stack)));
