@@ -22,6 +22,7 @@ const baseArgs: MongoBackupsArgs = {
     retention: 7,
     verifySchedule: "45 3 * * 0",
     storageSize: "50Gi",
+    scratchSizeLimit: "20Gi",
     resources: { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" },
     fixedUid: true,
 };

@@ -81,7 +81,10 @@ describe("backups", () => {
                     assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
                     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
                     assert.equal(c.image, setting(stack, "mongodbImage"));
-                    assert.deepEqual(c.resources, {
+                    // Ephemeral storage is derived from the pod's emptyDirs (test/podHygiene.test.ts).
+                    const { "ephemeral-storage": _requested, ...requests } = c.resources.requests;
+                    const { "ephemeral-storage": _limited, ...limits } = c.resources.limits;
+                    assert.deepEqual({ requests, limits }, {
                         requests: { cpu: setting(stack, "backupCpuRequest"), memory: setting(stack, "backupMemoryRequest") },
                         limits: { cpu: setting(stack, "backupCpuLimit"), memory: setting(stack, "backupMemoryLimit") },
                     });

@@ -48,8 +48,8 @@ export interface BackupSchedulesArgs {
     readonly retention: number;
     /** Cron schedule of the restore test. */
     readonly verifySchedule: string;
-    /** Size limit of the scratch mongod's dbpath. Defaults to no limit beyond the node's ephemeral storage. */
-    readonly scratchSizeLimit?: string;
+    /** Size limit of the scratch mongod's dbpath; the pod's ephemeral-storage limit is derived from it. */
+    readonly scratchSizeLimit: string;
     /** WiredTiger cache of the scratch mongod, in GB. */
     readonly scratchCacheGb: number;
     /** Rocket.Chat's uploads volume. Defaults to none (GridFS keeps uploads in the database dump). */
@@ -97,7 +97,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
         // No retries: a failed restore test must stay visible as a failed Job.
         // It needs no database access, so it carries no client labels and no credentials.
         const scratch: ExtraVolume = {
-            volume: { name: "scratch", emptyDir: args.scratchSizeLimit ? { sizeLimit: args.scratchSizeLimit } : {} },
+            volume: { name: "scratch", emptyDir: { sizeLimit: args.scratchSizeLimit } },
             mount: { name: "scratch", mountPath: paths.scratch },
         };
         this.verify = this.cronJob(names.verify, "backup-verify", args.verifySchedule, 0, {

@@ -58,8 +58,8 @@ export interface MongoBackupsArgs {
     readonly resources: ResourceSettings;
     /** Run as the image's mongodb user (999). False lets the platform assign the UID (OpenShift). */
     readonly fixedUid: boolean;
-    /** Size limit of the restore test's scratch dbpath, e.g. a member's volume size. Defaults to no limit. */
-    readonly scratchSizeLimit?: string;
+    /** Size limit of the restore test's scratch dbpath, e.g. a member's volume size; it also bounds the pod's ephemeral storage. */
+    readonly scratchSizeLimit: string;
     /** Rocket.Chat's uploads claim when uploads use FileSystem storage. Defaults to none (no uploads archive). */
     readonly uploadsClaimName?: pulumi.Input<string>;
     /** Newest uploads archives kept. Defaults to `retention`. */
