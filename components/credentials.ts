@@ -4,7 +4,7 @@
  * `@pulumi/random`, stay Pulumi secrets, and reach workloads only through
  * Kubernetes Secrets (secretKeyRef or mounted files), never as literals.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { standardLabels } from "./labels";

@@ -5,7 +5,7 @@
  * without a policy of their own (bootstrap, backup and channel Jobs) accept no
  * connections, and the per-workload policies stay the only openings.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 
 export function denyIngressByDefault(instance: string, namespace: string, opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy {

@@ -3,7 +3,7 @@
  * replica set, Keycloak client, Rocket.Chat, backups, channels and monitoring. It maps validated
  * settings onto each component's args; components never read config.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
 import { MongoBackups } from "./backup/backups";

@@ -3,7 +3,7 @@
  * Standards "restricted" profile, resources and probes. Kept in one place so
  * the policy pack and the components agree on what "restricted" means.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./k8s";
 import { parseQuantity } from "./validators";
 
 type Affinity = k8s.types.input.core.v1.Affinity;

@@ -146,7 +146,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         return Promise.resolve();
     };
     try {
-        forgetProgramModules();
+        // The modules were forgotten above; the settings schema loaded by the
+        // pre-validation is reused (config is read when loadSettings runs).
         const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(projectRoot, "index.ts")));
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.

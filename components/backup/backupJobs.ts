@@ -4,7 +4,7 @@
  * archive. All are suspended while a restore is configured, so none starts
  * during a restore.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { hostnameTopology } from "../podShapes";
 import { backupCronJobNames } from "./cronJobNames";

@@ -3,7 +3,7 @@
  * outside the cluster) or a new PersistentVolumeClaim. A created claim
  * outlives `pulumi destroy` unless the stack opts in to deleting it.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface BackupStorageArgs {

@@ -3,7 +3,7 @@
  * database backup, uploads archive and restore test, and, while a stack names
  * an archive, the restore Job. See docs/backup.md for the runbook.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import * as path from "path";

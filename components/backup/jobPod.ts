@@ -5,7 +5,7 @@
  * with a read-only root file system, and the backup user's credentials as
  * secretKeyRef environment variables only for pods that reach MongoDB.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../labels";
 import { resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";

@@ -4,7 +4,7 @@
  * archive and the drop opt-in, so naming another archive runs a new Job while
  * the same setting never runs the same restore twice.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { backupLabels, backupPodTemplate, MongoCredentialRef, SharedPodArgs } from "./jobPod";

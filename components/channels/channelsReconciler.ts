@@ -5,7 +5,7 @@
  * the list and the scripts, so a changed list runs it again and an unchanged
  * one never does.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";

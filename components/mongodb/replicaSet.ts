@@ -3,7 +3,7 @@
  * keyfile authentication, probes, a PodDisruptionBudget, a NetworkPolicy and
  * an idempotent bootstrap Job (see bootstrap.js).
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";

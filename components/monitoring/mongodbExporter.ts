@@ -11,7 +11,7 @@
  * reads from its environment (main.go GlobalFlags, env tags). MONGODB_URI
  * carries hosts only, so no password is ever in an argument or a plain value.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../labels";
 import { httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";

@@ -5,7 +5,7 @@
  * with the alerts. Rocket.Chat's endpoint itself is switched on by the
  * RocketChat component (environment.ts); see docs/monitoring.md.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../labels";
 import { alertRuleGroups, AlertThresholds } from "./alertRules";

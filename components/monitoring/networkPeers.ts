@@ -3,7 +3,7 @@
  * API server sets on every namespace (`kubernetes.io/metadata.name`, 1.21+),
  * so nobody has to label the monitoring namespace by hand.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 

@@ -13,7 +13,7 @@
  * the old runbook's `Redirect`/`Header` are not valid keys, which is why it
  * needed manual fixes in the admin UI.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { realmEndpoints } from "../keycloak";
 

@@ -3,7 +3,7 @@
  * or an OpenShift Route, both TLS-terminated with timeouts long enough for
  * the websocket connections Rocket.Chat keeps open.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ExposureArgs {

@@ -3,7 +3,7 @@
  * budget, NetworkPolicy and Ingress or Route. Settings reach the pods as
  * environment (see environment.ts); credentials only through Secrets.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { rocketchatApiClientLabels } from "../channels/apiAccess";
