@@ -5,7 +5,7 @@
  * name, the value given and what is allowed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import * as v from "valibot";
 import { crossChecks, SettingProblem } from "./crossChecks";
 import { settingNames, Settings, settingsSchema, SettingName } from "./settings";
 
@@ -34,11 +34,11 @@ function formatProblem(setting: string, value: unknown, allowed: string): string
     return `${projectName}:${setting} = ${describe(value)}: must be ${allowed}`;
 }
 
-function zodProblems(error: z.ZodError, raw: Record<string, unknown>): { setting: string; line: string }[] {
+function schemaProblems(issues: readonly v.BaseIssue<unknown>[], raw: Record<string, unknown>): { setting: string; line: string }[] {
     const seen = new Set<string>();
     const problems: { setting: string; line: string }[] = [];
-    for (const issue of error.issues) {
-        const setting = String(issue.path[0]);
+    for (const issue of issues) {
+        const setting = String(issue.path?.[0]?.key);
         const line = formatProblem(setting, raw[setting], issue.message);
         if (!seen.has(line)) {
             seen.add(line);
@@ -52,9 +52,9 @@ function zodProblems(error: z.ZodError, raw: Record<string, unknown>): { setting
 function validSubset(raw: Record<string, unknown>, invalid: Set<string>): Partial<Settings> {
     const subset: Record<string, unknown> = {};
     for (const name of settingNames.filter((n) => !invalid.has(n))) {
-        const result = settingsSchema.shape[name].safeParse(raw[name]);
+        const result = v.safeParse(settingsSchema.entries[name], raw[name]);
         if (result.success) {
-            subset[name] = result.data;
+            subset[name] = result.output;
         }
     }
     return subset as Partial<Settings>;
@@ -75,13 +75,13 @@ export function loadSettings(read: SettingReader = pulumiReader): Settings {
         }
         raw[name] = value;
     }
-    const parsed = settingsSchema.safeParse(raw);
-    const problems = parsed.success ? [] : zodProblems(parsed.error, raw);
+    const parsed = v.safeParse(settingsSchema, raw);
+    const problems = parsed.success ? [] : schemaProblems(parsed.issues, raw);
     const invalid = new Set(problems.map((p) => p.setting));
     missing.forEach((name) => invalid.add(name));
     // Rules relating settings run whenever the settings they read are valid,
     // so one run reports every problem it can.
-    const valid = parsed.success ? parsed.data : validSubset(raw, invalid);
+    const valid = parsed.success ? parsed.output : validSubset(raw, invalid);
     const related: SettingProblem[] = crossChecks
         .filter((check) => check.reads.every((name) => !invalid.has(name)))
         .flatMap((check) => check.run(valid as Settings));
@@ -93,6 +93,5 @@ export function loadSettings(read: SettingReader = pulumiReader): Settings {
     if (all.length > 0) {
         throw new ConfigError(all);
     }
-    const settings = (parsed as { data: Settings }).data;
-    return settings;
+    return (parsed as { output: Settings }).output;
 }

@@ -4,113 +4,135 @@
  * Pulumi.yaml (the Pulumi CLI applies them; the test and render harnesses load
  * them from the same file). Rules that relate two settings live in
  * `crossChecks.ts`.
+ *
+ * Written with valibot: it builds and loads in a few milliseconds, which
+ * matters to every offline render (zod took about 40 ms per run).
  */
-import { z } from "zod";
-import * as v from "./validators";
+import * as v from "valibot";
 import { labelPair } from "./monitoring/labelPairs";
+import * as rules from "./validators";
 
-/** Adds a validator's sentence as a zod issue. */
-function rule(check: (value: string) => string | undefined) {
-    return (value: string, ctx: z.RefinementCtx) => {
-        const allowed = check(value);
+type Rule = (value: string) => string | undefined;
+
+/** Adds a rule's sentence ("what is allowed") as the issue message. */
+const obeys = (rule: Rule) =>
+    v.rawCheck<string>(({ dataset, addIssue }) => {
+        const allowed = dataset.typed ? rule(dataset.value) : undefined;
         if (allowed) {
-            ctx.addIssue({ code: "custom", message: allowed });
+            addIssue({ message: allowed });
         }
-    };
-}
+    });
 
-const text = (check: (value: string) => string | undefined) => z.string().superRefine(rule(check));
-const optionalText = (check: (value: string) => string | undefined) =>
-    z.string().superRefine((value, ctx) => (value === "" ? undefined : rule(check)(value, ctx)));
+const text = (rule: Rule) => v.pipe(v.string("a string"), obeys(rule));
+const optionalText = (rule: Rule) => v.pipe(v.string("a string"), obeys((value) => (value === "" ? undefined : rule(value))));
+const pattern = (shape: RegExp, allowed: string) => v.pipe(v.string(allowed), v.regex(shape, allowed));
 
 /** Stack config arrives as strings: "true"/"false" for booleans. */
-const flag = z.preprocess(
-    (raw) => (raw === "true" ? true : raw === "false" ? false : raw),
-    z.boolean({ error: "true or false" }),
+const flag = v.pipe(
+    v.unknown(),
+    v.transform((raw) => (raw === "true" ? true : raw === "false" ? false : raw)),
+    v.boolean("true or false"),
 );
 
 /** Stack config arrives as strings: digits for integers. */
-const wholeNumber = (min: number, max: number) =>
-    z.preprocess(
-        (raw) => (typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw),
-        z.number({ error: `a whole number from ${min} to ${max}` }).int({ error: `a whole number from ${min} to ${max}` })
-            .min(min, { error: `a whole number from ${min} to ${max}` })
-            .max(max, { error: `a whole number from ${min} to ${max}` }),
+const wholeNumber = (min: number, max: number) => {
+    const allowed = `a whole number from ${min} to ${max}`;
+    return v.pipe(
+        v.unknown(),
+        v.transform((raw) => (typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw)),
+        v.number(allowed),
+        v.integer(allowed),
+        v.minValue(min, allowed),
+        v.maxValue(max, allowed),
     );
+};
 
 /** Arrays arrive as JSON text from the CLI. */
-const list = <T extends z.ZodType>(item: T, allowed: string) =>
-    z.preprocess((raw) => {
-        if (typeof raw !== "string") {
-            return raw;
-        }
-        try {
-            return JSON.parse(raw);
-        } catch {
-            return raw;
-        }
-    }, z.array(item, { error: allowed }));
+const list = <T extends v.GenericSchema>(item: T, allowed: string) =>
+    v.pipe(
+        v.unknown(),
+        v.transform((raw) => {
+            if (typeof raw !== "string") {
+                return raw;
+            }
+            try {
+                return JSON.parse(raw) as unknown;
+            } catch {
+                return raw;
+            }
+        }),
+        v.array(item, allowed),
+    );
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-    z.enum(values, { error: `one of ${values.join(", ")}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => v.picklist(values, `one of ${values.join(", ")}`);
 
 /**
  * One declared channel. Names follow Rocket.Chat's default channel-name rule
  * (setting UTF8_Channel_Names_Validation, `[0-9a-zA-Z-_.]+`); the length cap is ours.
  */
-const channelEntry = z.strictObject({
-    name: z.string({ error: "a name" }).regex(/^[0-9A-Za-z._-]{1,64}$/, {
-        error: "a name of 1 to 64 letters, digits, '-', '_' or '.' (Rocket.Chat's default channel-name rule: no spaces or '#')",
-    }),
-    topic: z.string({ error: "a topic string" }).max(250, { error: "a topic of at most 250 characters" }).optional(),
-    private: z.boolean({ error: "private: true or false" }).optional(),
-    default: z.boolean({ error: "default: true or false" }).optional(),
-    readOnly: z.boolean({ error: "readOnly: true or false" }).optional(),
-}, { error: "an object with name and optional topic, private, default, readOnly (no other keys)" });
-export type ChannelDeclaration = z.infer<typeof channelEntry>;
+const channelEntry = v.strictObject({
+    name: pattern(/^[0-9A-Za-z._-]{1,64}$/,
+        "a name of 1 to 64 letters, digits, '-', '_' or '.' (Rocket.Chat's default channel-name rule: no spaces or '#')"),
+    topic: v.optional(v.pipe(v.string("a topic string"), v.maxLength(250, "a topic of at most 250 characters"))),
+    private: v.optional(v.boolean("private: true or false")),
+    default: v.optional(v.boolean("default: true or false")),
+    readOnly: v.optional(v.boolean("readOnly: true or false")),
+}, "an object with name and optional topic, private, default, readOnly (no other keys)");
+export type ChannelDeclaration = v.InferOutput<typeof channelEntry>;
 
 /** Checks each entry with `channelEntry` and refuses duplicate names (Rocket.Chat compares them case-insensitively). */
-const channelList = list(z.unknown(), "a list of channels such as [{name: general, topic: Company news, default: true}]")
-    .superRefine((entries, ctx) => {
+const channelList = v.pipe(
+    list(v.unknown(), "a list of channels such as [{name: general, topic: Company news, default: true}]"),
+    v.rawCheck<unknown[]>(({ dataset, addIssue }) => {
+        if (!dataset.typed) {
+            return;
+        }
         const seen = new Set<string>();
-        entries.forEach((entry, index) => {
-            const parsed = channelEntry.safeParse(entry);
+        dataset.value.forEach((entry, index) => {
+            const parsed = v.safeParse(channelEntry, entry);
             const label = `entry ${index + 1} (${JSON.stringify(entry)})`;
             if (!parsed.success) {
-                for (const issue of parsed.error.issues) {
-                    ctx.addIssue({ code: "custom", message: `${issue.message}; ${label} is not` });
+                for (const issue of parsed.issues) {
+                    addIssue({ message: `${issue.message}; ${label} is not` });
                 }
                 return;
             }
-            const key = parsed.data.name.toLowerCase();
+            const key = parsed.output.name.toLowerCase();
             if (seen.has(key)) {
-                ctx.addIssue({ code: "custom", message: `a list of distinct channel names; ${label} repeats "${parsed.data.name}"` });
+                addIssue({ message: `a list of distinct channel names; ${label} repeats "${parsed.output.name}"` });
             }
             seen.add(key);
         });
-    })
-    .transform((entries) => entries as ChannelDeclaration[]);
+    }),
+    v.transform((entries) => entries as ChannelDeclaration[]),
+);
 
-const cpu = text(v.cpuQuantity);
-const bytes = text(v.byteQuantity);
-const storageClass = optionalText(v.dnsLabel);
+/** `key=value` with a valid annotation key. */
+const annotationEntry: Rule = (entry) => {
+    const [key] = entry.split("=", 1);
+    return !entry.includes("=") || rules.annotationKey(key) ? "entries of the form key=value with a valid annotation key" : undefined;
+};
 
-export const settingsSchema = z.object({
+const cpu = text(rules.cpuQuantity);
+const bytes = text(rules.byteQuantity);
+const storageClass = optionalText(rules.dnsLabel);
+
+export const settingsSchema = v.object({
     // Where and how the platform runs.
-    namespace: text(v.dnsLabel),
+    namespace: text(rules.dnsLabel),
     createNamespace: flag,
     platform: oneOf(["kubernetes", "openshift"] as const),
-    hostname: text(v.hostname),
-    clusterDomain: text(v.hostname),
+    hostname: text(rules.hostname),
+    clusterDomain: text(rules.hostname),
     schedulableNodes: wholeNumber(1, 1000),
     podAntiAffinity: oneOf(["required", "preferred"] as const),
     fixedUids: flag,
 
     // MongoDB replica set.
-    mongodbImage: text(v.pinnedImage),
+    mongodbImage: text(rules.pinnedImage),
     mongodbMembers: wholeNumber(1, 7),
-    mongodbReplicaSetName: text(v.dnsLabel),
-    mongodbDatabase: z.string().regex(/^[A-Za-z0-9_-]{1,38}$/, { error: "1 to 38 letters, digits, '_' or '-'" }),
+    mongodbReplicaSetName: text(rules.dnsLabel),
+    mongodbDatabase: pattern(/^[A-Za-z0-9_-]{1,38}$/, "1 to 38 letters, digits, '_' or '-'"),
     mongodbStorageClass: storageClass,
     mongodbStorageSize: bytes,
     mongodbCpuRequest: cpu,
@@ -119,16 +141,16 @@ export const settingsSchema = z.object({
     mongodbMemoryLimit: bytes,
 
     // Rocket.Chat application.
-    rocketchatImage: text(v.pinnedImage),
+    rocketchatImage: text(rules.pinnedImage),
     rocketchatReplicas: wholeNumber(1, 100),
     rocketchatCpuRequest: cpu,
     rocketchatCpuLimit: cpu,
     rocketchatMemoryRequest: bytes,
     rocketchatMemoryLimit: bytes,
-    adminUsername: z.string().regex(/^[A-Za-z0-9._-]{3,40}$/, { error: "3 to 40 letters, digits, '.', '_' or '-'" }),
-    adminEmail: z.union([z.literal(""), z.email({ error: "an e-mail address, or empty for <adminUsername>@<hostname>" })]),
-    licenseSecretName: optionalText(v.dnsLabel),
-    smtpSecretName: optionalText(v.dnsLabel),
+    adminUsername: pattern(/^[A-Za-z0-9._-]{3,40}$/, "3 to 40 letters, digits, '.', '_' or '-'"),
+    adminEmail: optionalText((value) => (v.is(v.pipe(v.string(), v.email()), value) ? undefined : "an e-mail address, or empty for <adminUsername>@<hostname>")),
+    licenseSecretName: optionalText(rules.dnsLabel),
+    smtpSecretName: optionalText(rules.dnsLabel),
 
     // Autoscaling.
     autoscalingEnabled: flag,
@@ -142,7 +164,7 @@ export const settingsSchema = z.object({
     uploadsStorageSize: bytes,
     uploadsMaxFileSizeBytes: wholeNumber(-1, 2 ** 31 - 1),
     uploadsMediaTypeWhitelist: list(
-        z.string().regex(/^[a-z]+\/([a-z0-9.+*-]+)$/, { error: "MIME types such as image/* or application/pdf" }),
+        pattern(/^[a-z]+\/([a-z0-9.+*-]+)$/, "MIME types such as image/* or application/pdf"),
         "a list of MIME types such as [\"image/*\", \"application/pdf\"]",
     ),
     retentionEnabled: flag,
@@ -152,45 +174,36 @@ export const settingsSchema = z.object({
     retentionFilesOnly: flag,
 
     // Ingress or OpenShift Route.
-    ingressClassName: optionalText(v.dnsLabel),
-    ingressAnnotations: list(
-        z.string().superRefine((entry, ctx) => {
-            const [key] = entry.split("=", 1);
-            if (!entry.includes("=") || v.annotationKey(key)) {
-                ctx.addIssue({ code: "custom", message: "entries of the form key=value with a valid annotation key" });
-            }
-        }),
-        "a list of key=value annotations",
-    ),
-    tlsSecretName: optionalText(v.dnsLabel),
-    ingressControllerNamespace: text(v.dnsLabel),
+    ingressClassName: optionalText(rules.dnsLabel),
+    ingressAnnotations: list(text(annotationEntry), "a list of key=value annotations"),
+    tlsSecretName: optionalText(rules.dnsLabel),
+    ingressControllerNamespace: text(rules.dnsLabel),
 
     // Keycloak single sign-on.
     ssoEnabled: flag,
-    keycloakUrl: optionalText(v.httpsBaseUrl),
-    keycloakBasePath: text(v.pathPrefix).or(z.literal("")),
-    keycloakRealm: z.string().regex(/^([A-Za-z0-9._-]{1,64})?$/, { error: "a realm name of letters, digits, '.', '_' or '-'" }),
-    keycloakClientId: text(v.dnsLabel),
-    keycloakButtonLabel: z.string().min(1, { error: "a non-empty button text" }).max(60, { error: "at most 60 characters" }),
-    keycloakGroups: list(z.string().min(1, { error: "non-empty group names" }), "a list of Keycloak group names"),
+    keycloakUrl: optionalText(rules.httpsBaseUrl),
+    keycloakBasePath: text(rules.pathPrefix),
+    keycloakRealm: pattern(/^([A-Za-z0-9._-]{1,64})?$/, "a realm name of letters, digits, '.', '_' or '-'"),
+    keycloakClientId: text(rules.dnsLabel),
+    keycloakButtonLabel: v.pipe(v.string("a button text"), v.minLength(1, "a non-empty button text"), v.maxLength(60, "at most 60 characters")),
+    keycloakGroups: list(v.pipe(v.string("group names"), v.minLength(1, "non-empty group names")), "a list of Keycloak group names"),
 
     // Backups, verification and restore.
     backupEnabled: flag,
-    backupSchedule: text(v.cronSchedule),
+    backupSchedule: text(rules.cronSchedule),
     backupRetention: wholeNumber(1, 365),
-    backupExistingClaim: optionalText(v.dnsLabel),
+    backupExistingClaim: optionalText(rules.dnsLabel),
     backupStorageClass: storageClass,
     backupStorageSize: bytes,
     backupDeleteClaimOnDestroy: flag,
-    backupVerifySchedule: text(v.cronSchedule),
+    backupVerifySchedule: text(rules.cronSchedule),
     backupUploadsRetention: wholeNumber(1, 365),
     backupCpuRequest: cpu,
     backupCpuLimit: cpu,
     backupMemoryRequest: bytes,
     backupMemoryLimit: bytes,
-    restoreArchive: z.string().regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/, {
-        error: "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz",
-    }),
+    restoreArchive: pattern(/^([A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/,
+        "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz"),
     restoreDropExisting: flag,
 
     // Channels reconciled through the REST API (issue 7).
@@ -199,18 +212,18 @@ export const settingsSchema = z.object({
 
     // Metrics, alerts and the Grafana dashboard (issue 9).
     monitoringEnabled: flag,
-    monitoringNamespace: text(v.dnsLabel),
+    monitoringNamespace: text(rules.dnsLabel),
     monitoringPrometheusOperator: flag,
     monitoringSelectorLabels: list(text(labelPair), "a list of key=value labels such as [\"release=kube-prometheus-stack\"]"),
     monitoringRocketchatPort: wholeNumber(1024, 65535),
-    monitoringExporterImage: text(v.pinnedImage),
+    monitoringExporterImage: text(rules.pinnedImage),
     monitoringReplicationLagSeconds: wholeNumber(1, 86400),
     monitoringNotReadyMinutes: wholeNumber(1, 1440),
     monitoringAutoscalerMaxedMinutes: wholeNumber(1, 1440),
     monitoringBackupGraceMinutes: wholeNumber(0, 10080),
-    monitoringDashboardName: text(v.dnsLabel),
+    monitoringDashboardName: text(rules.dnsLabel),
     monitoringDashboardLabel: text(labelPair),
-    monitoringDashboardNamespace: optionalText(v.dnsLabel),
+    monitoringDashboardNamespace: optionalText(rules.dnsLabel),
 });
 
 /**
@@ -220,6 +233,6 @@ export const settingsSchema = z.object({
  */
 export const structuredSettings: readonly SettingName[] = ["channels"];
 
-export type Settings = z.infer<typeof settingsSchema>;
+export type Settings = v.InferOutput<typeof settingsSchema>;
 export type SettingName = keyof Settings;
-export const settingNames = Object.keys(settingsSchema.shape) as SettingName[];
+export const settingNames = Object.keys(settingsSchema.entries) as SettingName[];
