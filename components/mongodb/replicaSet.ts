@@ -5,9 +5,6 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
-import { readFileSync } from "fs";
-import * as path from "path";
 import { Credentials, MongoUser } from "../credentials";
 import { selectorLabels, standardLabels } from "../labels";
 import {
@@ -20,6 +17,7 @@ import {
     spreadAcrossNodes,
 } from "../podShapes";
 import { imageParts } from "../validators";
+import { declareBootstrapJob } from "./bootstrapJob";
 import { memberHosts, wiredTigerCacheGb } from "./sizing";
 
 export const mongoPort = 27017;
@@ -245,71 +243,24 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         }, child);
         this.connectionSecretName = connection.metadata.name;
 
-        this.bootstrap = this.bootstrapJob(stsName, args, labels, [
-            ...userEnv("ROOT", creds.root),
-            ...userEnv("APP", creds.app),
-            ...userEnv("BACKUP", creds.backup),
-            ...userEnv("MONITORING", creds.monitoring),
-        ]);
+        this.bootstrap = declareBootstrapJob({
+            statefulSetName: stsName,
+            namespace,
+            image: args.image,
+            replicaSetName: args.replicaSetName,
+            database: args.database,
+            hosts: this.hosts,
+            labels,
+            clientLabels: this.clientLabels,
+            uid,
+            credentialEnv: [
+                ...userEnv("ROOT", creds.root),
+                ...userEnv("APP", creds.app),
+                ...userEnv("BACKUP", creds.backup),
+                ...userEnv("MONITORING", creds.monitoring),
+            ],
+        }, child);
 
         this.registerOutputs({ hosts: this.hosts, connectionSecretName: this.connectionSecretName });
-    }
-
-    /**
-     * The Job that initiates the set and creates the users. Its name carries a
-     * digest of what it reconciles, so a changed member list runs it again.
-     */
-    private bootstrapJob(stsName: string, args: MongoReplicaSetArgs, labels: Record<string, string>, credentialEnv: k8s.types.input.core.v1.EnvVar[]): k8s.batch.v1.Job {
-        const child = { parent: this };
-        const script = readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
-        const scriptMap = new k8s.core.v1.ConfigMap(`${stsName}-bootstrap`, {
-            metadata: { name: `${stsName}-bootstrap`, namespace: args.namespace, labels },
-            data: { "bootstrap.js": script },
-        }, child);
-        const digest = createHash("sha256")
-            .update(JSON.stringify({ hosts: this.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script }))
-            .digest("hex")
-            .slice(0, 8);
-        const jobName = `${stsName}-bootstrap-${digest}`;
-        const jobVolumes: k8s.types.input.core.v1.Volume[] = [
-            { name: "scripts", configMap: { name: scriptMap.metadata.name } },
-            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-        ];
-        const jobLabels = { ...labels, "app.kubernetes.io/component": "database-bootstrap" };
-        return new k8s.batch.v1.Job(jobName, {
-            metadata: { name: jobName, namespace: args.namespace, labels: jobLabels },
-            spec: {
-                backoffLimit: 4,
-                // Members may take minutes to start on a new cluster.
-                activeDeadlineSeconds: 1800,
-                template: {
-                    metadata: { labels: { ...jobLabels, ...this.clientLabels } },
-                    spec: {
-                        restartPolicy: "Never",
-                        automountServiceAccountToken: false,
-                        securityContext: restrictedPodSecurity(args.fixedUid ? mongoImageUid : undefined),
-                        containers: [{
-                            name: "bootstrap",
-                            image: args.image,
-                            command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
-                            env: [
-                                { name: "REPLICA_SET_NAME", value: args.replicaSetName },
-                                { name: "MEMBER_HOSTS", value: JSON.stringify(this.hosts) },
-                                { name: "APP_DATABASE", value: args.database },
-                                { name: "HOME", value: "/tmp" },
-                                ...credentialEnv,
-                            ],
-                            resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, jobVolumes),
-                            securityContext: restrictedContainerSecurity(),
-                            volumeMounts: [
-                                { name: "scripts", mountPath: "/scripts", readOnly: true },
-                                { name: "tmp", mountPath: "/tmp" },
-                            ],
-                        }],
-                        volumes: jobVolumes,
-                    },
-                },
-            },
-        }, { ...child, dependsOn: [scriptMap] });
     }
 }
