@@ -3,10 +3,12 @@
  * Standards "restricted" profile, resources and probes. Kept in one place so
  * the policy pack and the components agree on what "restricted" means.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "./k8s";
 import { parseQuantity } from "./validators";
 
 type Affinity = k8s.types.input.core.v1.Affinity;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -88,6 +90,11 @@ export function resources(r: ResourceSettings, scratchVolumes: Volume[] = []): R
         requests: { cpu: r.cpuRequest, memory: r.memoryRequest, "ephemeral-storage": "64Mi" },
         limits: { cpu: r.cpuLimit, memory: r.memoryLimit, "ephemeral-storage": `${limitMi}Mi` },
     };
+}
+
+/** An environment variable filled from one key of a Secret: credentials never appear as literals. */
+export function envFromSecret(name: string, secretName: pulumi.Input<string>, key: string): EnvVar {
+    return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 
 /** Probe timing: how often, how long each try may take, how many failures count. */

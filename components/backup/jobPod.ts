@@ -8,7 +8,7 @@
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../labels";
-import { resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { paths, ScriptFile } from "./layout";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -72,13 +72,9 @@ export function backupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.
         { name: "TMPDIR", value: paths.tmp },
     ];
     if (args.credentials) {
-        const fromSecret = (name: string, key: string): EnvVar => ({
-            name,
-            valueFrom: { secretKeyRef: { name: args.credentials!.secretName, key } },
-        });
         env.push(
-            fromSecret("MONGODB_USERNAME", args.credentials.usernameKey),
-            fromSecret("MONGODB_PASSWORD", args.credentials.passwordKey),
+            envFromSecret("MONGODB_USERNAME", args.credentials.secretName, args.credentials.usernameKey),
+            envFromSecret("MONGODB_PASSWORD", args.credentials.secretName, args.credentials.passwordKey),
             { name: "TOOLS_CONFIG_DIR", value: paths.toolsConfig },
         );
         // The rendered --config file holds the password: memory only, gone with the pod.

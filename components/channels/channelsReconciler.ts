@@ -11,7 +11,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { standardLabels } from "../labels";
-import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { envFromSecret, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { ChannelDeclaration } from "../settings";
 import { imageParts } from "../validators";
 
@@ -75,10 +75,6 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
 
         const digest = createHash("sha256").update(JSON.stringify({ declared, prune, image, scripts, url: args.rocketchatUrl })).digest("hex").slice(0, 8);
         this.jobName = `${name}-channels-${digest}`;
-        const adminCredential = (envName: string, key: string): k8s.types.input.core.v1.EnvVar => ({
-            name: envName,
-            valueFrom: { secretKeyRef: { name: args.adminSecretName, key } },
-        });
 
         new k8s.batch.v1.Job(this.jobName, {
             metadata: { name: this.jobName, namespace: args.namespace, labels },
@@ -102,8 +98,8 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
                                 { name: "CHANNELS_PRUNE", value: String(prune) },
                                 { name: "WAIT_ATTEMPTS", value: String(waitAttempts) },
                                 { name: "WAIT_INTERVAL_MS", value: String(waitIntervalMs) },
-                                adminCredential("ADMIN_USERNAME", "username"),
-                                adminCredential("ADMIN_PASSWORD", "password"),
+                                envFromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
+                                envFromSecret("ADMIN_PASSWORD", args.adminSecretName, "password"),
                             ],
                             resources: resources({ cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" }),
                             securityContext: restrictedContainerSecurity(),

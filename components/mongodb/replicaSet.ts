@@ -9,6 +9,7 @@ import { Credentials, MongoUser } from "../credentials";
 import { selectorLabels, standardLabels } from "../labels";
 import {
     AntiAffinityMode,
+    envFromSecret,
     execProbe,
     resources,
     ResourceSettings,
@@ -81,13 +82,9 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         this.hosts = memberHosts(stsName, headlessName, namespace, args.clusterDomain, args.members);
         this.clientLabels = { "rocketchat-ha.io/mongodb-client": name };
 
-        const secretEnv = (envName: string, key: string): k8s.types.input.core.v1.EnvVar => ({
-            name: envName,
-            valueFrom: { secretKeyRef: { name: creds.mongoUsersSecretName, key } },
-        });
         const userEnv = (prefix: string, user: MongoUser) => [
-            secretEnv(`${prefix}_USERNAME`, user.usernameKey),
-            secretEnv(`${prefix}_PASSWORD`, user.passwordKey),
+            envFromSecret(`${prefix}_USERNAME`, creds.mongoUsersSecretName, user.usernameKey),
+            envFromSecret(`${prefix}_PASSWORD`, creds.mongoUsersSecretName, user.passwordKey),
         ];
 
         // Members must resolve each other before any is Ready.

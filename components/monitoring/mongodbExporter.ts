@@ -14,7 +14,7 @@
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../labels";
-import { httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { imageParts } from "../validators";
 import { namespacePeer } from "./networkPeers";
 
@@ -59,10 +59,6 @@ export class MongoExporter extends pulumi.ComponentResource {
         const labels = standardLabels(id, imageParts(args.image).tag);
         const fullName = `${name}-mongodb-exporter`;
         const namespace = args.namespace;
-        const fromSecret = (envName: string, key: string): k8s.types.input.core.v1.EnvVar => ({
-            name: envName,
-            valueFrom: { secretKeyRef: { name: args.credentials.secretName, key } },
-        });
         // The exporter's own index page: answers without touching MongoDB, so
         // a member outage never restarts the exporter that reports it.
         const readiness = httpProbe("/", "metrics", { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 1 });
@@ -89,8 +85,8 @@ export class MongoExporter extends pulumi.ComponentResource {
                             env: [
                                 // Hosts only; the exporter adds MONGODB_USER/MONGODB_PASSWORD to each member's URI.
                                 { name: "MONGODB_URI", value: `mongodb://${args.memberHosts.join(",")}/admin?authSource=admin` },
-                                fromSecret("MONGODB_USER", args.credentials.usernameKey),
-                                fromSecret("MONGODB_PASSWORD", args.credentials.passwordKey),
+                                envFromSecret("MONGODB_USER", args.credentials.secretName, args.credentials.usernameKey),
+                                envFromSecret("MONGODB_PASSWORD", args.credentials.secretName, args.credentials.passwordKey),
                             ],
                             ports: [{ name: "metrics", containerPort: exporterPort }],
                             resources: resources({ cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" }),

@@ -16,6 +16,7 @@
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { realmEndpoints } from "../keycloak";
+import { envFromSecret } from "../podShapes";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -63,10 +64,6 @@ export interface RocketChatEnvironmentArgs {
 }
 
 const value = (name: string, v: string | number | boolean): EnvVar => ({ name, value: String(v) });
-const fromSecret = (name: string, secretName: pulumi.Input<string>, key: string, optional?: boolean): EnvVar => ({
-    name,
-    valueFrom: { secretKeyRef: { name: secretName, key, ...(optional === undefined ? {} : { optional }) } },
-});
 const overwrite = (settingId: string, v: string | number | boolean) => value(`OVERWRITE_SETTING_${settingId}`, v);
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -106,12 +103,12 @@ function ssoEnvironment(sso: SsoEnvironment): EnvVar[] {
         value(create, true),
         ...Object.entries(settings).map(([suffix, v]) => value(`${create}_${suffix}`, v)),
         { name: `${create}_id`, value: sso.clientId },
-        fromSecret(`${create}_secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
+        envFromSecret(`${create}_secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
         // Overwrite form: keeps every value enforced on each restart.
         overwrite(enforce, true),
         ...Object.entries(settings).map(([suffix, v]) => overwrite(`${enforce}-${suffix}`, v)),
         { name: `OVERWRITE_SETTING_${enforce}-id`, value: sso.clientId },
-        fromSecret(`OVERWRITE_SETTING_${enforce}-secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
+        envFromSecret(`OVERWRITE_SETTING_${enforce}-secret`, sso.clientSecretRef.name, sso.clientSecretRef.key),
         // Keycloak is the only login; the break-glass admin can still use the
         // REST API (/api/v1/login) or re-enable the form with this setting.
         overwrite("Accounts_ShowFormLogin", false),
@@ -146,11 +143,11 @@ function retentionEnvironment(retention: RocketChatEnvironmentArgs["retention"])
 
 function smtpEnvironment(secretName: string): EnvVar[] {
     return [
-        fromSecret("OVERWRITE_SETTING_SMTP_Host", secretName, "host"),
-        fromSecret("OVERWRITE_SETTING_SMTP_Port", secretName, "port"),
-        fromSecret("OVERWRITE_SETTING_SMTP_Username", secretName, "username"),
-        fromSecret("OVERWRITE_SETTING_SMTP_Password", secretName, "password"),
-        fromSecret("OVERWRITE_SETTING_From_Email", secretName, "from"),
+        envFromSecret("OVERWRITE_SETTING_SMTP_Host", secretName, "host"),
+        envFromSecret("OVERWRITE_SETTING_SMTP_Port", secretName, "port"),
+        envFromSecret("OVERWRITE_SETTING_SMTP_Username", secretName, "username"),
+        envFromSecret("OVERWRITE_SETTING_SMTP_Password", secretName, "password"),
+        envFromSecret("OVERWRITE_SETTING_From_Email", secretName, "from"),
     ];
 }
 
@@ -170,19 +167,19 @@ export function rocketchatEnvironment(args: RocketChatEnvironmentArgs): EnvVar[]
     return [
         value("ROOT_URL", `https://${args.hostname}`),
         value("PORT", httpPort),
-        fromSecret("MONGO_URL", args.connectionSecretName, "mongo-url"),
+        envFromSecret("MONGO_URL", args.connectionSecretName, "mongo-url"),
         // Instances register this address so the others can reach them.
         { name: "INSTANCE_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
         // Created once, when no administrator exists yet.
-        fromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
-        fromSecret("ADMIN_PASS", args.adminSecretName, "password"),
-        fromSecret("ADMIN_EMAIL", args.adminSecretName, "email"),
+        envFromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
+        envFromSecret("ADMIN_PASS", args.adminSecretName, "password"),
+        envFromSecret("ADMIN_EMAIL", args.adminSecretName, "email"),
         value("ADMIN_NAME", "Break-glass administrator"),
         overwrite("Show_Setup_Wizard", "completed"),
         ...(args.sso ? ssoEnvironment(args.sso) : [overwrite("Accounts_ShowFormLogin", true)]),
         ...uploadsEnvironment(args.uploads),
         ...retentionEnvironment(args.retention),
-        ...(args.licenseSecretName ? [fromSecret("ROCKETCHAT_LICENSE", args.licenseSecretName, "license")] : []),
+        ...(args.licenseSecretName ? [envFromSecret("ROCKETCHAT_LICENSE", args.licenseSecretName, "license")] : []),
         ...(args.smtpSecretName ? smtpEnvironment(args.smtpSecretName) : []),
         ...metricsEnvironment(args.metricsPort),
     ];
