@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../labels";
 import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { imageParts } from "../validators";
-import { namespacePeer } from "./networkPeers";
+import { namespacePeer } from "../networkPeers";
 
 /** The exporter's default listen port (--web.listen-address ":9216"). */
 export const exporterPort = 9216;

@@ -18,7 +18,7 @@ import {
     spreadAcrossNodes,
 } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
-import { namespacePeer } from "../monitoring/networkPeers";
+import { namespacePeer } from "../networkPeers";
 import { declareExposure } from "./exposure";
 import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
 
@@ -186,7 +186,7 @@ export class RocketChat extends pulumi.ComponentResource {
                 { namespaceSelector: { matchLabels: { "policy-group.network.openshift.io/ingress": "" } } },
                 { namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } },
             ]
-            : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.exposure.ingressControllerNamespace } } }];
+            : [namespacePeer(args.exposure.ingressControllerNamespace)];
         new k8s.networking.v1.NetworkPolicy(name, {
             metadata: { name, namespace, labels },
             spec: {
