@@ -11,7 +11,7 @@ import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { rocketchatApiClientLabels } from "./channels/apiAccess";
 import { KeycloakClient } from "./keycloak";
-import { labelsFromPairs } from "./monitoring/labelPairs";
+import { recordFromPairs } from "./keyValuePairs";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
@@ -230,11 +230,11 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 backupGraceMinutes: s.monitoringBackupGraceMinutes,
             },
             prometheusOperator: s.monitoringPrometheusOperator,
-            selectorLabels: labelsFromPairs(s.monitoringSelectorLabels),
+            selectorLabels: recordFromPairs(s.monitoringSelectorLabels),
             dashboard: {
                 name: s.monitoringDashboardName,
                 namespace: s.monitoringDashboardNamespace || s.namespace,
-                sidecarLabel: labelsFromPairs([s.monitoringDashboardLabel]),
+                sidecarLabel: recordFromPairs([s.monitoringDashboardLabel]),
             },
         // The exporter logs in as the monitoring user, which the bootstrap creates.
         }, { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });

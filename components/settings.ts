@@ -9,7 +9,7 @@
  * matters to every offline render (zod took about 40 ms per run).
  */
 import * as v from "valibot";
-import { labelPair } from "./monitoring/labelPairs";
+import { labelPair, splitKeyValue } from "./keyValuePairs";
 import * as rules from "./validators";
 
 type Rule = (value: string) => string | undefined;
@@ -109,8 +109,8 @@ const channelList = v.pipe(
 
 /** `key=value` with a valid annotation key. */
 const annotationEntry: Rule = (entry) => {
-    const [key] = entry.split("=", 1);
-    return !entry.includes("=") || rules.annotationKey(key) ? "entries of the form key=value with a valid annotation key" : undefined;
+    const parts = splitKeyValue(entry);
+    return !parts || rules.annotationKey(parts[0]) ? "entries of the form key=value with a valid annotation key" : undefined;
 };
 
 const cpu = text(rules.cpuQuantity);

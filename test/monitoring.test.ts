@@ -12,7 +12,7 @@ import { allowedAgeSeconds, describeSeconds, longestGapSeconds } from "../compon
 import { platformDashboard } from "../components/monitoring/dashboardPanels";
 import { MonitoredObjects } from "../components/monitoring/expressions";
 import { dashboardQueries, grafanaDashboard } from "../components/monitoring/grafanaModel";
-import { labelPair, labelsFromPairs } from "../components/monitoring/labelPairs";
+import { labelPair, recordFromPairs } from "../components/keyValuePairs";
 import { catalogue, ExporterCatalogue, seriesIndex } from "../components/monitoring/metricCatalogue";
 import { anyOf, selector } from "../components/monitoring/promql";
 import { assertCataloguedPromql, promqlProblems, readPromql } from "./support/promqlCheck";
@@ -223,7 +223,7 @@ describe("monitoring building blocks", () => {
             for (const bad of ["release", "=x", "bad key=x", "k=has space", `k=${"v".repeat(64)}`]) {
                 assert.ok(labelPair(bad), `${bad} is refused`);
             }
-            assert.deepEqual(labelsFromPairs(["a=b", "c=d=e"]), { a: "b", c: "d=e" });
+            assert.deepEqual(recordFromPairs(["a=b", "c=d=e"]), { a: "b", c: "d=e" });
         });
     });
 });

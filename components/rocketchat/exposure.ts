@@ -5,6 +5,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { recordFromPairs } from "../keyValuePairs";
 
 export interface ExposureArgs {
     readonly namespace: string;
@@ -25,13 +26,6 @@ export interface ExposureArgs {
 
 /** Websocket sessions last hours; proxies cut idle ones after a minute by default. */
 const websocketTimeoutSeconds = 3600;
-
-function annotationsFromList(entries: readonly string[]): Record<string, string> {
-    return Object.fromEntries(entries.map((entry) => {
-        const at = entry.indexOf("=");
-        return [entry.slice(0, at), entry.slice(at + 1)];
-    }));
-}
 
 export function declareExposure(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const metadata = { name, namespace: args.namespace, labels: args.labels };
@@ -62,7 +56,7 @@ export function declareExposure(name: string, args: ExposureArgs, opts: pulumi.C
                 "nginx.ingress.kubernetes.io/proxy-send-timeout": String(websocketTimeoutSeconds),
                 "nginx.ingress.kubernetes.io/proxy-body-size": bodyLimit,
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-                ...annotationsFromList(args.ingressAnnotations),
+                ...recordFromPairs(args.ingressAnnotations),
             },
         },
         spec: {
