@@ -1,4 +1,5 @@
 /** Each stack rendered once per test process and shared by the suites. */
+import { containersOf as containerEntries, podTemplateOf } from "../../policy/lib/kubernetes";
 import { runStack, StackRun } from "../../tools/mockRuntime";
 
 const runs = new Map<string, Promise<StackRun>>();
@@ -12,18 +13,18 @@ export function stackRun(stack: string): Promise<StackRun> {
 
 export const stacks = ["dev", "test", "prod"] as const;
 
-/** Every container (init and regular) of every pod template in a run. */
+/**
+ * Every pod template in a run, found where the policy pack finds them
+ * (policy/lib/kubernetes.ts), with its owner as "Kind/name".
+ */
 export function podTemplates(objects: any[]): { owner: string; spec: any; labels: Record<string, string> }[] {
-    const templates: { owner: string; spec: any; labels: Record<string, string> }[] = [];
-    for (const o of objects) {
-        const template = o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-        if (template?.spec) {
-            templates.push({ owner: `${o.kind}/${o.metadata.name}`, spec: template.spec, labels: template.metadata?.labels ?? {} });
-        }
-    }
-    return templates;
+    return objects.flatMap((o) => {
+        const template = podTemplateOf(o.kind, o);
+        return template ? [{ owner: `${o.kind}/${o.metadata.name}`, spec: template.spec, labels: template.labels }] : [];
+    });
 }
 
+/** Every container of a pod spec, init containers included. */
 export function containersOf(spec: any): any[] {
-    return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    return containerEntries(spec).map((entry) => entry.container);
 }
