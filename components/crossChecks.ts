@@ -3,7 +3,7 @@
  * Rocket.Chat and MongoDB versions work together, requests within limits.
  * Each problem names the setting that should change.
  */
-import { Settings, SettingName } from "./settings";
+import { mostRocketchatPods, Settings, SettingName } from "./settings";
 import { imageParts, majorMinor, parseQuantity } from "./validators";
 
 export interface SettingProblem {
@@ -76,7 +76,7 @@ const autoscalingRange: Check = (s) =>
 
 /** Several replicas writing /app/uploads need a volume all of them can mount. */
 const sharedUploads: Check = (s) => {
-    const mostPods = s.autoscalingEnabled ? Math.max(s.rocketchatReplicas, s.autoscalingMaxReplicas) : s.rocketchatReplicas;
+    const mostPods = mostRocketchatPods(s);
     return s.uploadsStorage === "FileSystem" && mostPods > 1 && s.uploadsAccessMode !== "ReadWriteMany"
         ? [{
             setting: "uploadsAccessMode",

@@ -18,7 +18,7 @@ import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet } from "./mongodb/replicaSet";
 import { ResourceSettings } from "./podShapes";
-import { Settings } from "./settings";
+import { mostRocketchatPods, Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
 function resourceSettings(s: Settings, prefix: "mongodb" | "rocketchat" | "backup"): ResourceSettings {
@@ -107,7 +107,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     }
 
     private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): RocketChat {
-        const mostPods = s.autoscalingEnabled ? Math.max(s.rocketchatReplicas, s.autoscalingMaxReplicas) : s.rocketchatReplicas;
+        const mostPods = mostRocketchatPods(s);
         if (mostPods > 1 && !s.licenseSecretName) {
             pulumi.log.warn(
                 `Rocket.Chat may run ${mostPods} pods but no licenseSecretName is set: several instances need the ` +

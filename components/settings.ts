@@ -234,5 +234,10 @@ export const settingsSchema = v.object({
 export const structuredSettings: readonly SettingName[] = ["channels"];
 
 export type Settings = v.InferOutput<typeof settingsSchema>;
+
+/** The most Rocket.Chat pods the stack may run: the autoscaler's maximum when it scales. */
+export function mostRocketchatPods(s: Pick<Settings, "autoscalingEnabled" | "rocketchatReplicas" | "autoscalingMaxReplicas">): number {
+    return s.autoscalingEnabled ? Math.max(s.rocketchatReplicas, s.autoscalingMaxReplicas) : s.rocketchatReplicas;
+}
 export type SettingName = keyof Settings;
 export const settingNames = Object.keys(settingsSchema.entries) as SettingName[];

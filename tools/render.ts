@@ -9,6 +9,7 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
+import { splitKeyValue } from "../components/keyValuePairs";
 import { RenderFormat, renderFormats, writeRendered } from "./renderOutput";
 import { renderFailed, renderStack } from "./renderStack";
 import { formatSummary } from "./renderSummary";
@@ -41,11 +42,11 @@ interface RenderOptions {
 function parseOverrides(pairs: readonly string[]): Record<string, string> {
     const overrides: Record<string, string> = {};
     for (const pair of pairs) {
-        const separator = pair.indexOf("=");
-        if (separator <= 0) {
+        const parts = splitKeyValue(pair);
+        if (!parts) {
             throw new UsageError(`--set expects key=value, got '${pair}'`);
         }
-        overrides[pair.slice(0, separator)] = pair.slice(separator + 1);
+        overrides[parts[0]] = parts[1];
     }
     return overrides;
 }
