@@ -259,6 +259,13 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 usernameKey: this.credentials.backup.usernameKey,
                 passwordKey: this.credentials.backup.passwordKey,
             },
+            restoreCredentials: {
+                secretName: this.credentials.mongoUsersSecretName,
+                usernameKey: this.credentials.restore.usernameKey,
+                passwordKey: this.credentials.restore.passwordKey,
+            },
+            appDatabase: s.mongodbDatabase,
+            suspectBelowPercent: s.backupSuspectBelowPercent,
             schedulesEnabled: s.backupEnabled,
             schedule: s.backupSchedule,
             retention: s.backupRetention,
@@ -270,7 +277,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             resources: resourceSettings(s, "backup"),
             fixedUid: s.fixedUids,
             // The restored database fits in a member's volume.
-            scratchSizeLimit: s.mongodbStorageSize,
+            scratchSize: s.mongodbStorageSize,
+            scratchStorageClassName: s.backupScratchStorageClass || undefined,
             uploadsClaimName: this.rocketchat.uploadsClaimName,
             uploadsRetention: s.backupUploadsRetention,
             // Only a node that runs Rocket.Chat can attach a ReadWriteOnce uploads claim.
@@ -278,6 +286,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             uploadsGroupId: s.fixedUids ? rocketchatImageUid : undefined,
             restoreArchive: s.restoreArchive || undefined,
             restoreDropExisting: s.restoreDropExisting,
+            restoreAllowUnchecksummed: s.restoreAllowUnchecksummedArchive,
             // Rocket.Chat is at zero replicas before anything is restored.
             restoreDependsOn: [this.rocketchat],
         }, opts);

@@ -197,6 +197,8 @@ export const settingsSchema = v.object({
     backupStorageSize: bytes,
     backupDeleteClaimOnDestroy: flag,
     backupVerifySchedule: text(rules.cronSchedule),
+    backupScratchStorageClass: storageClass,
+    backupSuspectBelowPercent: wholeNumber(0, 99),
     backupUploadsRetention: wholeNumber(1, 365),
     backupCpuRequest: cpu,
     backupCpuLimit: cpu,
@@ -205,6 +207,7 @@ export const settingsSchema = v.object({
     restoreArchive: pattern(/^([A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/,
         "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz"),
     restoreDropExisting: flag,
+    restoreAllowUnchecksummedArchive: flag,
 
     // Channels reconciled through the REST API (issue 7).
     channels: channelList,

@@ -1,332 +1,314 @@
 /**
- * The backup shell scripts, run for real with bash against temporary
- * directories. mongodump, mongorestore, mongosh and mongod are stubs on PATH
- * that record their arguments, so the whole flow runs without a server.
+ * The backup shell scripts, run for real with bash against a simulated
+ * replica set whose stub tools refuse what MongoDB refuses (see
+ * test/support/mongoStubs): a dump through a multi-host URI with --oplog, an
+ * oplog replay by a user without anyAction, a command before authentication,
+ * a user whose role does not exist yet. Each defect of the first version
+ * (issue 12) has a test here that fails on the old scripts.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
+import { BackupSandbox, chatData, hosts, passwords } from "./support/backupSandbox";
 
-const scripts = path.join(__dirname, "..", "components", "backup", "scripts");
-const password = "pa55'word-with-a-quote";
+const { writeArchive } = require("./support/mongoStubs/archiveFormat.js");
 
-/** Stub tools: each appends its argv to <log>/<tool>.argv and obeys STUB_* variables. */
-const stubs: Record<string, string> = {
-    mongodump: `
-archive=""
-for arg; do case "$arg" in --archive=*) archive=\${arg#--archive=} ;; --config=*) cp "\${arg#--config=}" "$STUB_LOG/mongodump.config" ;; esac; done
-if [ "\${STUB_MONGODUMP_FAIL:-}" = 1 ]; then printf 'half an archive' >"$archive"; echo "stub: connection lost" >&2; exit 1; fi
-printf 'bson documents' | gzip >"$archive"`,
-    mongorestore: `
-for arg; do case "$arg" in --config=*) cp "\${arg#--config=}" "$STUB_LOG/mongorestore.config" ;; esac; done
-case " $* " in *" --dryRun "*) [ "\${STUB_DRYRUN_FAIL:-}" = 1 ] && { echo "stub: bad archive" >&2; exit 1; } ;; esac
-exit "\${STUB_MONGORESTORE_EXIT:-0}"`,
-    mongosh: `
-case "\${MANIFEST_MODE:-}" in
-    count) printf '{"rocketchat":{"rocketchat_message":%s,"users":2}}' "\${STUB_MESSAGES:-41}" >"$COUNTS_FILE" ;;
-    compare) exit "\${STUB_COMPARE_EXIT:-0}" ;;
-esac
-exit 0`,
-    mongod: `exec sleep 30`,
-};
-
-interface Sandbox {
-    root: string;
-    backupDir: string;
-    log: string;
-    env: NodeJS.ProcessEnv;
-}
-
-function sandbox(): Sandbox {
-    const root = mkdtempSync(path.join(tmpdir(), "backup-scripts-"));
-    const bin = path.join(root, "bin");
-    const log = path.join(root, "log");
-    const backupDir = path.join(root, "backup");
-    for (const dir of [bin, log, backupDir, path.join(root, "tools"), path.join(root, "tmp"), path.join(root, "scratch")]) {
-        mkdirSync(dir, { recursive: true });
-    }
-    for (const [tool, body] of Object.entries(stubs)) {
-        const file = path.join(bin, tool);
-        writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\n${body}\n`);
-        chmodSync(file, 0o755);
-    }
-    return {
-        root,
-        backupDir,
-        log,
-        env: {
-            PATH: `${bin}:${process.env.PATH}`,
-            STUB_LOG: log,
-            BACKUP_DIR: backupDir,
-            TMPDIR: path.join(root, "tmp"),
-            TOOLS_CONFIG_DIR: path.join(root, "tools"),
-            SCRATCH_DIR: path.join(root, "scratch"),
-            ARCHIVE_PREFIX: "rocketchat",
-            BACKUP_RETENTION: "3",
-            MONGODB_HOSTS: "m-0.h.ns.svc.cluster.local:27017,m-1.h.ns.svc.cluster.local:27017",
-            MONGODB_REPLICA_SET: "rs0",
-            MONGODB_USERNAME: "backup",
-            MONGODB_PASSWORD: password,
-            LOCK_POLL_SECONDS: "1",
-            LOCK_WAIT_SECONDS: "1",
-        },
-    };
-}
-
-function run(box: Sandbox, script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
-    const result = spawnSync("bash", [path.join(scripts, script), ...args], { env: { ...box.env, ...env }, encoding: "utf8", timeout: 60000 });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function argvLog(box: Sandbox, tool: string): string[] {
-    const file = path.join(box.log, `${tool}.argv`);
-    return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : [];
-}
-
-/** Every file under a directory, relative, sorted. */
-function listing(dir: string): string[] {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-        .sort();
-}
-
-const stamp = (day: number) => `202611${String(day).padStart(2, "0")}T021500Z`;
-
-/** A complete archive as backup.sh leaves it: archive, checksum, manifest. */
-function goodArchive(dir: string, day: number, manifest = true): string {
-    mkdirSync(dir, { recursive: true });
-    const name = `rocketchat-${stamp(day)}.archive.gz`;
-    const body = gzipSync(`archive of day ${day}`);
-    writeFileSync(path.join(dir, name), body);
-    writeFileSync(path.join(dir, `${name}.sha256`), `${createHash("sha256").update(body).digest("hex")}  ${name}\n`);
-    if (manifest) {
-        writeFileSync(path.join(dir, `${name}.manifest.json`), JSON.stringify({ archive: name, before: { rocketchat: { users: 2 } }, after: { rocketchat: { users: 2 } } }));
-    }
-    return name;
-}
-
-/** Ten dated good archives and the partial file a killed dump leaves behind. */
-function tenArchivesAndAPartial(box: Sandbox): { dir: string; names: string[]; partial: string } {
-    const dir = path.join(box.backupDir, "mongodb");
-    const names = Array.from({ length: 10 }, (_, i) => goodArchive(dir, i + 1));
-    const partial = `rocketchat-${stamp(11)}.archive.gz.partial`;
-    writeFileSync(path.join(dir, partial), "truncated");
-    return { dir, names, partial };
-}
-
-describe("backup scripts (bash, stub tools)", function () {
-    const boxes: Sandbox[] = [];
-    const fresh = () => {
-        const box = sandbox();
+describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", function () {
+    this.timeout(120000);
+    const boxes: BackupSandbox[] = [];
+    const fresh = (...args: ConstructorParameters<typeof BackupSandbox>) => {
+        const box = new BackupSandbox(...args);
         boxes.push(box);
         return box;
     };
     after(() => boxes.forEach((box) => rmSync(box.root, { recursive: true, force: true })));
 
-    describe("retention.sh", () => {
-        it("keeps the newest N good archives with their sidecars and removes a failed partial one", () => {
+    describe("backup.sh: one member, exact counts, a complete archive", () => {
+        it("dumps from the secondary with the smallest lag over a direct connection and records the member and its optime", () => {
             const box = fresh();
-            const { dir, names, partial } = tenArchivesAndAPartial(box);
-            // Leftovers and strangers: a sidecar without its archive, an archive
-            // without a checksum (not good, never counted, never touched), a file
-            // outside the naming scheme.
-            writeFileSync(path.join(dir, `rocketchat-${stamp(12)}.archive.gz.sha256`), "orphan");
-            writeFileSync(path.join(dir, `rocketchat-${stamp(13)}.archive.gz`), "no checksum");
-            writeFileSync(path.join(dir, "notes.txt"), "operator's file");
-
-            const result = run(box, "retention.sh", {}, [dir, "rocketchat", ".archive.gz", "3", ".sha256", ".manifest.json"]);
-            assert.equal(result.status, 0, result.output);
-            const kept = names.slice(-3).flatMap((n) => [n, `${n}.manifest.json`, `${n}.sha256`]);
-            assert.deepEqual(listing(dir), [...kept, `rocketchat-${stamp(13)}.archive.gz`, "notes.txt"].sort());
-            assert.ok(!listing(dir).includes(partial));
-        });
-
-        it("deletes nothing when there are no more good archives than it keeps", () => {
-            const box = fresh();
-            const { dir } = tenArchivesAndAPartial(box);
-            rmSync(path.join(dir, `rocketchat-${stamp(11)}.archive.gz.partial`));
-            const before = listing(dir);
-            assert.equal(run(box, "retention.sh", {}, [dir, "rocketchat", ".archive.gz", "10", ".sha256"]).status, 0);
-            assert.deepEqual(listing(dir), before);
-        });
-
-        it("refuses to keep zero archives", () => {
-            const box = fresh();
-            const { dir } = tenArchivesAndAPartial(box);
-            const before = listing(dir);
-            const result = run(box, "retention.sh", {}, [dir, "rocketchat", ".archive.gz", "0", ".sha256"]);
-            assert.notEqual(result.status, 0);
-            assert.match(result.output, /at least 1/);
-            assert.deepEqual(listing(dir), before);
-        });
-    });
-
-    describe("backup.sh", () => {
-        it("dumps, checks, renames, records checksum and manifest, then prunes to the newest N", () => {
-            const box = fresh();
-            const { dir, names, partial } = tenArchivesAndAPartial(box);
-            const result = run(box, "backup.sh");
-            assert.equal(result.status, 0, result.output);
-
-            const archives = listing(dir).filter((f) => f.endsWith(".archive.gz"));
-            assert.equal(archives.length, 3, `kept: ${archives.join(", ")}`);
-            const newest = archives[2];
-            assert.match(newest, /^rocketchat-\d{8}T\d{6}Z\.archive\.gz$/);
-            assert.deepEqual(archives.slice(0, 2), names.slice(-2), "the two newest old archives stay with the new one");
-            assert.ok(!listing(dir).includes(partial), "leftover partial removed after success");
-
-            const check = spawnSync("sha256sum", ["--check", `${newest}.sha256`], { cwd: dir, encoding: "utf8" });
-            assert.equal(check.status, 0, check.stdout + check.stderr);
-            const manifest = JSON.parse(readFileSync(path.join(dir, `${newest}.manifest.json`), "utf8"));
-            assert.equal(manifest.archive, newest);
-            assert.deepEqual(manifest.before, { rocketchat: { rocketchat_message: 41, users: 2 } });
-            assert.deepEqual(manifest.after, manifest.before);
-            assert.match(readFileSync(path.join(box.backupDir, "status", "last-backup-success"), "utf8"), new RegExp(`^\\d+ ${newest}\\n$`));
-            assert.ok(!existsSync(path.join(box.backupDir, ".lock")), "lock released");
-        });
-
-        it("runs mongodump --oplog --gzip through the replica-set URI, reading from a secondary, with the password only in a --config file", () => {
-            const box = fresh();
-            assert.equal(run(box, "backup.sh").status, 0);
-            const [dump] = argvLog(box, "mongodump");
+            box.change((s) => {
+                s.members[hosts[1]].lagSeconds = 30;
+                s.members[hosts[2]].lagSeconds = 2;
+            });
+            const name = box.backup();
+            const manifest = box.manifest(name);
+            assert.equal(manifest.member.host, hosts[2]);
+            assert.equal(manifest.member.role, "SECONDARY");
+            assert.equal(manifest.member.lagSeconds, 2);
+            assert.deepEqual(Object.keys(manifest.member.optime).sort(), ["i", "t"]);
+            const [dump] = box.argv("mongodump");
             assert.match(dump, /^--config=\S+ --oplog --gzip --archive=\S+\.archive\.gz\.partial$/);
-            const config = readFileSync(path.join(box.log, "mongodump.config"), "utf8");
-            assert.equal(
-                config,
-                "uri: 'mongodb://backup@m-0.h.ns.svc.cluster.local:27017,m-1.h.ns.svc.cluster.local:27017/?replicaSet=rs0&authSource=admin&readPreference=secondaryPreferred'\n" +
-                    "password: 'pa55''word-with-a-quote'\n",
-            );
-            assert.ok(argvLog(box, "mongorestore").some((a) => / --dryRun --gzip --archive=/.test(a)), "dry-run restore of the new archive");
+        });
+
+        it("dumps the primary when no secondary answers, and fails without writing anything when no member does", () => {
+            const box = fresh();
+            box.change((s) => {
+                s.members[hosts[1]].state = "DOWN";
+                s.members[hosts[2]].state = "DOWN";
+            });
+            assert.equal(box.manifest(box.backup()).member.host, hosts[0]);
+            box.change((s) => (s.members[hosts[0]].state = "DOWN"));
+            const files = box.archiveFiles();
+            const result = box.run("backup.sh");
+            assert.notEqual(result.status, 0);
+            assert.match(result.output, /no member of replica set 'rs0' can be dumped/);
+            assert.deepEqual(box.archiveFiles(), files);
+        });
+
+        it("counts exactly what the archive restores to, even with inserts and deletes during the dump and writes after it", () => {
+            const box = fresh(chatData(40));
+            box.change((s) => {
+                // The notification queue churns while the dump runs; messages keep arriving after it.
+                s.duringDump = [
+                    { op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "m-during-1", msg: "new" } },
+                    { op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "m-during-2", msg: "new" } },
+                    { op: "d", ns: "rocketchat.rocketchat_message", o: { _id: "m0" } },
+                    { op: "i", ns: "rocketchat.rocketchat_notification_queue", o: { _id: "q1" } },
+                ];
+                s.afterDump = [{ op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "m-after", msg: "later" } }];
+            });
+            const name = box.backup();
+            const manifest = box.manifest(name);
+            assert.deepEqual(manifest.expected.rocketchat, { rocketchat_message: 41, rocketchat_notification_queue: 1, rocketchat_settings: 5, users: 2 });
+            assert.equal(manifest.appDocuments, 49);
+            assert.equal(box.counts().rocketchat.rocketchat_message, 42, "the write after the dump is on the server but not in the archive");
+            assert.equal(manifest.oplog.entries, 5, "the start entry and the four writes during the dump");
+
+            const verified = box.run("verify.sh");
+            assert.equal(verified.status, 0, verified.output);
+            assert.match(verified.output, /4 collections, 49 documents compared, 0 difference\(s\)/);
+        });
+
+        it("refuses an archive whose content is damaged though gzip and mongorestore --dryRun accept it", () => {
+            const box = fresh();
+            const files = box.archiveFiles();
+            const result = box.run("backup.sh", { STUB_CORRUPT_NAMESPACE: "rocketchat.users" });
+            assert.notEqual(result.status, 0);
+            assert.match(result.output, /CRC mismatch for rocketchat\.users/);
+            assert.deepEqual(box.archiveFiles(), files, "no archive, checksum or manifest left behind");
+        });
+
+        it("never puts a password on a command line and removes the rendered tools config", () => {
+            const box = fresh();
+            box.backup();
             for (const tool of ["mongodump", "mongorestore", "mongosh"]) {
-                for (const line of argvLog(box, tool)) {
-                    assert.ok(!line.includes(password) && !line.includes("pa55"), `${tool} got the password in its arguments: ${line}`);
+                for (const line of box.argv(tool)) {
+                    assert.ok(!line.includes("pa55"), `${tool} got the password in its arguments: ${line}`);
                 }
             }
-            assert.deepEqual(readdirSync(path.join(box.root, "tools")), [], "the rendered config is removed");
+            assert.deepEqual(require("fs").readdirSync(path.join(box.root, "tools")), []);
         });
 
-        it("a failed dump deletes nothing and removes only its own partial file", () => {
+        it("a failed dump deletes nothing and removes only its own partial files", () => {
             const box = fresh();
-            const { dir } = tenArchivesAndAPartial(box);
-            const before = listing(dir);
-            const result = run(box, "backup.sh", { STUB_MONGODUMP_FAIL: "1" });
+            box.backup();
+            const files = box.archiveFiles();
+            box.change((s) => (s.users["admin.backup"].pwd = "rotated"));
+            const result = box.run("backup.sh");
             assert.notEqual(result.status, 0);
-            assert.match(result.output, /connection lost/);
-            assert.deepEqual(listing(dir), before, "every archive (and the old partial) is still there, nothing new");
-            assert.ok(!existsSync(path.join(box.backupDir, "status", "last-backup-success")));
+            assert.match(result.output, /Authentication failed/);
+            assert.deepEqual(box.archiveFiles(), files);
             assert.ok(!existsSync(path.join(box.backupDir, ".lock")), "lock released after failure");
-        });
-
-        it("an archive that fails mongorestore --dryRun is discarded and nothing is pruned", () => {
-            const box = fresh();
-            const { dir } = tenArchivesAndAPartial(box);
-            const before = listing(dir);
-            const result = run(box, "backup.sh", { STUB_DRYRUN_FAIL: "1" });
-            assert.notEqual(result.status, 0);
-            assert.deepEqual(listing(dir), before);
         });
 
         it("does not start while a restore holds the lock, and breaks a lock left by a dead pod", () => {
             const box = fresh();
+            const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
             const lock = path.join(box.backupDir, ".lock");
             mkdirSync(lock);
-            writeFileSync(path.join(lock, "owner"), `${Math.floor(Date.now() / 1000)} restore of x.archive.gz on pod-a\n`);
-            const blocked = run(box, "backup.sh");
+            writeFileSync(path.join(lock, "owner"), `${now} restore of x.archive.gz on pod-a\n`);
+            const blocked = box.run("backup.sh");
             assert.notEqual(blocked.status, 0);
             assert.match(blocked.output, /locked by: \d+ restore of x\.archive\.gz/);
-            assert.deepEqual(argvLog(box, "mongodump"), [], "no dump while the restore runs");
-            assert.ok(existsSync(lock), "the restore's lock is left alone");
-
-            writeFileSync(path.join(lock, "owner"), `${Math.floor(Date.now() / 1000) - 7200} restore of x.archive.gz on pod-a\n`);
-            const stale = run(box, "backup.sh", { LOCK_STALE_SECONDS: "3600" });
+            assert.deepEqual(box.argv("mongodump"), []);
+            writeFileSync(path.join(lock, "owner"), `${now - 7200} restore of x.archive.gz on pod-a\n`);
+            const stale = box.run("backup.sh", { LOCK_STALE_SECONDS: "3600" });
             assert.equal(stale.status, 0, stale.output);
             assert.match(stale.output, /breaking a stale lock/);
         });
     });
 
-    describe("restore.sh", () => {
-        it("replays the archive with its oplog through the replica-set URI, without --drop unless opted in", () => {
-            const box = fresh();
-            const name = goodArchive(path.join(box.backupDir, "mongodb"), 5);
-            const plain = run(box, "restore.sh", { RESTORE_ARCHIVE: name, RESTORE_DROP: "false" });
-            assert.equal(plain.status, 0, plain.output);
-            const [restore] = argvLog(box, "mongorestore");
-            assert.equal(restore, `--config=${box.root}/tools/tools.yaml --oplogReplay --gzip --archive=${box.backupDir}/mongodb/${name}`);
-            const config = readFileSync(path.join(box.log, "mongorestore.config"), "utf8");
-            assert.match(config, /^uri: 'mongodb:\/\/backup@m-0\.h\.ns\.svc\.cluster\.local:27017,m-1\.h\.ns\.svc\.cluster\.local:27017\/\?replicaSet=rs0&authSource=admin'\n/);
-            assert.ok(!restore.includes(password));
+    describe("retention never lowers protection", () => {
+        /** `count` backups, each followed by a verification. */
+        const verifiedBackups = (box: BackupSandbox, count: number) => {
+            const names: string[] = [];
+            for (let i = 0; i < count; i++) {
+                names.push(box.backup());
+                const verified = box.run("verify.sh");
+                assert.equal(verified.status, 0, verified.output);
+            }
+            return names;
+        };
 
-            const dropping = run(box, "restore.sh", { RESTORE_ARCHIVE: name, RESTORE_DROP: "true" });
-            assert.equal(dropping.status, 0, dropping.output);
-            assert.match(argvLog(box, "mongorestore")[1], / --drop$/);
-            assert.match(readFileSync(path.join(box.backupDir, "status", "last-restore-success"), "utf8"), new RegExp(name));
+        it("keeps every good archive when the database suddenly looks empty, and marks the empty dumps suspect", () => {
+            const box = fresh(chatData(41));
+            const good = verifiedBackups(box, 2);
+            box.replaceData({ rocketchat: {} });
+            const empty = [box.backup(), box.backup(), box.backup()];
+            box.run("verify.sh");
+            empty.push(box.backup());
+            for (const name of good) {
+                assert.ok(box.archives().includes(name), `${name} (verified, with data) was pruned`);
+            }
+            for (const name of box.archives().filter((n) => !good.includes(n))) {
+                assert.ok(existsSync(path.join(box.archivesDir, `${name}.suspect`)), `${name} is not marked suspect`);
+            }
+            assert.match(readFileSync(path.join(box.archivesDir, `${empty[0]}.suspect`), "utf8"), /no document of the application database 'rocketchat'/);
         });
 
-        it("waits for a running backup instead of restoring under it", () => {
-            const box = fresh();
-            const name = goodArchive(path.join(box.backupDir, "mongodb"), 5);
-            mkdirSync(path.join(box.backupDir, ".lock"));
-            writeFileSync(path.join(box.backupDir, ".lock", "owner"), `${Math.floor(Date.now() / 1000)} backup on pod-b\n`);
-            const result = run(box, "restore.sh", { RESTORE_ARCHIVE: name });
-            assert.notEqual(result.status, 0);
-            assert.match(result.output, /locked by: \d+ backup on pod-b/);
-            assert.deepEqual(argvLog(box, "mongorestore"), []);
+        it("marks a dump far smaller than the newest verified archive suspect, and not one within the threshold", () => {
+            const box = fresh(chatData(100));
+            verifiedBackups(box, 1);
+            box.replaceData(chatData(70));
+            assert.ok(!existsSync(path.join(box.archivesDir, `${box.backup()}.suspect`)));
+            box.replaceData(chatData(20));
+            const small = box.backup();
+            assert.match(readFileSync(path.join(box.archivesDir, `${small}.suspect`), "utf8"), /27 documents of 'rocketchat', below 50% of the 107/);
         });
 
-        it("refuses an archive whose checksum does not match, and a missing one", () => {
+        it("prunes nothing while the most recent verification failed", () => {
             const box = fresh();
-            const dir = path.join(box.backupDir, "mongodb");
-            const name = goodArchive(dir, 5);
-            writeFileSync(path.join(dir, name), gzipSync("tampered"));
-            const tampered = run(box, "restore.sh", { RESTORE_ARCHIVE: name });
-            assert.notEqual(tampered.status, 0);
-            assert.match(tampered.output, /does not match its recorded sha256/);
-            const missing = run(box, "restore.sh", { RESTORE_ARCHIVE: "rocketchat-20990101T000000Z.archive.gz" });
-            assert.notEqual(missing.status, 0);
-            assert.match(missing.output, /does not exist/);
-            assert.deepEqual(argvLog(box, "mongorestore"), []);
-            assert.ok(!existsSync(path.join(box.backupDir, ".lock")));
+            verifiedBackups(box, 2);
+            box.backup();
+            const newest = box.archives().at(-1)!;
+            writeFileSync(path.join(box.archivesDir, newest), gzipSync("bit rot"));
+            assert.notEqual(box.run("verify.sh").status, 0);
+            assert.ok(existsSync(path.join(box.archivesDir, `${newest}.verify-failed`)));
+            const before = box.archives();
+            box.backup();
+            box.backup();
+            for (const name of before) {
+                assert.ok(box.archives().includes(name), `${name} was pruned after a failed verification`);
+            }
+        });
+
+        it("orders archives by the sequence the dump recorded, not by a node's clock", () => {
+            const box = fresh();
+            verifiedBackups(box, 2);
+            // A node whose clock is a day behind names its archive as the oldest.
+            writeFileSync(path.join(box.log, "now"), String(1764381600 - 86400));
+            const behind = box.backup();
+            assert.ok(box.archives()[0] === behind, "its name sorts first");
+            assert.ok(box.archives().includes(behind), "the newest archive was pruned as the oldest");
+            assert.ok(box.manifest(behind).sequence > Math.max(...box.archives().filter((a) => a !== behind).map((a) => box.manifest(a).sequence)));
+        });
+
+        it("keeps the newest N non-suspect archives once verified, and prunes older ones", () => {
+            const box = fresh();
+            const names = verifiedBackups(box, 4);
+            assert.deepEqual(box.archives(), names.slice(-2));
         });
     });
 
-    describe("verify.sh", () => {
-        it("restores the newest complete archive into a local scratch mongod and records success", () => {
+    describe("restore.sh", () => {
+        it("replays the archive with its oplog as the restore identity; the backup user with backup and restore roles is refused", () => {
             const box = fresh();
-            const dir = path.join(box.backupDir, "mongodb");
-            goodArchive(dir, 4);
-            const newest = goodArchive(dir, 5);
-            goodArchive(dir, 6, false); // no manifest yet: not a candidate
-            const result = run(box, "verify.sh", { MONGODB_USERNAME: "", MONGODB_PASSWORD: "" });
+            box.change((s) => (s.duringDump = [{ op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "late", msg: "x" } }]));
+            const name = box.backup();
+            const dumped = box.manifest(name).expected;
+            box.replaceData({});
+
+            // What the first version did: the backup user, holding the built-in backup and restore roles.
+            box.change((s) => (s.users["admin.backup"].roles = [{ role: "backup", db: "admin" }, { role: "restore", db: "admin" }]));
+            const asBackupUser = box.run("restore.sh", { RESTORE_ARCHIVE: name });
+            assert.notEqual(asBackupUser.status, 0);
+            assert.match(asBackupUser.output, /applyOps: \(Unauthorized\)/);
+
+            box.replaceData({});
+            const result = box.restore(name);
             assert.equal(result.status, 0, result.output);
-            const [mongod] = argvLog(box, "mongod");
-            assert.match(mongod, new RegExp(`^--dbpath ${box.root}/scratch/db --bind_ip 127\\.0\\.0\\.1 --port 27017 `));
-            assert.deepEqual(argvLog(box, "mongorestore"), [`--uri=mongodb://127.0.0.1:27017/ --oplogReplay --gzip --archive=${dir}/${newest}`]);
-            assert.match(readFileSync(path.join(box.backupDir, "status", "last-verify-success"), "utf8"), new RegExp(`^\\d+ ${newest}\\n$`));
+            assert.deepEqual(box.counts().rocketchat, dumped.rocketchat);
+            const [, restore] = box.argv("mongorestore");
+            assert.equal(restore, `--config=${box.root}/tools/tools.yaml --oplogReplay --gzip --archive=${box.archivesDir}/${name}`);
         });
 
-        it("fails visibly when the counts differ from the manifest or the checksum does not match", () => {
+        it("refuses an archive without a checksum unless restoreAllowUnchecksummedArchive opts in", () => {
             const box = fresh();
-            const dir = path.join(box.backupDir, "mongodb");
-            const name = goodArchive(dir, 5);
-            const mismatch = run(box, "verify.sh", { STUB_COMPARE_EXIT: "1" });
-            assert.notEqual(mismatch.status, 0);
-            assert.match(mismatch.output, /differ from its manifest/);
+            const name = box.backup();
+            rmSync(path.join(box.archivesDir, `${name}.sha256`));
+            const refused = box.restore(name);
+            assert.notEqual(refused.status, 0);
+            assert.match(refused.output, /has no checksum file .* set restoreAllowUnchecksummedArchive/);
+            assert.deepEqual(box.argv("mongorestore"), []);
+            const allowed = box.restore(name, { RESTORE_ALLOW_UNCHECKSUMMED: "true" });
+            assert.equal(allowed.status, 0, allowed.output);
+        });
 
-            writeFileSync(path.join(dir, name), gzipSync("bit rot"));
-            const corrupt = run(box, "verify.sh");
-            assert.notEqual(corrupt.status, 0);
-            assert.match(corrupt.output, /does not match its recorded sha256/);
-            assert.ok(!existsSync(path.join(box.backupDir, "status", "last-verify-success")));
+        it("reads the whole archive before anything is dropped: a damaged one leaves the database untouched", () => {
+            const box = fresh();
+            const archive = writeArchive({
+                namespaces: [{ db: "rocketchat", collection: "users", documents: [{ _id: "x" }] }],
+                oplog: [],
+                corrupt: { namespace: "rocketchat.users", byte: 12 },
+            });
+            mkdirSync(box.archivesDir, { recursive: true });
+            const name = "rocketchat-20261101T021500Z.archive.gz";
+            const body = gzipSync(archive);
+            writeFileSync(path.join(box.archivesDir, name), body);
+            writeFileSync(path.join(box.archivesDir, `${name}.sha256`), `${createHash("sha256").update(body).digest("hex")}  ${name}\n`);
+            const before = box.counts();
+            const result = box.restore(name, { RESTORE_DROP: "true" });
+            assert.notEqual(result.status, 0);
+            assert.match(result.output, /CRC mismatch/);
+            assert.deepEqual(box.counts(), before);
+            assert.deepEqual(box.argv("mongorestore"), []);
+        });
+
+        it("refuses a tampered archive and a missing one, and waits for a running backup", () => {
+            const box = fresh();
+            const name = box.backup();
+            writeFileSync(path.join(box.archivesDir, name), gzipSync("tampered"));
+            assert.match(box.restore(name).output, /does not match its recorded sha256/);
+            assert.match(box.restore("rocketchat-20990101T000000Z.archive.gz").output, /does not exist/);
+            mkdirSync(path.join(box.backupDir, ".lock"));
+            writeFileSync(path.join(box.backupDir, ".lock", "owner"), `${readFileSync(path.join(box.log, "now"), "utf8").trim()} backup on pod-b\n`);
+            assert.match(box.restore(name).output, /locked by: \d+ backup on pod-b/);
+            assert.deepEqual(box.argv("mongorestore"), []);
+        });
+    });
+
+    describe("verify.sh restores as production restores", () => {
+        it("runs the scratch mongod with --auth and restores as the restore identity created from the bootstrap's role file", () => {
+            const box = fresh();
+            const name = box.backup();
+            const result = box.run("verify.sh");
+            assert.equal(result.status, 0, result.output);
+            const [mongod] = box.argv("mongod");
+            assert.match(mongod, / --auth /);
+            assert.match(readFileSync(path.join(box.backupDir, "status", "last-verify-result"), "utf8"), new RegExp(`^\\d+ ok ${name}\\n$`));
+            assert.ok(existsSync(path.join(box.archivesDir, `${name}.verified`)));
+        });
+
+        it("fails, as the production restore would, when the role definition does not allow the oplog replay", () => {
+            const box = fresh();
+            box.backup();
+            const weakRole = path.join(box.root, "weak-role.json");
+            writeFileSync(weakRole, JSON.stringify({ role: "oplogRestore", privileges: [{ resource: { db: "", collection: "" }, actions: ["insert", "createCollection", "createIndex", "find", "listCollections", "listDatabases"] }], roles: [] }));
+            const result = box.run("verify.sh", { RESTORE_ROLE_FILE: weakRole });
+            assert.notEqual(result.status, 0);
+            assert.match(result.output, /applyOps: \(Unauthorized\)/);
+            assert.match(readFileSync(path.join(box.backupDir, "status", "last-verify-result"), "utf8"), / failed /);
+        });
+
+        it("fails when the restored counts differ from the manifest by a single document", () => {
+            const box = fresh();
+            const name = box.backup();
+            const manifestFile = path.join(box.archivesDir, `${name}.manifest.json`);
+            const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+            manifest.expected.rocketchat.rocketchat_message += 1;
+            writeFileSync(manifestFile, JSON.stringify(manifest));
+            const result = box.run("verify.sh");
+            assert.notEqual(result.status, 0);
+            assert.match(result.output, /rocketchat\.rocketchat_message: restored 40 documents, the archive holds 41/);
         });
 
         it("fails when there is no complete archive to verify", () => {
             const box = fresh();
-            const result = run(box, "verify.sh");
+            mkdirSync(box.archivesDir, { recursive: true });
+            const result = box.run("verify.sh");
             assert.notEqual(result.status, 0);
             assert.match(result.output, /no complete archive/);
         });
@@ -341,27 +323,26 @@ describe("backup scripts (bash, stub tools)", function () {
             const dir = path.join(box.backupDir, "uploads");
             mkdirSync(dir, { recursive: true });
             for (let day = 1; day <= 4; day++) {
-                const name = `rocketchat-uploads-${stamp(day)}.tar.gz`;
+                const name = `rocketchat-uploads-202511${String(day).padStart(2, "0")}T021500Z.tar.gz`;
                 writeFileSync(path.join(dir, name), "old");
                 writeFileSync(path.join(dir, `${name}.sha256`), "x");
             }
-            const result = run(box, "uploads.sh", { UPLOADS_DIR: uploads, UPLOADS_RETENTION: "2" });
+            const result = box.run("uploads.sh", { UPLOADS_DIR: uploads, UPLOADS_RETENTION: "2" });
             assert.equal(result.status, 0, result.output);
-            const archives = listing(dir).filter((f) => f.endsWith(".tar.gz"));
+            const archives = require("fs").readdirSync(dir).filter((f: string) => f.endsWith(".tar.gz")).sort();
             assert.equal(archives.length, 2);
-            assert.equal(archives[0], `rocketchat-uploads-${stamp(4)}.tar.gz`);
-            const content = spawnSync("tar", ["-tzf", path.join(dir, archives[1])], { encoding: "utf8" }).stdout;
-            assert.match(content, /\.\/2026\/photo\.png/);
+            assert.equal(archives[0], "rocketchat-uploads-20251104T021500Z.tar.gz");
+            assert.match(spawnSync("tar", ["-tzf", path.join(dir, archives[1])], { encoding: "utf8" }).stdout, /\.\/2026\/photo\.png/);
         });
 
         it("a missing uploads mount fails without deleting anything", () => {
             const box = fresh();
             const dir = path.join(box.backupDir, "uploads");
             mkdirSync(dir, { recursive: true });
-            writeFileSync(path.join(dir, `rocketchat-uploads-${stamp(1)}.tar.gz`), "old");
-            const result = run(box, "uploads.sh", { UPLOADS_DIR: path.join(box.root, "absent"), UPLOADS_RETENTION: "1" });
+            writeFileSync(path.join(dir, "rocketchat-uploads-20251101T021500Z.tar.gz"), "old");
+            const result = box.run("uploads.sh", { UPLOADS_DIR: path.join(box.root, "absent"), UPLOADS_RETENTION: "1" });
             assert.notEqual(result.status, 0);
-            assert.deepEqual(listing(dir), [`rocketchat-uploads-${stamp(1)}.tar.gz`]);
+            assert.deepEqual(require("fs").readdirSync(dir), ["rocketchat-uploads-20251101T021500Z.tar.gz"]);
         });
     });
 });

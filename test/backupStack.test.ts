@@ -4,7 +4,7 @@
  * that no credential reaches an argument, a plain env value or a ConfigMap.
  */
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { findObject, kubernetesObjects, objectsOfKind, runStack, StackRun } from "../tools/mockRuntime";
 import { loadStackConfig } from "../tools/stackConfig";
@@ -107,14 +107,20 @@ describe("backups", () => {
                 assert.equal(tools.emptyDir.medium, "Memory", "the rendered --config file never touches a disk");
             });
 
-            it("ships the real scripts; the dump reads a secondary through the replica-set URI", async () => {
+            it("ships the real scripts and the bootstrap's restore role; the dump connects directly to the member it chose", async () => {
                 const run = await stackRun(stack);
                 const scripts = findObject(run, "ConfigMap", "rocketchat-backup-scripts").data;
-                for (const file of ["backup.sh", "retention.sh", "verify.sh", "restore.sh", "uploads.sh", "lib.sh", "manifest.js"]) {
-                    assert.equal(scripts[file], readFileSync(path.join(__dirname, "..", "components", "backup", "scripts", file), "utf8"), file);
+                const scriptsDir = path.join(__dirname, "..", "components", "backup", "scripts");
+                assert.deepEqual(Object.keys(scripts).sort(), [...readdirSync(scriptsDir), "restoreRole.json"].sort(), "every script file is shipped");
+                for (const file of readdirSync(scriptsDir)) {
+                    assert.equal(scripts[file], readFileSync(path.join(scriptsDir, file), "utf8"), file);
                 }
+                assert.equal(scripts["restoreRole.json"], readFileSync(path.join(__dirname, "..", "components", "mongodb", "restoreRole.json"), "utf8"));
                 assert.match(scripts["backup.sh"], /mongodump --config="\$TOOLS_CONFIG_DIR\/tools\.yaml" --oplog --gzip --archive=/);
-                assert.match(scripts["backup.sh"], /readPreference=secondaryPreferred/);
+                assert.match(scripts["backup.sh"], /render_tools_config "\$TOOLS_CONFIG_DIR\/tools\.yaml" "\$host" "directConnection=true&authSource=admin"/);
+                const e = envOf(cronJob(run, "rocketchat-backup"));
+                assert.equal(e.APP_DATABASE.value, setting(stack, "mongodbDatabase"));
+                assert.equal(e.SUSPECT_BELOW_PERCENT.value, setting(stack, "backupSuspectBelowPercent"));
                 assert.equal(podOf(cronJob(run, "rocketchat-backup")).spec.volumes.find((v: any) => v.name === "scripts").configMap.name, "rocketchat-backup-scripts");
             });
 
@@ -128,7 +134,7 @@ describe("backups", () => {
                 }
             });
 
-            it("proves the newest archive weekly by restoring it into a scratch mongod, with no database access", async () => {
+            it("proves the newest archive by restoring it into a scratch mongod on a reserved volume, with no database access", async () => {
                 const run = await stackRun(stack);
                 const verify = cronJob(run, "rocketchat-backup-verify");
                 assert.equal(verify.spec.schedule, setting(stack, "backupVerifySchedule"));
@@ -138,9 +144,16 @@ describe("backups", () => {
                 const e = envOf(verify);
                 assert.equal(e.MONGODB_PASSWORD, undefined);
                 assert.equal(e.SCRATCH_DIR.value, "/scratch");
+                assert.equal(e.RESTORE_ROLE_FILE.value, "/scripts/restoreRole.json");
                 assert.ok(Number(e.SCRATCH_CACHE_GB.value) >= 0.25);
+                // A generic ephemeral volume: provisioned and reserved, not the node's disk.
                 const scratch = podOf(verify).spec.volumes.find((v: any) => v.name === "scratch");
-                assert.equal(scratch.emptyDir.sizeLimit, setting(stack, "mongodbStorageSize"));
+                assert.equal(scratch.emptyDir, undefined);
+                const claim = scratch.ephemeral.volumeClaimTemplate.spec;
+                assert.deepEqual(claim.accessModes, ["ReadWriteOnce"]);
+                assert.equal(claim.resources.requests.storage, setting(stack, "mongodbStorageSize"));
+                assert.equal(claim.storageClassName, setting(stack, "backupScratchStorageClass") || undefined);
+                assert.equal(podOf(verify).spec.volumes.find((v: any) => v.name === "tools-config").emptyDir.medium, "Memory");
                 assert.equal(podOf(verify).metadata.labels["rocketchat-ha.io/mongodb-client"], undefined);
             });
 
@@ -209,7 +222,10 @@ describe("backups", () => {
             const e = envOf(job);
             assert.equal(e.RESTORE_ARCHIVE.value, restoreArchive);
             assert.equal(e.RESTORE_DROP.value, "false", "no --drop without the opt-in");
-            assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-password" });
+            assert.equal(e.RESTORE_ALLOW_UNCHECKSUMMED.value, "false", "an archive without a checksum is refused without the opt-in");
+            // The restore identity, the only user whose role allows --oplogReplay.
+            assert.deepEqual(e.MONGODB_USERNAME.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "restore-username" });
+            assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "restore-password" });
             assert.equal(podOf(job).metadata.labels["rocketchat-ha.io/mongodb-client"], "rocketchat");
             assert.ok(job.spec.activeDeadlineSeconds > 0);
             const schedules = backupObjects(run).filter((o) => o.kind === "CronJob");

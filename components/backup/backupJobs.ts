@@ -46,10 +46,16 @@ export interface BackupSchedulesArgs {
     readonly schedule: string;
     /** Newest good database archives kept. */
     readonly retention: number;
+    /** Database Rocket.Chat uses: an archive with no document of it is suspect. */
+    readonly appDatabase: string;
+    /** An archive below this percentage of the newest verified one (documents or bytes) is suspect; 0 turns the size check off. */
+    readonly suspectBelowPercent: number;
     /** Cron schedule of the restore test. */
     readonly verifySchedule: string;
-    /** Size limit of the scratch mongod's dbpath; the pod's ephemeral-storage limit is derived from it. */
-    readonly scratchSizeLimit: string;
+    /** Size of the scratch mongod's dbpath, a generic ephemeral volume the scheduler and provisioner reserve. */
+    readonly scratchSize: string;
+    /** StorageClass of the scratch volume. Defaults to the cluster default. */
+    readonly scratchStorageClassName?: string;
     /** WiredTiger cache of the scratch mongod, in GB. */
     readonly scratchCacheGb: number;
     /** Rocket.Chat's uploads volume. Defaults to none (GridFS keeps uploads in the database dump). */
@@ -73,7 +79,12 @@ export class BackupSchedules extends pulumi.ComponentResource {
         this.backup = this.cronJob(names.backup, "backup", args.schedule, 2, {
             script: "backup.sh",
             credentials: args.credentials,
-            env: [...args.databaseEnv, { name: "BACKUP_RETENTION", value: String(args.retention) }],
+            env: [
+                ...args.databaseEnv,
+                { name: "BACKUP_RETENTION", value: String(args.retention) },
+                { name: "APP_DATABASE", value: args.appDatabase },
+                { name: "SUSPECT_BELOW_PERCENT", value: String(args.suspectBelowPercent) },
+            ],
         });
 
         if (args.uploads) {
@@ -95,9 +106,26 @@ export class BackupSchedules extends pulumi.ComponentResource {
         }
 
         // No retries: a failed restore test must stay visible as a failed Job.
-        // It needs no database access, so it carries no client labels and no credentials.
+        // It needs no database access, so it carries no client labels and no
+        // credentials: it creates its own restore identity in the scratch mongod.
+        // The scratch dbpath is a generic ephemeral volume: a claim created with
+        // the pod and deleted with it, so the restore's disk is provisioned and
+        // reserved instead of filling the node's own disk (an emptyDir of that
+        // size would not be reserved by the scheduler).
         const scratch: ExtraVolume = {
-            volume: { name: "scratch", emptyDir: { sizeLimit: args.scratchSizeLimit } },
+            volume: {
+                name: "scratch",
+                ephemeral: {
+                    volumeClaimTemplate: {
+                        metadata: { labels: backupLabels(args.instance, "backup-verify", args.version) },
+                        spec: {
+                            accessModes: ["ReadWriteOnce"],
+                            ...(args.scratchStorageClassName ? { storageClassName: args.scratchStorageClassName } : {}),
+                            resources: { requests: { storage: args.scratchSize } },
+                        },
+                    },
+                },
+            },
             mount: { name: "scratch", mountPath: paths.scratch },
         };
         this.verify = this.cronJob(names.verify, "backup-verify", args.verifySchedule, 0, {
@@ -105,7 +133,11 @@ export class BackupSchedules extends pulumi.ComponentResource {
             env: [
                 { name: "SCRATCH_DIR", value: paths.scratch },
                 { name: "SCRATCH_CACHE_GB", value: String(args.scratchCacheGb) },
+                { name: "RESTORE_ROLE_FILE", value: paths.restoreRole },
+                // Not the production restore user's name: the archive's own users are restored into the scratch mongod too.
+                { name: "VERIFY_USERNAME", value: "restore-verification" },
             ],
+            toolsConfig: true,
             extraVolumes: [scratch],
         });
 
@@ -121,7 +153,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
         component: string,
         schedule: string,
         backoffLimit: number,
-        pod: Pick<BackupPodArgs, "script" | "env" | "credentials" | "extraVolumes" | "supplementalGroups" | "affinity">,
+        pod: Pick<BackupPodArgs, "script" | "env" | "credentials" | "toolsConfig" | "extraVolumes" | "supplementalGroups" | "affinity">,
     ): k8s.batch.v1.CronJob {
         const args = this.args;
         const labels = backupLabels(args.instance, component, args.version);

@@ -14,7 +14,7 @@ import { imageParts } from "../validators";
 import { BackupSchedules } from "./backupJobs";
 import { BackupStorage } from "./backupStorage";
 import { backupLabels, MongoCredentialRef, SharedPodArgs } from "./jobPod";
-import { defaultJobDeadlineSeconds, scriptFiles } from "./layout";
+import { defaultJobDeadlineSeconds, paths, scriptFiles } from "./layout";
 import { RestoreJob } from "./restoreJob";
 
 /** The replica set the backups read from and restores write to. */
@@ -36,8 +36,14 @@ export interface MongoBackupsArgs {
     readonly image: string;
     /** The replica set. */
     readonly mongodb: BackupTarget;
-    /** The backup user (roles backup and restore). */
+    /** The backup user (the read-only built-in backup role). */
     readonly credentials: MongoCredentialRef;
+    /** The restore identity, the only user whose role allows mongorestore --oplogReplay; used by the restore Job. */
+    readonly restoreCredentials: MongoCredentialRef;
+    /** Database Rocket.Chat uses: an archive without any of its documents is suspect. */
+    readonly appDatabase: string;
+    /** An archive below this percentage of the newest verified one is suspect. Defaults to 50; 0 checks only for an empty application database. */
+    readonly suspectBelowPercent?: number;
     /** Declare the scheduled backup, uploads archive and restore test. Defaults to true; false keeps only storage and a configured restore. */
     readonly schedulesEnabled?: boolean;
     /** Cron schedule of the backup; the recovery point is at most one interval old. */
@@ -58,8 +64,10 @@ export interface MongoBackupsArgs {
     readonly resources: ResourceSettings;
     /** Run as the image's mongodb user (999). False lets the platform assign the UID (OpenShift). */
     readonly fixedUid: boolean;
-    /** Size limit of the restore test's scratch dbpath, e.g. a member's volume size; it also bounds the pod's ephemeral storage. */
-    readonly scratchSizeLimit: string;
+    /** Size of the restore test's scratch volume (a generic ephemeral volume), e.g. a member's volume size. */
+    readonly scratchSize: string;
+    /** StorageClass of the scratch volume. Defaults to the cluster default. */
+    readonly scratchStorageClassName?: string;
     /** Rocket.Chat's uploads claim when uploads use FileSystem storage. Defaults to none (no uploads archive). */
     readonly uploadsClaimName?: pulumi.Input<string>;
     /** Newest uploads archives kept. Defaults to `retention`. */
@@ -72,6 +80,8 @@ export interface MongoBackupsArgs {
     readonly restoreArchive?: string;
     /** Named opt-in for mongorestore --drop. Defaults to false. */
     readonly restoreDropExisting?: boolean;
+    /** Named opt-in to restore an archive without a checksum file. Defaults to false. */
+    readonly restoreAllowUnchecksummed?: boolean;
     /** Resources the restore waits for, e.g. Rocket.Chat scaled to zero. Defaults to none. */
     readonly restoreDependsOn?: pulumi.Resource[];
     /** Longest any backup, verification or restore Job may run. Defaults to 6 hours. */
@@ -105,7 +115,11 @@ export class MongoBackups extends pulumi.ComponentResource {
         const scriptsDir = path.join(__dirname, "scripts");
         const scripts = new k8s.core.v1.ConfigMap(`${name}-backup-scripts`, {
             metadata: { name: `${name}-backup-scripts`, namespace: args.namespace, labels: backupLabels(name, "backup", version) },
-            data: Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(scriptsDir, file), "utf8")])),
+            data: {
+                ...Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(scriptsDir, file), "utf8")])),
+                // The verification creates the production restore role from the bootstrap's own definition.
+                [path.basename(paths.restoreRole)]: readFileSync(path.join(__dirname, "..", "mongodb", "restoreRole.json"), "utf8"),
+            },
         }, { parent: this });
 
         const pod: SharedPodArgs = {
@@ -139,8 +153,11 @@ export class MongoBackups extends pulumi.ComponentResource {
                 credentials: args.credentials,
                 schedule: args.schedule,
                 retention: args.retention,
+                appDatabase: args.appDatabase,
+                suspectBelowPercent: args.suspectBelowPercent ?? 50,
                 verifySchedule: args.verifySchedule,
-                scratchSizeLimit: args.scratchSizeLimit,
+                scratchSize: args.scratchSize,
+                scratchStorageClassName: args.scratchStorageClassName,
                 scratchCacheGb: wiredTigerCacheGb(args.resources.memoryLimit),
                 uploads: args.uploadsClaimName
                     ? {
@@ -163,11 +180,12 @@ export class MongoBackups extends pulumi.ComponentResource {
                 version,
                 archive: args.restoreArchive,
                 dropExisting: args.restoreDropExisting,
+                allowUnchecksummed: args.restoreAllowUnchecksummed,
                 pod,
                 env,
                 databaseEnv,
                 mongodbClientLabels: args.mongodb.clientLabels,
-                credentials: args.credentials,
+                credentials: args.restoreCredentials,
                 deadlineSeconds,
             }, {
                 ...after,

@@ -52,6 +52,8 @@ export interface BackupPodArgs {
     readonly env: EnvVar[];
     /** MongoDB user as MONGODB_USERNAME/MONGODB_PASSWORD from the Secret. Defaults to none (no database access). */
     readonly credentials?: MongoCredentialRef;
+    /** A memory-backed directory for a rendered tools --config file even without `credentials` (the verification's scratch user). Defaults to whether credentials are given. */
+    readonly toolsConfig?: boolean;
     /** More volumes, e.g. the uploads claim or the scratch dbpath. Defaults to none. */
     readonly extraVolumes?: ExtraVolume[];
     /** Placement, e.g. next to the pod that has a ReadWriteOnce claim attached. Defaults to none. */
@@ -75,8 +77,10 @@ export function backupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.
         env.push(
             envFromSecret("MONGODB_USERNAME", args.credentials.secretName, args.credentials.usernameKey),
             envFromSecret("MONGODB_PASSWORD", args.credentials.secretName, args.credentials.passwordKey),
-            { name: "TOOLS_CONFIG_DIR", value: paths.toolsConfig },
         );
+    }
+    if (args.credentials || args.toolsConfig) {
+        env.push({ name: "TOOLS_CONFIG_DIR", value: paths.toolsConfig });
         // The rendered --config file holds the password: memory only, gone with the pod.
         volumes.push({
             volume: { name: "tools-config", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },

@@ -4,10 +4,14 @@
  * this file is the one place they are chosen.
  *
  * Backup volume:
- *   mongodb/<prefix>-<UTC stamp>.archive.gz               mongodump --oplog --gzip archive
- *   mongodb/<archive>.sha256, <archive>.manifest.json     checksum, per-collection counts
+ *   mongodb/<prefix>-<UTC stamp>.archive.gz               mongodump --oplog --gzip archive of one member
+ *   mongodb/<archive>.sha256, <archive>.manifest.json     checksum; sequence, member, optime, exact counts
+ *   mongodb/<archive>.verified | .verify-failed           outcome of the restore test of that archive
+ *   mongodb/<archive>.suspect                             why its content looked wrong when written
+ *   mongodb/.sequence                                     the last sequence number given to an archive
  *   uploads/<prefix>-uploads-<UTC stamp>.tar.gz(.sha256)  uploads archive (FileSystem storage)
  *   status/last-{backup,uploads,verify,restore}-success    "<epoch seconds> <archive>"
+ *   status/last-verify-result                             "<epoch seconds> ok|failed <archive>" (retention reads it)
  *   .lock/                                                 held by a backup, verification or restore
  */
 export const paths = {
@@ -19,14 +23,19 @@ export const paths = {
     toolsConfig: "/run/mongo-tools",
     /** Writable scratch space (the root file system is read-only). */
     tmp: "/tmp",
-    /** dbpath of the verification's scratch mongod. */
+    /** dbpath of the verification's scratch mongod (a generic ephemeral volume). */
     scratch: "/scratch",
+    /** The restore role's definition, shipped with the scripts (components/mongodb/restoreRole.json). */
+    restoreRole: "/scripts/restoreRole.json",
     /** Where Rocket.Chat keeps FileSystem uploads; mounted read-only. */
     uploads: "/app/uploads",
 } as const;
 
 /** Script files in components/backup/scripts, shipped in one ConfigMap. */
-export const scriptFiles = ["lib.sh", "retention.sh", "backup.sh", "uploads.sh", "verify.sh", "restore.sh", "manifest.js"] as const;
+export const scriptFiles = [
+    "lib.sh", "retention.sh", "backup.sh", "uploads.sh", "verify.sh", "restore.sh",
+    "archive.js", "catalogue.js", "manifest.js", "member.js", "scratchUsers.js",
+] as const;
 export type ScriptFile = (typeof scriptFiles)[number];
 
 /** A Job may run this long; a lock older than this plus a margin is stale. Defaults used by the component. */

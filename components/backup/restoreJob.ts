@@ -22,6 +22,8 @@ export interface RestoreJobArgs {
     readonly archive: string;
     /** Named opt-in for mongorestore --drop: replace existing collections. Defaults to false (only missing documents are added). */
     readonly dropExisting?: boolean;
+    /** Named opt-in to restore an archive without a .sha256 checksum file. Defaults to false (refused). */
+    readonly allowUnchecksummed?: boolean;
     /** Image, scripts, claim, identity and resources shared by every backup pod. */
     readonly pod: SharedPodArgs;
     /** Settings every script reads (lock timing). */
@@ -30,7 +32,7 @@ export interface RestoreJobArgs {
     readonly databaseEnv: EnvVar[];
     /** Labels the MongoDB NetworkPolicy admits. */
     readonly mongodbClientLabels: Record<string, string>;
-    /** A user with the restore role. */
+    /** The restore identity (the user-defined role of components/mongodb/restoreRole.json, which --oplogReplay needs). */
     readonly credentials: MongoCredentialRef;
     /** Longest the restore may run, including waiting for a running backup. */
     readonly deadlineSeconds: number;
@@ -75,6 +77,7 @@ export class RestoreJob extends pulumi.ComponentResource {
                         ...args.databaseEnv,
                         { name: "RESTORE_ARCHIVE", value: args.archive },
                         { name: "RESTORE_DROP", value: String(dropExisting) },
+                        { name: "RESTORE_ALLOW_UNCHECKSUMMED", value: String(args.allowUnchecksummed ?? false) },
                     ],
                 }),
             },

@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # Database backup, run by the backup CronJob:
 #   1. take the lock on the backup volume (a restore or verification waits, and so do we);
-#   2. count the documents of every collection (manifest "before");
-#   3. mongodump --oplog --gzip through the replica-set URI, reading from a
-#      secondary when one is up, into <archive>.partial;
-#   4. count again (manifest "after"): the dump, replayed to the end of its
-#      oplog, holds a state between the two counts;
-#   5. check the archive: gzip -t, then mongorestore --dryRun;
-#   6. write the checksum and manifest sidecars, then rename the archive into
-#      place, the step that makes it a good archive;
-#   7. only then prune, keeping the newest BACKUP_RETENTION good archives.
-# Any failure stops the script before step 7 and removes this run's partial
+#   2. choose ONE member (member.js: the secondary with the smallest lag,
+#      else the primary) and connect to it directly: mongodump --oplog must
+#      read its collections and its oplog window from the same server;
+#   3. mongodump --oplog --gzip from that member into <archive>.partial;
+#   4. read the whole archive (archive.js: every byte and CRC; the oplog's
+#      last timestamp, the point in time a restore reaches);
+#   5. count every collection on the same member with a snapshot read at that
+#      timestamp (manifest.js): the exact counts a restore must give;
+#   6. mark the archive suspect when it holds no application document or is
+#      far smaller than the newest verified archive (catalogue.js): it is
+#      kept, does not count toward retention and is not reported as a
+#      successful backup;
+#   7. write the checksum and manifest sidecars, then rename the archive into
+#      place, the step that makes it complete;
+#   8. only then prune (catalogue.js prune: never the newest verified archive
+#      or anything newer, nothing while the last verification failed).
+# Any failure stops the script before step 8 and removes this run's partial
 # files; nothing else is deleted.
 set -euo pipefail
 SCRIPT_NAME=backup
 scripts=$(dirname "${BASH_SOURCE[0]}")
 . "$scripts/lib.sh"
 
-require_env BACKUP_DIR ARCHIVE_PREFIX BACKUP_RETENTION MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR
+require_env BACKUP_DIR ARCHIVE_PREFIX BACKUP_RETENTION MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR APP_DATABASE SUSPECT_BELOW_PERCENT
 dir="$BACKUP_DIR/mongodb"
 mkdir -p "$dir"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/backup.XXXXXX")
-archive=""
 partials=()
 cleanup() {
     local status=$?
@@ -39,38 +45,55 @@ trap 'exit 143' TERM INT
 
 acquire_lock "backup"
 
+sequence=$(catalogue next-sequence)
 name="$ARCHIVE_PREFIX-$(utc_stamp).archive.gz"
 archive="$dir/$name"
 [ ! -e "$archive" ] || fail "$name already exists"
-partials=("$archive.partial" "$archive.sha256" "$archive.manifest.json")
+partials=("$archive.partial" "$archive.sha256" "$archive.manifest.json" "$archive.suspect")
 
-options="replicaSet=$MONGODB_REPLICA_SET&authSource=admin&readPreference=secondaryPreferred"
-render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$options"
+SELECTION_FILE="$work/member.json" HOST_FILE="$work/host" run_js member.js || fail "no replica-set member could be chosen to dump from"
+host=$(cat "$work/host")
+log "dumping from $host: $(cat "$work/member.json")"
+render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$host" "directConnection=true&authSource=admin"
 
-count_documents() { # $1 output file
-    MANIFEST_MODE=count COUNTS_FILE=$1 MONGODB_URI_OPTIONS=$options \
-        mongosh --nodb --quiet --norc --file "$scripts/manifest.js" >&2
-}
-
-log "counting documents before the dump"
-count_documents "$work/before.json"
-log "dumping to $name.partial"
+log "dumping to $name.partial (sequence $sequence)"
 mongodump --config="$TOOLS_CONFIG_DIR/tools.yaml" --oplog --gzip --archive="$archive.partial"
-log "counting documents after the dump"
-count_documents "$work/after.json"
 
-log "checking the archive"
-gzip -t "$archive.partial"
-mongorestore --config="$TOOLS_CONFIG_DIR/tools.yaml" --dryRun --gzip --archive="$archive.partial"
+log "reading the whole archive"
+archive_report "$archive.partial" "$work/archive.json"
+
+log "counting the documents of $host at the archive's point in time"
+MANIFEST_MODE=count COUNTS_FILE="$work/counted.json" ARCHIVE_REPORT="$work/archive.json" MEMBER_FILE="$work/member.json" \
+    MONGODB_HOSTS="$host" MONGODB_URI_OPTIONS="directConnection=true&authSource=admin" run_js manifest.js ||
+    fail "the snapshot count failed (a dump that outlasts the server's minSnapshotHistoryWindowInSeconds cannot be counted exactly)"
 
 sum=$(sha256sum "$archive.partial" | cut -d' ' -f1)
 printf '%s  %s\n' "$sum" "$name" >"$archive.sha256"
-printf '{"archive":"%s","createdAt":"%s","sha256":"%s","bytes":%s,"before":%s,"after":%s}\n' \
-    "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$sum" "$(stat -c %s "$archive.partial")" \
-    "$(cat "$work/before.json")" "$(cat "$work/after.json")" >"$archive.manifest.json"
+MANIFEST_MODE=compose MANIFEST_OUT="$archive.manifest.json" ARCHIVE_REPORT="$work/archive.json" MEMBER_FILE="$work/member.json" \
+    COUNTS_FILE="$work/counted.json" ARCHIVE_NAME="$name" SEQUENCE="$sequence" SHA256="$sum" \
+    BYTES="$(stat -c %s "$archive.partial")" run_js manifest.js
+
+reason=$(NEW_MANIFEST="$archive.manifest.json" catalogue suspect)
+if [ -n "$reason" ]; then
+    log "SUSPECT: $name is kept but does not count toward retention: $reason"
+    printf '%s\n' "$reason" >"$archive.suspect"
+fi
+printf '%s\n' "$sequence" >"$dir/.sequence"
 mv -- "$archive.partial" "$archive"
 partials=()
 log "wrote $name ($(stat -c %s "$archive") bytes, sha256 $sum)"
-mark_success last-backup-success "$name"
+# A suspect archive is not a successful backup for monitoring: the
+# backup-age alert fires if only suspect archives keep coming.
+[ -n "$reason" ] || mark_success last-backup-success "$name"
 
-bash "$scripts/retention.sh" "$dir" "$ARCHIVE_PREFIX" .archive.gz "$BACKUP_RETENTION" .sha256 .manifest.json
+prune=$(catalogue prune)
+for old in $prune; do
+    is_dated_archive "$old" "$ARCHIVE_PREFIX" .archive.gz || fail "retention named an unexpected file: $old"
+    log "pruning $old"
+    rm -f -- "$dir/$old" "$dir/$old".*
+done
+for leftover in "$dir/$ARCHIVE_PREFIX"-*.archive.gz.partial; do
+    [ -e "$leftover" ] || continue
+    log "removing ${leftover##*/}, left over by a failed or interrupted run"
+    rm -f -- "$leftover"
+done

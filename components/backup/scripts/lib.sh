@@ -36,21 +36,69 @@ mark_success() { # $1 status name, $2 detail
     mv -f "$BACKUP_DIR/status/$1.tmp" "$BACKUP_DIR/status/$1"
 }
 
-# Writes a mongodump/mongorestore --config file: the replica-set URI (user
-# name only) and the password. printf is a bash builtin, so the password is
-# never an argument of an executed program.
-render_tools_config() { # $1 file, $2 URI query options
-    require_env MONGODB_USERNAME MONGODB_PASSWORD MONGODB_HOSTS
+# Writes a mongodump/mongorestore --config file: the URI (user name only)
+# and the password. printf is a bash builtin, so the password is never an
+# argument of an executed program.
+render_tools_config() { # $1 file, $2 host list, $3 URI query options
+    require_env MONGODB_USERNAME MONGODB_PASSWORD
     case "$MONGODB_USERNAME" in
-        *[!A-Za-z0-9._-]*) fail "the backup user name may only hold letters, digits, '.', '_' and '-'" ;;
+        *[!A-Za-z0-9._-]*) fail "the MongoDB user name may only hold letters, digits, '.', '_' and '-'" ;;
     esac
     # YAML single-quoted scalar: a quote is written twice.
     local quoted=${MONGODB_PASSWORD//\'/\'\'}
     (
         umask 077
         printf "uri: 'mongodb://%s@%s/?%s'\npassword: '%s'\n" \
-            "$MONGODB_USERNAME" "$MONGODB_HOSTS" "$2" "$quoted" >"$1"
+            "$MONGODB_USERNAME" "$2" "$3" "$quoted" >"$1"
     )
+}
+
+# Runs one of the JavaScript helpers next to this file under mongosh, without
+# a connection of its own (the script opens what it needs).
+run_js() { # $1 script file name; the environment carries its inputs
+    mongosh --nodb --quiet --norc --file "$scripts/$1" >&2
+}
+
+# Reads the whole archive $1 (gzip) as mongorestore would and writes what it
+# holds to $2 (archive.js): every byte, every namespace's CRC, the oplog's
+# last timestamp. Fails when gzip or the archive format is broken.
+archive_report() { # $1 archive, $2 report file
+    local fifo status=0 writer
+    fifo=$(mktemp -u "${TMPDIR:-/tmp}/archive.XXXXXX")
+    mkfifo -m 600 "$fifo"
+    gzip -dc "$1" >"$fifo" &
+    writer=$!
+    ARCHIVE_STREAM=$fifo REPORT_FILE=$2 run_js archive.js || status=$?
+    # A reader that stopped early (or never opened the FIFO) leaves the writer blocked.
+    [ "$status" -eq 0 ] || kill "$writer" 2>/dev/null || true
+    wait "$writer" || [ "$status" -ne 0 ] || status=$?
+    rm -f "$fifo"
+    [ "$status" -eq 0 ] || fail "$(basename "$1") is not a readable mongodump archive"
+}
+
+# Asks catalogue.js a question about the archives on the volume; prints the answer.
+catalogue() { # $1 mode; further inputs in the environment
+    local answer
+    answer=$(mktemp "${TMPDIR:-/tmp}/catalogue.XXXXXX")
+    CATALOGUE_MODE=$1 CATALOGUE_OUT=$answer run_js catalogue.js || { rm -f "$answer"; fail "catalogue.js $1 failed"; }
+    cat "$answer"
+    rm -f "$answer"
+}
+
+# Records the outcome of a verification, which retention reads.
+record_verification() { # $1 ok|failed, $2 archive name
+    mkdir -p "$BACKUP_DIR/status"
+    printf '%s %s %s\n' "$(date -u +%s)" "$1" "$2" >"$BACKUP_DIR/status/last-verify-result.tmp"
+    mv -f "$BACKUP_DIR/status/last-verify-result.tmp" "$BACKUP_DIR/status/last-verify-result"
+}
+
+# A random password for a scratch user: 32 characters of [A-Za-z0-9].
+random_password() {
+    local value=""
+    while [ "${#value}" -lt 32 ]; do
+        value+=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+    done
+    printf '%s' "${value:0:32}"
 }
 
 # One lock directory on the backup volume serialises database backups,
@@ -95,24 +143,6 @@ release_lock() {
         rm -rf "$(lock_dir)"
         LOCK_HELD=""
     fi
-}
-
-# The newest archive in $1 named <prefix>-<stamp><suffix> that has every
-# sidecar (<archive><sidecar>) given after the suffix; empty when none.
-newest_complete_archive() { # $1 dir, $2 prefix, $3 suffix, $4... sidecar suffixes
-    local dir=$1 prefix=$2 suffix=$3 file newest="" sidecar complete
-    shift 3
-    shopt -s nullglob
-    for file in "$dir/$prefix"-*"$suffix"; do
-        is_dated_archive "${file##*/}" "$prefix" "$suffix" || continue
-        complete=1
-        for sidecar in "$@"; do
-            [ -f "$file$sidecar" ] || complete=""
-        done
-        [ -n "$complete" ] && newest=$file
-    done
-    shopt -u nullglob
-    printf '%s' "$newest"
 }
 
 # True when $1 is exactly <prefix>-<YYYYMMDDTHHMMSSZ><suffix>.

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Restore, run by the restore Job the program declares while the stack
-# setting restoreArchive names an archive: checks the archive's checksum and
-# replays it with its oplog through the replica-set URI (writes go to the
-# primary; replication carries them to the other members). --drop replaces
-# existing collections only when RESTORE_DROP is "true". Holds the backup
-# volume's lock for the whole restore, so no backup or verification runs
-# meanwhile, and waits for one that is running to finish first.
+# setting restoreArchive names an archive. Before anything is written or
+# dropped it checks the archive: its sha256 checksum (an archive without one
+# is refused unless RESTORE_ALLOW_UNCHECKSUMMED is "true", the stack's named
+# opt-in) and its whole content (archive.js reads every byte and CRC). Then it
+# replays the archive with its oplog through the replica-set URI (writes go
+# to the primary; replication carries them to the other members) as the
+# restore identity, the only user whose role allows --oplogReplay. --drop
+# replaces existing collections only when RESTORE_DROP is "true". Holds the
+# backup volume's lock for the whole restore, so no backup or verification
+# runs meanwhile, and waits for one that is running to finish first.
 set -euo pipefail
 SCRIPT_NAME=restore
 scripts=$(dirname "${BASH_SOURCE[0]}")
@@ -14,26 +18,32 @@ scripts=$(dirname "${BASH_SOURCE[0]}")
 require_env BACKUP_DIR RESTORE_ARCHIVE MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR
 case "$RESTORE_ARCHIVE" in */* | .*) fail "RESTORE_ARCHIVE must be a file name in the mongodb directory of the backup volume" ;; esac
 archive="$BACKUP_DIR/mongodb/$RESTORE_ARCHIVE"
+work=$(mktemp -d "${TMPDIR:-/tmp}/restore.XXXXXX")
 
-trap 'status=$?; rm -f -- "$TOOLS_CONFIG_DIR/tools.yaml"; release_lock; exit "$status"' EXIT
+trap 'status=$?; rm -rf -- "$TOOLS_CONFIG_DIR/tools.yaml" "$work"; release_lock; exit "$status"' EXIT
 trap 'exit 143' TERM INT
 
 acquire_lock "restore of $RESTORE_ARCHIVE"
 [ -f "$archive" ] || fail "$archive does not exist"
 if [ -f "$archive.sha256" ]; then
     check_sha256 "$archive"
+elif [ "${RESTORE_ALLOW_UNCHECKSUMMED:-false}" = "true" ]; then
+    log "warning: $RESTORE_ARCHIVE has no checksum file; restoring it because restoreAllowUnchecksummedArchive is true"
 else
-    log "warning: $RESTORE_ARCHIVE has no checksum file; restoring it unchecked"
+    fail "$RESTORE_ARCHIVE has no checksum file ($RESTORE_ARCHIVE.sha256), so nothing proves it is the archive the backup wrote; set restoreAllowUnchecksummedArchive to restore it anyway"
 fi
-gzip -t "$archive"
+log "reading the whole archive before anything is written"
+archive_report "$archive" "$work/archive.json"
+[ -f "$archive.suspect" ] && log "warning: the backup marked $RESTORE_ARCHIVE suspect: $(cat "$archive.suspect")"
+[ -f "$archive.verified" ] || log "warning: $RESTORE_ARCHIVE was never verified by a restore test"
 
-render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "replicaSet=$MONGODB_REPLICA_SET&authSource=admin"
+render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$MONGODB_HOSTS" "replicaSet=$MONGODB_REPLICA_SET&authSource=admin"
 args=(--config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive")
 if [ "${RESTORE_DROP:-false}" = "true" ]; then
     log "dropping each collection before restoring it (restoreDropExisting is true)"
     args+=(--drop)
 fi
-log "restoring $RESTORE_ARCHIVE through the replica-set URI"
+log "restoring $RESTORE_ARCHIVE through the replica-set URI as $MONGODB_USERNAME"
 mongorestore "${args[@]}"
 mark_success last-restore-success "$RESTORE_ARCHIVE"
 log "restored $RESTORE_ARCHIVE"

@@ -1,0 +1,165 @@
+/**
+ * A sandbox in which the real backup shell scripts run against a simulated
+ * replica set: the stub tools of test/support/mongoStubs (mongosh, mongodump,
+ * mongorestore, mongod) on PATH enforce MongoDB's refusals, a stub `date`
+ * advances one hour per archive name so runs never collide, and every stub
+ * records its arguments for the "no password on a command line" checks.
+ */
+import { spawnSync } from "child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+const root = path.join(__dirname, "..", "..");
+export const scriptsDir = path.join(root, "components", "backup", "scripts");
+export const restoreRoleFile = path.join(root, "components", "mongodb", "restoreRole.json");
+const stubsDir = path.join(__dirname, "mongoStubs");
+const server = require("./mongoStubs/server.js");
+
+export const passwords = { root: "r00t-pw", backup: "pa55'word-with-a-quote", restore: "re5tore-pw" };
+export const hosts = ["m-0.h.ns.svc.cluster.local:27017", "m-1.h.ns.svc.cluster.local:27017", "m-2.h.ns.svc.cluster.local:27017"];
+const restoreRole = JSON.parse(readFileSync(restoreRoleFile, "utf8"));
+
+export type Documents = Record<string, Record<string, Array<Record<string, unknown>>>>;
+
+/** Rocket.Chat-like data: settings, users and `messages` messages. */
+export function chatData(messages: number): Documents {
+    return {
+        rocketchat: {
+            rocketchat_settings: Array.from({ length: 5 }, (_, i) => ({ _id: `setting-${i}`, value: i })),
+            users: [{ _id: "u1", username: "alice" }, { _id: "u2", username: "bob" }],
+            rocketchat_message: Array.from({ length: messages }, (_, i) => ({ _id: `m${i}`, msg: `hello ${i}` })),
+        },
+    };
+}
+
+export class BackupSandbox {
+    readonly root = mkdtempSync(path.join(tmpdir(), "backup-sandbox-"));
+    readonly backupDir = path.join(this.root, "backup");
+    readonly archivesDir = path.join(this.backupDir, "mongodb");
+    readonly log = path.join(this.root, "log");
+    readonly stateFile = path.join(this.root, "replica-set.json");
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor(data: Documents = chatData(40), users = BackupSandbox.productionUsers()) {
+        const bin = path.join(this.root, "bin");
+        for (const dir of [bin, this.log, this.backupDir, path.join(this.root, "tools"), path.join(this.root, "tmp"), path.join(this.root, "scratch")]) {
+            mkdirSync(dir, { recursive: true });
+        }
+        for (const tool of ["mongosh", "mongodump", "mongorestore", "mongod"]) {
+            const file = path.join(bin, tool);
+            writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\nexec node ${path.join(stubsDir, `${tool}.js`)} "$@"\n`);
+            chmodSync(file, 0o755);
+        }
+        // One hour later on every archive-name time stamp, starting at a fixed date.
+        writeFileSync(path.join(this.log, "now"), "1764381600");
+        writeFileSync(path.join(bin, "date"), [
+            "#!/usr/bin/env bash",
+            'now=$(cat "$STUB_LOG/now")',
+            'case "$*" in *%Y%m%dT%H%M%SZ*) echo $((now + 3600)) >"$STUB_LOG/now" ;; esac',
+            'exec /bin/date -d "@$now" "$@"',
+            "",
+        ].join("\n"));
+        chmodSync(path.join(bin, "date"), 0o755);
+
+        this.env = {
+            PATH: `${bin}:${process.env.PATH}`,
+            STUB_LOG: this.log,
+            STUB_SERVERS: path.join(this.root, "servers.json"),
+            BACKUP_DIR: this.backupDir,
+            TMPDIR: path.join(this.root, "tmp"),
+            TOOLS_CONFIG_DIR: path.join(this.root, "tools"),
+            SCRATCH_DIR: path.join(this.root, "scratch"),
+            ARCHIVE_PREFIX: "rocketchat",
+            BACKUP_RETENTION: "2",
+            APP_DATABASE: "rocketchat",
+            SUSPECT_BELOW_PERCENT: "50",
+            MONGODB_HOSTS: hosts.join(","),
+            MONGODB_REPLICA_SET: "rs0",
+            MONGODB_USERNAME: "backup",
+            MONGODB_PASSWORD: passwords.backup,
+            RESTORE_ROLE_FILE: restoreRoleFile,
+            VERIFY_USERNAME: "verification",
+            LOCK_POLL_SECONDS: "1",
+            LOCK_WAIT_SECONDS: "1",
+            SCRATCH_POLL_SECONDS: "0.1",
+        };
+        server.save(this.stateFile, server.replicaSetState({ hosts, users, roles: { [`admin.${restoreRole.role}`]: { privileges: restoreRole.privileges, roles: restoreRole.roles } }, data }));
+        writeFileSync(this.env.STUB_SERVERS!, JSON.stringify(Object.fromEntries(hosts.map((h) => [h, this.stateFile]))));
+    }
+
+    /** The users the replica-set bootstrap creates (see components/mongodb/bootstrap.js). */
+    static productionUsers(): Record<string, { pwd: string; roles: Array<{ role: string; db: string }> }> {
+        return {
+            "admin.root": { pwd: passwords.root, roles: [{ role: "root", db: "admin" }] },
+            "admin.backup": { pwd: passwords.backup, roles: [{ role: "backup", db: "admin" }] },
+            "admin.restore": { pwd: passwords.restore, roles: [{ role: restoreRole.role, db: "admin" }] },
+        };
+    }
+
+    run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
+        const result = spawnSync("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, ...env }, encoding: "utf8", timeout: 60000 });
+        return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    }
+
+    /** restore.sh as the production restore Job runs it: the restore identity. */
+    restore(archive: string, env: NodeJS.ProcessEnv = {}) {
+        return this.run("restore.sh", { RESTORE_ARCHIVE: archive, MONGODB_USERNAME: "restore", MONGODB_PASSWORD: passwords.restore, ...env });
+    }
+
+    state() {
+        return server.load(this.stateFile);
+    }
+
+    /** Changes the simulated deployment (data, members, writes during the next dump). */
+    change(edit: (state: any) => void): void {
+        const state = this.state();
+        edit(state);
+        server.save(this.stateFile, state);
+    }
+
+    /** Replaces the whole data set at once (the next dump sees it). */
+    replaceData(data: Documents): void {
+        this.change((state) => {
+            state.data = data;
+            server.applyWrite(state, { op: "n", ns: "", o: { msg: "data replaced by the test" } });
+            state.history[state.history.length - 1].counts = server.countsOf(data);
+        });
+    }
+
+    counts(): Record<string, Record<string, number>> {
+        return server.countsOf(this.state().data);
+    }
+
+    argv(tool: string): string[] {
+        const file = path.join(this.log, `${tool}.argv`);
+        return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : [];
+    }
+
+    /** Every file under the archives directory, sorted. */
+    archiveFiles(): string[] {
+        return existsSync(this.archivesDir) ? readdirSync(this.archivesDir).filter((f) => !f.startsWith(".")).sort() : [];
+    }
+
+    archives(): string[] {
+        return this.archiveFiles().filter((f) => f.endsWith(".archive.gz"));
+    }
+
+    manifest(archive: string): any {
+        return JSON.parse(readFileSync(path.join(this.archivesDir, `${archive}.manifest.json`), "utf8"));
+    }
+
+    /** Runs a backup and returns the archive it wrote. */
+    backup(env: NodeJS.ProcessEnv = {}): string {
+        const before = new Set(this.archives());
+        const result = this.run("backup.sh", env);
+        if (result.status !== 0) {
+            throw new Error(`backup.sh failed: ${result.output}`);
+        }
+        const added = this.archives().filter((a) => !before.has(a));
+        if (added.length !== 1) {
+            throw new Error(`expected one new archive, got ${added.join(", ")}`);
+        }
+        return added[0];
+    }
+}

@@ -1,0 +1,309 @@
+/*
+ * A simulated MongoDB deployment for the stub tools (mongosh, mongodump,
+ * mongorestore, mongod) that the backup scripts run in the tests. It is not a
+ * database; it is the set of refusals a real one gives, so that a script that
+ * would fail against MongoDB fails here too. Each rule names its source.
+ *
+ * A deployment is a JSON file (state); STUB_SERVERS names a registry file
+ * mapping "host:port" to state files. State:
+ *   { auth, setName, members: { host: { state: PRIMARY|SECONDARY|DOWN|STANDALONE, lagSeconds } },
+ *     users: { "admin.<name>": { pwd, roles: [{ role, db }] } },
+ *     roles: { "admin.<name>": { privileges, roles } },
+ *     data: { db: { coll: [documents with _id] } },
+ *     oplog: [{ ts: { t, i }, op, ns, o, o2 }], history: [{ ts, counts }],
+ *     snapshotHistoryStart: { t, i } | null,
+ *     duringDump: [ops], afterDump: [ops] }
+ */
+"use strict";
+const fs = require("fs");
+
+class MongoServerError extends Error {
+    constructor(code, codeName, message) {
+        super(message);
+        this.code = code;
+        this.codeName = codeName;
+    }
+}
+
+// src/mongo/base/error_codes.yml
+const errors = {
+    unauthorized: (what) => new MongoServerError(13, "Unauthorized", `not authorized on ${what}`),
+    authenticationFailed: () => new MongoServerError(18, "AuthenticationFailed", "Authentication failed."),
+    roleNotFound: (role) => new MongoServerError(31, "RoleNotFound", `Could not find role: ${role}`),
+    snapshotTooOld: () => new MongoServerError(239, "SnapshotTooOld", "Read timestamp is older than the oldest available timestamp."),
+    userExists: (user) => new MongoServerError(51003, "Location51003", `User "${user}" already exists`),
+    roleExists: (role) => new MongoServerError(51002, "Location51002", `Role "${role}" already exists`),
+};
+
+function registry() {
+    return fs.existsSync(process.env.STUB_SERVERS) ? JSON.parse(fs.readFileSync(process.env.STUB_SERVERS, "utf8")) : {};
+}
+
+function register(host, stateFile) {
+    fs.writeFileSync(process.env.STUB_SERVERS, JSON.stringify({ ...registry(), [host]: stateFile }));
+}
+
+function unregister(host) {
+    const hosts = registry();
+    delete hosts[host];
+    fs.writeFileSync(process.env.STUB_SERVERS, JSON.stringify(hosts));
+}
+
+const load = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
+const save = (file, state) => fs.writeFileSync(file, JSON.stringify(state, null, 1));
+
+/**
+ * mongodb:// URIs. The connection string spec (and the Node driver's
+ * connection_string.ts) refuses directConnection=true with more than one host.
+ */
+function parseUri(uri, password) {
+    const match = /^mongodb:\/\/(?:([^:@]*)(?::([^@]*))?@)?([^/?]+)\/?([^?]*)(?:\?(.*))?$/.exec(uri);
+    if (!match) {
+        throw new Error(`MongoParseError: invalid connection string '${uri.replace(/:[^:@/]*@/, ":***@")}'`);
+    }
+    const options = Object.fromEntries((match[5] || "").split("&").filter(Boolean).map((kv) => kv.split("=").map(decodeURIComponent)));
+    const hosts = match[3].split(",");
+    if (options.directConnection === "true" && hosts.length !== 1) {
+        throw new Error("MongoParseError: directConnection option requires exactly one host");
+    }
+    return {
+        user: match[1] ? decodeURIComponent(match[1]) : null,
+        password: match[2] !== undefined ? decodeURIComponent(match[2]) : password,
+        hosts,
+        options,
+    };
+}
+
+/** Opens a connection: the member it reaches, authenticated as the URI's user. */
+function connect(uri, password) {
+    const parsed = parseUri(uri, password);
+    const known = registry();
+    const file = parsed.hosts.map((h) => known[h]).find(Boolean);
+    if (!file) {
+        throw new Error(`MongoServerSelectionError: connect ECONNREFUSED ${parsed.hosts.join(",")}`);
+    }
+    const state = load(file);
+    let member;
+    if (parsed.options.directConnection === "true" || !state.setName) {
+        member = parsed.hosts[0];
+    } else {
+        if (parsed.options.replicaSet !== state.setName) {
+            throw new Error(`MongoServerSelectionError: no member of replica set '${parsed.options.replicaSet}'`);
+        }
+        member = Object.keys(state.members).find((h) => state.members[h].state === "PRIMARY");
+    }
+    if (!member || !state.members[member] || state.members[member].state === "DOWN") {
+        throw new Error(`MongoServerSelectionError: connect ECONNREFUSED ${member || parsed.hosts.join(",")}`);
+    }
+    let user = null;
+    if (parsed.user) {
+        const record = state.users[`admin.${parsed.user}`];
+        if (!record || record.pwd !== parsed.password) {
+            throw errors.authenticationFailed();
+        }
+        user = parsed.user;
+    }
+    return { file, state, member, user, local: /^(127\.0\.0\.1|localhost):/.test(member) };
+}
+
+/*
+ * Built-in roles, only the actions the scripts' commands touch, from
+ * src/mongo/db/auth/builtin_roles (role_graph_builtin_roles.cpp in older
+ * trees): backup reads every collection including the oplog and lists
+ * databases and collections; restore writes collections and creates indexes
+ * but has no update, remove or applyOps; userAdminAnyDatabase manages users
+ * and roles and reads no data.
+ */
+const builtinRoles = {
+    backup: ["find", "listDatabases", "listCollections", "listIndexes"],
+    restore: ["insert", "createCollection", "createIndex", "dropCollection", "listCollections", "listDatabases", "restoreUsersAndRoles"],
+    userAdminAnyDatabase: ["createUser", "createRole", "grantRole", "dropUser", "dropRole", "viewUser", "viewRole"],
+    readWrite: ["find", "insert", "update", "remove", "createCollection", "createIndex", "dropCollection", "listCollections"],
+    read: ["find", "listCollections"],
+    clusterMonitor: ["serverStatus", "replSetGetStatus", "listDatabases", "getDiagnosticData"],
+    root: ["anyAction"],
+};
+
+function roleExists(state, role, db) {
+    return role in builtinRoles || `${db}.${role}` in state.roles;
+}
+
+/** Every action a user holds, with "anyAction" standing for all (resource scoping is not modelled: every grant here is cluster-wide). */
+function actionsOf(state, user) {
+    const actions = new Set();
+    const visit = (role, db) => {
+        if (role in builtinRoles) {
+            builtinRoles[role].forEach((a) => actions.add(a));
+            return;
+        }
+        const custom = state.roles[`${db}.${role}`];
+        if (!custom) return;
+        for (const privilege of custom.privileges) {
+            privilege.actions.forEach((a) => actions.add(privilege.resource.anyResource || a !== "anyAction" ? a : "notAnyAction"));
+        }
+        custom.roles.forEach((r) => visit(r.role, r.db));
+    };
+    (state.users[`admin.${user}`] || { roles: [] }).roles.forEach((r) => visit(r.role, r.db));
+    return actions;
+}
+
+/**
+ * Refuses an action the connection's user does not hold. With
+ * authentication on and no user or role defined yet, an unauthenticated
+ * localhost client may create the first user or role (the localhost
+ * exception, src/mongo/db/auth/authorization_session_impl.cpp): it closes as
+ * soon as any user or role exists.
+ */
+function authorize(conn, action, what) {
+    const { state } = conn;
+    if (!state.auth) return;
+    if (!conn.user) {
+        const empty = Object.keys(state.users).length === 0 && Object.keys(state.roles).length === 0;
+        if (conn.local && empty && (action === "createUser" || action === "createRole")) return;
+        throw errors.unauthorized(`${what}: command requires authentication`);
+    }
+    const actions = actionsOf(state, conn.user);
+    if (!actions.has("anyAction") && !actions.has(action)) {
+        throw errors.unauthorized(`${what} to execute ${action} as ${conn.user}`);
+    }
+}
+
+const compareTs = (a, b) => (a.t !== b.t ? a.t - b.t : a.i - b.i);
+
+function countsOf(data) {
+    return Object.fromEntries(Object.entries(data).map(([db, colls]) => [db, Object.fromEntries(Object.entries(colls).map(([c, docs]) => [c, docs.length]))]));
+}
+
+function latestTs(state) {
+    return state.oplog[state.oplog.length - 1].ts;
+}
+
+/** Applies one write as the primary would, with the next timestamp, and records the oplog entry and counts. */
+function applyWrite(state, op) {
+    const last = latestTs(state);
+    const ts = { t: last.t + 1, i: 1 };
+    applyOplogEntry(state.data, op);
+    state.oplog.push({ ...op, ts });
+    state.history.push({ ts, counts: countsOf(state.data) });
+    return ts;
+}
+
+/** Idempotent oplog application, as mongorestore --oplogReplay's applyOps does: inserts and updates upsert by _id. */
+function applyOplogEntry(data, entry) {
+    if (entry.op === "n") return;
+    const dot = entry.ns.indexOf(".");
+    const db = entry.ns.slice(0, dot);
+    const coll = entry.ns.slice(dot + 1);
+    data[db] = data[db] || {};
+    if (entry.op === "c") {
+        if (entry.o.drop) delete data[db][entry.o.drop];
+        if (entry.o.create) data[db][entry.o.create] = data[db][entry.o.create] || [];
+        return;
+    }
+    const docs = (data[db][coll] = data[db][coll] || []);
+    const id = JSON.stringify(entry.op === "u" ? entry.o2._id : entry.o._id);
+    const index = docs.findIndex((d) => JSON.stringify(d._id) === id);
+    if (entry.op === "d") {
+        if (index >= 0) docs.splice(index, 1);
+    } else if (index >= 0) {
+        docs[index] = entry.op === "u" ? { ...entry.o, _id: entry.o2._id } : entry.o;
+    } else {
+        docs.push(entry.op === "u" ? { ...entry.o, _id: entry.o2._id } : entry.o);
+    }
+}
+
+function memberLastWrite(state, member) {
+    const ts = latestTs(state);
+    return { t: ts.t - (state.members[member].lagSeconds || 0), i: ts.i };
+}
+
+/** The commands the scripts send through mongosh. */
+function runCommand(conn, dbName, command) {
+    const { state } = conn;
+    const name = Object.keys(command)[0];
+    switch (name) {
+        case "hello": {
+            const m = state.members[conn.member];
+            if (!state.setName) return { ok: 1, isWritablePrimary: true };
+            return {
+                ok: 1,
+                setName: state.setName,
+                isWritablePrimary: m.state === "PRIMARY",
+                secondary: m.state === "SECONDARY",
+                lastWrite: { opTime: { ts: memberLastWrite(state, conn.member), t: 1 } },
+            };
+        }
+        case "ping":
+            return { ok: 1 };
+        case "listDatabases":
+            authorize(conn, "listDatabases", "admin");
+            return { ok: 1, databases: Object.keys(state.data).map((n) => ({ name: n })) };
+        case "listCollections":
+            authorize(conn, "listCollections", dbName);
+            return { ok: 1, cursor: { firstBatch: Object.keys(state.data[dbName] || {}).map((n) => ({ name: n, type: "collection" })) } };
+        case "aggregate": {
+            authorize(conn, "find", `${dbName}.${command.aggregate}`);
+            if (JSON.stringify(command.pipeline) !== JSON.stringify([{ $count: "n" }])) {
+                throw new Error(`stub: only [{$count: "n"}] is simulated, got ${JSON.stringify(command.pipeline)}`);
+            }
+            let counts = countsOf(state.data);
+            const rc = command.readConcern;
+            if (rc && rc.level === "snapshot") {
+                const at = rc.atClusterTime;
+                if (state.snapshotHistoryStart && compareTs(at, state.snapshotHistoryStart) < 0) throw errors.snapshotTooOld();
+                const known = state.history.filter((h) => compareTs(h.ts, at) <= 0);
+                if (!known.length) throw errors.snapshotTooOld();
+                counts = known[known.length - 1].counts;
+            }
+            const n = (counts[dbName] || {})[command.aggregate] || 0;
+            return { ok: 1, cursor: { firstBatch: n ? [{ n }] : [] } };
+        }
+        case "createUser": {
+            authorize(conn, "createUser", dbName);
+            for (const r of command.roles) {
+                if (!roleExists(state, r.role, r.db)) throw errors.roleNotFound(`${r.role}@${r.db}`);
+            }
+            if (`admin.${command.createUser}` in state.users) throw errors.userExists(command.createUser);
+            if (conn.user) authorize(conn, "grantRole", dbName);
+            state.users[`admin.${command.createUser}`] = { pwd: command.pwd, roles: command.roles };
+            save(conn.file, state);
+            return { ok: 1 };
+        }
+        case "createRole": {
+            authorize(conn, "createRole", dbName);
+            if (`admin.${command.createRole}` in state.roles) throw errors.roleExists(command.createRole);
+            for (const r of command.roles) {
+                if (!roleExists(state, r.role, r.db)) throw errors.roleNotFound(`${r.role}@${r.db}`);
+            }
+            state.roles[`admin.${command.createRole}`] = { privileges: command.privileges, roles: command.roles };
+            save(conn.file, state);
+            return { ok: 1 };
+        }
+        default:
+            throw new Error(`stub: command ${name} is not simulated`);
+    }
+}
+
+/** A fresh replica set: members by host, an initial no-op oplog entry, the users the bootstrap creates. */
+function replicaSetState({ hosts, users, roles, data, now = 1764381600 }) {
+    const state = {
+        auth: true,
+        setName: "rs0",
+        members: Object.fromEntries(hosts.map((h, index) => [h, { state: index === 0 ? "PRIMARY" : "SECONDARY", lagSeconds: 0 }])),
+        users,
+        roles,
+        data,
+        oplog: [{ ts: { t: now, i: 1 }, op: "n", ns: "", o: { msg: "initiating set" } }],
+        history: [],
+        snapshotHistoryStart: null,
+        duringDump: [],
+        afterDump: [],
+    };
+    state.history.push({ ts: state.oplog[0].ts, counts: countsOf(data) });
+    return state;
+}
+
+module.exports = {
+    MongoServerError, errors, registry, register, unregister, load, save, parseUri, connect, authorize, actionsOf,
+    builtinRoles, runCommand, applyWrite, applyOplogEntry, countsOf, latestTs, compareTs, replicaSetState,
+};
