@@ -9,6 +9,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { codes, resolveRoleNames, roleExists, RoleName, UserDefinedRole } from "./support/mongoPrivileges";
 import { builtinRole, Privilege } from "./support/mongoBuiltinRoles";
+import { privilegeTable } from "./support/privilegeTable";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const bootstrap = require("../components/mongodb/bootstrap.js");
@@ -446,5 +447,17 @@ describe("MongoDB replica-set bootstrap", () => {
             runAgainst(server, environment(3));
             assert.deepEqual(server.users.get("backup")!.roles, [{ role: "backup", db: "admin" }]);
         });
+    });
+
+    it("sends exactly the commands of the privilege table's bootstrap rows (test/support/privilegeTable.ts)", () => {
+        const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+        const narrow = { ...JSON.parse(restoreRoleText), privileges: [{ resource: { db: "", collection: "" }, actions: ["find"] }] };
+        runAgainst(server, environment(3, { RESTORE_ROLE: JSON.stringify(narrow) })); // initiate, create roles and users
+        runAgainst(server, environment(5)); // reconfig, update the role and the users
+        const env = environment(3);
+        const rows = privilegeTable({ appRole: bootstrap.desiredUsers(env)[0].roles[0], restoreRole: bootstrap.desiredRoles(env)[0] }, [])
+            .filter((r) => r.id.startsWith("bootstrap:"));
+        assert.deepEqual(new Set(server.commands), new Set(rows.flatMap((r) => r.commands)));
+        assert.ok(rows.every((r) => r.identity === "root"), "the bootstrap connects as root");
     });
 });

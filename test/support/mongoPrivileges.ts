@@ -168,7 +168,11 @@ function grantPrivilegeNeeds(privileges: readonly Privilege[]): Need[] {
     }));
 }
 
-type Reply = { ok: 1 } | { ok: 0; code: number; errmsg: string };
+export interface Reply {
+    readonly ok: 0 | 1;
+    readonly code?: number;
+    readonly errmsg?: string;
+}
 
 /**
  * A mongod started with --auth and empty: users and roles in admin, the
