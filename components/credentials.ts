@@ -40,7 +40,7 @@ export class Credentials extends pulumi.ComponentResource {
     public readonly backup: MongoUser;
     /** The restore identity: the role of components/mongodb/restoreRole.json, used only by the restore and the verification. */
     public readonly restore: MongoUser;
-    /** Read-only monitoring user for the MongoDB exporter (clusterMonitor, read on local). */
+    /** Read-only monitoring user for the MongoDB exporter (clusterMonitor). */
     public readonly monitoring: MongoUser;
     /** The break-glass administrator's password (a Pulumi secret). */
     public readonly adminPassword: pulumi.Output<string>;
