@@ -28,7 +28,7 @@ export interface MongoUser {
 }
 
 export class Credentials extends pulumi.ComponentResource {
-    /** Secret with the MongoDB users (root, app, backup, monitoring). */
+    /** Secret with the MongoDB users (root, app, backup, restore, monitoring). */
     public readonly mongoUsersSecretName: pulumi.Output<string>;
     /** Secret with key `keyfile`: the replica-set internal authentication key. */
     public readonly keyfileSecretName: pulumi.Output<string>;
@@ -36,8 +36,11 @@ export class Credentials extends pulumi.ComponentResource {
     public readonly adminSecretName: pulumi.Output<string>;
     public readonly root: MongoUser;
     public readonly app: MongoUser;
+    /** Read-only dump user (built-in role backup). */
     public readonly backup: MongoUser;
-    /** Read-only monitoring user for the MongoDB exporter (clusterMonitor, read on local). */
+    /** The restore identity: the role of components/mongodb/restoreRole.json, used only by the restore and the verification. */
+    public readonly restore: MongoUser;
+    /** Read-only monitoring user for the MongoDB exporter (clusterMonitor). */
     public readonly monitoring: MongoUser;
     /** The break-glass administrator's password (a Pulumi secret). */
     public readonly adminPassword: pulumi.Output<string>;
@@ -60,13 +63,14 @@ export class Credentials extends pulumi.ComponentResource {
         this.root = user("root", "root");
         this.app = user("app", "rocketchat");
         this.backup = user("backup", "backup");
+        this.restore = user("restore", "restore");
         this.monitoring = user("monitoring", "monitoring");
 
         const users = new k8s.core.v1.Secret(`${name}-mongodb-users`, {
             metadata: { name: `${name}-mongodb-users`, namespace: args.namespace, labels },
             type: "Opaque",
             stringData: Object.fromEntries(
-                [this.root, this.app, this.backup, this.monitoring].flatMap((u) => [
+                [this.root, this.app, this.backup, this.restore, this.monitoring].flatMap((u) => [
                     [u.usernameKey, u.username],
                     [u.passwordKey, u.password],
                 ]),

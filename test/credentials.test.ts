@@ -22,12 +22,14 @@ describe("generated credentials", () => {
             it("generates the MongoDB users and the break-glass admin into Secrets", async () => {
                 const run = await stackRun(stack);
                 const users = findObject(run, "Secret", "rocketchat-mongodb-users").stringData;
-                for (const role of ["root", "app", "backup"]) {
+                const roles = ["root", "app", "backup", "restore", "monitoring"];
+                for (const role of roles) {
                     assert.ok(users[`${role}-username`]);
                     assert.ok(users[`${role}-password`].length >= 32, `${role} password is long`);
                 }
-                const passwords = ["root", "app", "backup"].map((r) => users[`${r}-password`]);
-                assert.equal(new Set(passwords).size, 3, "each user has its own password");
+                assert.equal(users["restore-username"], "restore");
+                const passwords = roles.map((r) => users[`${r}-password`]);
+                assert.equal(new Set(passwords).size, roles.length, "each user has its own password");
                 const admin = findObject(run, "Secret", "rocketchat-admin").stringData;
                 assert.equal(admin.username, "rcadmin");
                 assert.ok(admin.password.length >= 32);

@@ -1,20 +1,53 @@
 /**
  * The replica-set bootstrap (components/mongodb/bootstrap.js) driven against a
  * simulated server that answers like mongod does: same commands, same error
- * codes, same refusal to add two voting members in one reconfig.
+ * codes, same refusal to add two voting members in one reconfig, same refusal
+ * to grant a role that does not exist.
  */
 import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { codes, resolveRoleNames, roleExists, RoleName, UserDefinedRole } from "./support/mongoPrivileges";
+import { builtinRole, Privilege } from "./support/mongoBuiltinRoles";
+import { privilegeTable } from "./support/privilegeTable";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const bootstrap = require("../components/mongodb/bootstrap.js");
 
 type Reply = Record<string, any>;
 
-interface User { user: string; db: string; roles: unknown[]; pwd: string }
+interface User { user: string; db: string; roles: RoleName[]; pwd: string }
+
+const restoreRoleText = readFileSync(path.join(__dirname, "..", "components", "mongodb", "restoreRole.json"), "utf8");
+
+/**
+ * Privileges as mongod stores and returns them: parsed into Privilege objects,
+ * merged per resource and serialised with the actions in ActionSet order
+ * (Privilege::addPrivilegeToPrivilegeVector, privilegeVectorToBSONArray), so
+ * a reply need not repeat the order a definition was written in.
+ */
+function storedForm(privileges: readonly Privilege[]): Privilege[] {
+    const merged = new Map<string, Set<string>>();
+    for (const p of privileges) {
+        const key = JSON.stringify(p.resource);
+        merged.set(key, new Set([...(merged.get(key) ?? []), ...p.actions]));
+    }
+    return [...merged.entries()].map(([resource, actions]) => ({ resource: JSON.parse(resource), actions: [...actions].sort() }));
+}
+
+/** rolesInfo's argument: 1 (all roles of the database), a name, a { role, db } document, or an array of either. */
+function rolesAsked(argument: unknown, definedRoles: readonly UserDefinedRole[]): RoleName[] {
+    if (argument === 1) {
+        return definedRoles.map(({ role, db }) => ({ role, db }));
+    }
+    return resolveRoleNames((Array.isArray(argument) ? argument : [argument]) as (string | RoleName)[], "admin");
+}
 
 class SimulatedReplicaSet {
     config?: { _id: string; version: number; members: { _id: number; host: string; priority?: number }[] };
     users = new Map<string, User>();
+    /** User-defined roles (admin.system.roles). */
+    roles: UserDefinedRole[] = [];
     defaultWriteConcern?: unknown;
     commands: string[] = [];
     /** hello replies before a primary is elected after initiation. */
@@ -69,24 +102,95 @@ class SimulatedReplicaSet {
             }
             case "usersInfo":
                 return { ok: 1, users: [...this.users.values()].map((u) => ({ _id: `${u.db}.${u.user}`, user: u.user, db: u.db, roles: u.roles })) };
-            case "createUser":
-                if (this.users.has(command.createUser)) {
-                    return { ok: 0, code: 51003, codeName: "Location51003", errmsg: `User "${command.createUser}@admin" already exists` };
+            case "createUser": {
+                const roles = resolveRoleNames(command.roles, "admin");
+                const unknown = this.unknownRoles(roles);
+                if (unknown) {
+                    return unknown;
                 }
-                this.users.set(command.createUser, { user: command.createUser, db: "admin", roles: command.roles, pwd: command.pwd });
+                if (this.users.has(command.createUser)) {
+                    return { ok: 0, code: codes.UserAlreadyExists, codeName: "Location51003", errmsg: `User "${command.createUser}@admin" already exists` };
+                }
+                this.users.set(command.createUser, { user: command.createUser, db: "admin", roles, pwd: command.pwd });
                 return { ok: 1 };
-            case "updateUser":
+            }
+            case "updateUser": {
                 if (!this.users.has(command.updateUser)) {
                     return { ok: 0, code: 11, codeName: "UserNotFound", errmsg: "Could not find user" };
                 }
-                this.users.set(command.updateUser, { user: command.updateUser, db: "admin", roles: command.roles, pwd: command.pwd });
+                const roles = resolveRoleNames(command.roles, "admin");
+                const unknown = this.unknownRoles(roles);
+                if (unknown) {
+                    return unknown;
+                }
+                this.users.set(command.updateUser, { user: command.updateUser, db: "admin", roles, pwd: command.pwd });
                 return { ok: 1 };
+            }
+            case "rolesInfo":
+                // A role that does not exist is left out of the reply; privileges only
+                // with showPrivileges (getRolesDescription, filterAndMapRole in
+                // src/mongo/db/auth/authorization_backend_local.cpp).
+                return {
+                    ok: 1,
+                    roles: rolesAsked(command.rolesInfo, this.roles).flatMap((name) => {
+                        const builtin = builtinRole(name);
+                        const defined = this.roles.find((r) => r.role === name.role && r.db === name.db);
+                        const found = builtin ?? defined;
+                        if (!found) {
+                            return [];
+                        }
+                        const privileges = command.showPrivileges ? { privileges: storedForm(found.privileges) } : {};
+                        return [{ _id: `${name.db}.${name.role}`, role: name.role, db: name.db, roles: builtin ? [] : found.roles, isBuiltin: Boolean(builtin), ...privileges }];
+                    }),
+                };
+            case "createRole": {
+                // typedRun(CreateRoleCommand), src/mongo/db/commands/user_management_commands.cpp.
+                const role: UserDefinedRole = { role: command.createRole, db: "admin", privileges: storedForm(command.privileges), roles: resolveRoleNames(command.roles, "admin") };
+                if (builtinRole(role)) {
+                    return { ok: 0, code: codes.BadValue, codeName: "BadValue", errmsg: "Cannot create roles with the same name as a built-in role" };
+                }
+                const unknown = this.unknownRoles(role.roles);
+                if (unknown) {
+                    return unknown;
+                }
+                if (this.roles.some((r) => r.role === role.role)) {
+                    return { ok: 0, code: codes.RoleAlreadyExists, codeName: "Location51002", errmsg: `Role "${role.role}@admin" already exists` };
+                }
+                this.roles.push(role);
+                return { ok: 1 };
+            }
+            case "updateRole": {
+                // typedRun(UpdateRoleCommand): the given fields replace the stored ones.
+                if (command.privileges === undefined && command.roles === undefined) {
+                    return { ok: 0, code: codes.BadValue, codeName: "BadValue", errmsg: "Must specify at least one field to update in updateRole" };
+                }
+                const index = this.roles.findIndex((r) => r.role === command.updateRole);
+                if (index < 0) {
+                    return { ok: 0, code: codes.RoleNotFound, codeName: "RoleNotFound", errmsg: `Could not find role: ${command.updateRole}@admin` };
+                }
+                const roles = command.roles === undefined ? this.roles[index].roles : resolveRoleNames(command.roles, "admin");
+                const unknown = this.unknownRoles(roles);
+                if (unknown) {
+                    return unknown;
+                }
+                const privileges = command.privileges === undefined ? this.roles[index].privileges : storedForm(command.privileges);
+                this.roles[index] = { ...this.roles[index], privileges, roles };
+                return { ok: 1 };
+            }
             case "setDefaultRWConcern":
                 this.defaultWriteConcern = command.defaultWriteConcern;
                 return { ok: 1 };
             default:
                 return { ok: 0, code: 59, codeName: "CommandNotFound", errmsg: `no such command: '${name}'` };
         }
+    }
+
+    /** RoleNotFound (31) naming every role that does not exist (AuthorizationBackendLocal::rolesExist). */
+    private unknownRoles(roles: readonly RoleName[]): Reply | undefined {
+        const unknown = roles.filter((r) => !roleExists(r, this.roles));
+        return unknown.length === 0
+            ? undefined
+            : { ok: 0, code: codes.RoleNotFound, codeName: "RoleNotFound", errmsg: `Could not find role${unknown.length > 1 ? "s" : ""}: ${unknown.map((r) => `${r.role}@${r.db}`).join(", ")}` };
     }
 }
 
@@ -103,6 +207,9 @@ function environment(members: number, overrides: Record<string, string> = {}) {
         APP_PASSWORD: "app-secret",
         BACKUP_USERNAME: "backup",
         BACKUP_PASSWORD: "backup-secret",
+        RESTORE_USERNAME: "restore",
+        RESTORE_PASSWORD: "restore-secret",
+        RESTORE_ROLE: restoreRoleText,
         MONITORING_USERNAME: "monitoring",
         MONITORING_PASSWORD: "monitoring-secret",
         WAIT_ATTEMPTS: "5",
@@ -155,20 +262,54 @@ describe("MongoDB replica-set bootstrap", () => {
 
         it("creates missing users and updates existing ones", () => {
             const plan = bootstrap.planUsers({ ok: 1, users: [{ user: "rocketchat", db: "admin" }, { user: "backup", db: "reporting" }] }, bootstrap.desiredUsers(environment(3)));
-            assert.deepEqual(plan.map((p: { command: string; user: { user: string } }) => `${p.command} ${p.user.user}`), ["updateUser rocketchat", "createUser backup", "createUser monitoring"]);
+            assert.deepEqual(plan.map((p: { command: string; user: { user: string } }) => `${p.command} ${p.user.user}`),
+                ["updateUser rocketchat", "createUser backup", "createUser restore", "createUser monitoring"]);
         });
 
-        it("grants least privilege: readWrite on the app database, backup and restore for backups", () => {
-            const [app, backup] = bootstrap.desiredUsers(environment(3));
+        it("gives the backup user only the read-only backup role and the restore user only the restore role", () => {
+            const [app, backup, restore] = bootstrap.desiredUsers(environment(3));
             assert.deepEqual(app.roles, [{ role: "readWrite", db: "rocketchat" }]);
-            assert.deepEqual(backup.roles.map((r: { role: string }) => r.role), ["backup", "restore"]);
+            assert.deepEqual(backup.roles, [{ role: "backup", db: "admin" }]);
+            assert.deepEqual(restore.roles, [{ role: JSON.parse(restoreRoleText).role, db: "admin" }]);
+            assert.equal(restore.pwd, "restore-secret");
         });
 
-        it("gives the exporter's monitoring user clusterMonitor and read on local, nothing on the chat data", () => {
+        it("gives the exporter's monitoring user clusterMonitor only, nothing on the chat data", () => {
             const monitoring = bootstrap.desiredUsers(environment(3)).find((u: { user: string }) => u.user === "monitoring");
-            assert.deepEqual(monitoring.roles, [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }]);
+            assert.deepEqual(monitoring.roles, [{ role: "clusterMonitor", db: "admin" }]);
             assert.equal(monitoring.pwd, "monitoring-secret");
-            assert.ok(!monitoring.roles.some((r: { db: string }) => r.db === "rocketchat"), "no role on the application database");
+        });
+
+        it("takes the restore role from RESTORE_ROLE, the JSON of restoreRole.json, and names the variable when it is missing or malformed", () => {
+            assert.deepEqual(bootstrap.desiredRoles(environment(3)), [{ ...JSON.parse(restoreRoleText), db: "admin" }]);
+            assert.throws(() => bootstrap.desiredRoles(environment(3, { RESTORE_ROLE: "" })), /RESTORE_ROLE must be the JSON of the restore role definition/);
+            assert.throws(() => bootstrap.desiredRoles(environment(3, { RESTORE_ROLE: JSON.stringify({ role: "x", privileges: {} }) })), /RESTORE_ROLE must be a createRole definition/);
+        });
+
+        describe("planRoles on rolesInfo replies", () => {
+            const desired = [{ role: "oplogRestore", db: "admin", privileges: [{ resource: { anyResource: true }, actions: ["anyAction"] }], roles: [] }];
+            const stored = (privileges: unknown, roles: unknown[] = []) => ({ ok: 1, roles: [{ _id: "admin.oplogRestore", role: "oplogRestore", db: "admin", isBuiltin: false, privileges, roles }] });
+
+            it("creates a role the reply does not list", () => {
+                assert.deepEqual(bootstrap.planRoles({ ok: 1, roles: [] }, desired).map((s: { command: string }) => s.command), ["createRole"]);
+            });
+
+            it("does nothing when the stored definition equals the desired one, whatever the order", () => {
+                assert.deepEqual(bootstrap.planRoles(stored([{ resource: { anyResource: true }, actions: ["anyAction"] }]), desired), []);
+                const twoPrivileges = [{ ...desired[0], privileges: [
+                    { resource: { db: "rocketchat", collection: "" }, actions: ["insert", "find"] },
+                    { resource: { cluster: true }, actions: ["applyOps"] },
+                ] }];
+                const reordered = stored([{ resource: { cluster: true }, actions: ["applyOps"] }, { resource: { collection: "", db: "rocketchat" }, actions: ["find", "insert"] }]);
+                assert.deepEqual(bootstrap.planRoles(reordered, twoPrivileges), []);
+            });
+
+            it("updates a role whose privileges or inherited roles differ", () => {
+                const narrower = stored([{ resource: { db: "", collection: "" }, actions: ["find"] }]);
+                assert.deepEqual(bootstrap.planRoles(narrower, desired).map((s: { command: string }) => s.command), ["updateRole"]);
+                const inherits = stored([{ resource: { anyResource: true }, actions: ["anyAction"] }], [{ role: "read", db: "admin" }]);
+                assert.deepEqual(bootstrap.planRoles(inherits, desired).map((s: { command: string }) => s.command), ["updateRole"]);
+            });
         });
     });
 
@@ -178,8 +319,8 @@ describe("MongoDB replica-set bootstrap", () => {
             const { summary } = runAgainst(server, environment(3));
             assert.equal(summary.initiated, true);
             assert.deepEqual(server.config!.members.map((m) => m.host), hosts(3));
-            assert.deepEqual(summary.created, ["rocketchat", "backup", "monitoring"]);
-            assert.deepEqual(server.users.get("monitoring")!.roles, [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }]);
+            assert.deepEqual(summary.created, ["rocketchat", "backup", "restore", "monitoring"]);
+            assert.deepEqual(server.users.get("monitoring")!.roles, [{ role: "clusterMonitor", db: "admin" }]);
             assert.equal(server.users.get("rocketchat")!.pwd, "app-secret");
             assert.deepEqual(server.defaultWriteConcern, { w: "majority" });
         });
@@ -243,9 +384,80 @@ describe("MongoDB replica-set bootstrap", () => {
             const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
             const { logs } = runAgainst(server, environment(3));
             const all = logs.join("\n");
-            for (const secret of ["r00t/p@ss:word", "app-secret", "backup-secret", "monitoring-secret", encodeURIComponent("r00t/p@ss:word")]) {
+            for (const secret of ["r00t/p@ss:word", "app-secret", "backup-secret", "restore-secret", "monitoring-secret", encodeURIComponent("r00t/p@ss:word")]) {
                 assert.ok(!all.includes(secret), `log leaks ${secret}`);
             }
         });
+    });
+
+    describe("the restore role and the restore user", () => {
+        const restoreRole = JSON.parse(restoreRoleText);
+
+        it("the simulated server refuses a user whose role does not exist yet, as mongod does (RoleNotFound, 31)", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            const db = server.connect("mongodb://root:r00t%2Fp%40ss%3Aword@seed:27017/admin");
+            const reply = db.runCommand({ createUser: "restore", pwd: "x", roles: [{ role: restoreRole.role, db: "admin" }] });
+            assert.equal(reply.code, 31);
+            assert.match(reply.errmsg, new RegExp(`Could not find role: ${restoreRole.role}@admin`));
+            assert.equal(db.runCommand({ createRole: restoreRole.role, privileges: restoreRole.privileges, roles: [] }).ok, 1);
+            assert.equal(db.runCommand({ createRole: restoreRole.role, privileges: restoreRole.privileges, roles: [] }).code, 51002, "a second createRole is refused");
+            assert.equal(db.runCommand({ createUser: "restore", pwd: "x", roles: [{ role: restoreRole.role, db: "admin" }] }).ok, 1);
+            assert.equal(db.runCommand({ updateRole: "absent", privileges: [] }).code, 31);
+            assert.equal(db.runCommand({ createRole: "backup", privileges: [], roles: [] }).code, 2, "built-in names are refused");
+        });
+
+        it("creates the restore role before the users, then the restore user holding only that role", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            const { summary } = runAgainst(server, environment(3));
+            assert.deepEqual(summary.rolesCreated, [restoreRole.role]);
+            assert.ok(server.commands.indexOf("createRole") < server.commands.indexOf("createUser"), `order: ${server.commands.join(", ")}`);
+            assert.deepEqual(server.roles.map((r) => ({ role: r.role, privileges: r.privileges, roles: r.roles })),
+                [{ role: restoreRole.role, privileges: restoreRole.privileges, roles: [] }]);
+            assert.deepEqual(server.users.get("restore")!.roles, [{ role: restoreRole.role, db: "admin" }]);
+            assert.equal(server.users.get("restore")!.pwd, "restore-secret");
+        });
+
+        it("is idempotent: a second run sends neither createRole nor updateRole", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            server.commands = [];
+            const { summary } = runAgainst(server, environment(3));
+            assert.deepEqual([summary.rolesCreated, summary.rolesUpdated], [[], []]);
+            assert.ok(server.commands.includes("rolesInfo"));
+            assert.ok(!server.commands.includes("createRole") && !server.commands.includes("updateRole"), server.commands.join(", "));
+        });
+
+        it("applies a changed role definition with updateRole, once", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            const narrow = { ...restoreRole, privileges: [{ resource: { db: "", collection: "" }, actions: ["insert", "find"] }] };
+            runAgainst(server, environment(3, { RESTORE_ROLE: JSON.stringify(narrow) }));
+            assert.deepEqual(server.roles[0].privileges, [{ resource: { db: "", collection: "" }, actions: ["find", "insert"] }]);
+            const { summary } = runAgainst(server, environment(3));
+            assert.deepEqual(summary.rolesUpdated, [restoreRole.role]);
+            assert.deepEqual(server.roles[0].privileges, restoreRole.privileges);
+            server.commands = [];
+            runAgainst(server, environment(3));
+            assert.ok(!server.commands.includes("updateRole"), "the updated definition is now the stored one");
+        });
+
+        it("narrows an existing backup user from backup + restore to backup only", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            server.users.set("backup", { user: "backup", db: "admin", roles: [{ role: "backup", db: "admin" }, { role: "restore", db: "admin" }], pwd: "backup-secret" });
+            runAgainst(server, environment(3));
+            assert.deepEqual(server.users.get("backup")!.roles, [{ role: "backup", db: "admin" }]);
+        });
+    });
+
+    it("sends exactly the commands of the privilege table's bootstrap rows (test/support/privilegeTable.ts)", () => {
+        const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+        const narrow = { ...JSON.parse(restoreRoleText), privileges: [{ resource: { db: "", collection: "" }, actions: ["find"] }] };
+        runAgainst(server, environment(3, { RESTORE_ROLE: JSON.stringify(narrow) })); // initiate, create roles and users
+        runAgainst(server, environment(5)); // reconfig, update the role and the users
+        const env = environment(3);
+        const rows = privilegeTable({ appRole: bootstrap.desiredUsers(env)[0].roles[0], restoreRole: bootstrap.desiredRoles(env)[0] }, [])
+            .filter((r) => r.id.startsWith("bootstrap:"));
+        assert.deepEqual(new Set(server.commands), new Set(rows.flatMap((r) => r.commands)));
+        assert.ok(rows.every((r) => r.identity === "root"), "the bootstrap connects as root");
     });
 });

@@ -5,8 +5,8 @@
  * It is idempotent: every run reads the server's state and only does what is
  * missing. Initiate the set once with every member by DNS name, add members
  * the config lacks (one voting member per reconfig, as MongoDB requires), wait
- * for a writable primary, create or update the application users, and make
- * majority the default write concern.
+ * for a writable primary, create or update the user-defined roles and then the
+ * users that hold them, and make majority the default write concern.
  *
  * Credentials come from environment variables filled from a Secret; the
  * connection string is built here so no password is ever a command argument.
@@ -23,6 +23,9 @@ const codes = {
     NotYetInitialized: 94,
     Unauthorized: 13,
     AuthenticationFailed: 18,
+    // createUser/updateUser naming a role that does not exist (rolesExist in
+    // src/mongo/db/auth/authorization_backend_local.cpp): roles go first.
+    RoleNotFound: 31,
 };
 
 /**
@@ -89,7 +92,8 @@ function isWritablePrimary(helloReply) {
 /**
  * Which users to create and which to update, given `usersInfo` output of the
  * admin database and the desired users ({ user, pwd, roles }). Existing users
- * are updated so a rotated Secret and the database agree again.
+ * are updated so a rotated Secret and the database agree again; updateUser
+ * replaces the roles, so a narrowed grant reaches existing users too.
  */
 function planUsers(usersInfoReply, desired) {
     const existing = new Set((usersInfoReply.users || []).map((u) => `${u.db}.${u.user}`));
@@ -99,8 +103,74 @@ function planUsers(usersInfoReply, desired) {
     }));
 }
 
+/** A role reference as the server stores it: a bare name means a role of the same database. */
+function roleKey(reference, db) {
+    return typeof reference === "string" ? `${db}.${reference}` : `${reference.db}.${reference.role}`;
+}
+
+/**
+ * A role definition in a form that compares equal whatever order the server
+ * returns it in: privileges merged per resource (the server merges them the
+ * same way, Privilege::addPrivilegeToPrivilegeVector), actions and roles sorted.
+ */
+function canonicalRole(definition) {
+    const sortedKeys = (value) => JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+    const actionsByResource = new Map();
+    for (const privilege of definition.privileges || []) {
+        const resource = sortedKeys(privilege.resource);
+        const actions = actionsByResource.get(resource) || new Set();
+        privilege.actions.forEach((action) => actions.add(action));
+        actionsByResource.set(resource, actions);
+    }
+    const privileges = [...actionsByResource.entries()]
+        .map(([resource, actions]) => `${resource}:${[...actions].sort().join(",")}`)
+        .sort();
+    const roles = (definition.roles || []).map((reference) => roleKey(reference, definition.db)).sort();
+    return JSON.stringify({ privileges, roles });
+}
+
+/**
+ * createRole for a missing role, updateRole (which replaces privileges and
+ * roles) for one whose definition differs, nothing for one already right.
+ * `rolesInfoReply` is the reply to { rolesInfo: [...], showPrivileges: true }:
+ * a role that does not exist is simply absent from `roles`
+ * (getRolesDescription in src/mongo/db/auth/authorization_backend_local.cpp).
+ */
+function planRoles(rolesInfoReply, desiredRoles) {
+    const existing = new Map((rolesInfoReply.roles || []).map((r) => [`${r.db}.${r.role}`, r]));
+    const steps = [];
+    for (const role of desiredRoles) {
+        const current = existing.get(`${role.db}.${role.role}`);
+        if (!current) {
+            steps.push({ command: "createRole", role });
+        } else if (canonicalRole(current) !== canonicalRole(role)) {
+            steps.push({ command: "updateRole", role });
+        }
+    }
+    return steps;
+}
+
+/**
+ * The user-defined roles, from RESTORE_ROLE: the JSON text of
+ * components/mongodb/restoreRole.json, the one definition the backup
+ * verification also creates in its scratch mongod.
+ */
+function desiredRoles(env) {
+    let definition;
+    try {
+        definition = JSON.parse(env.RESTORE_ROLE);
+    } catch (error) {
+        throw new Error(`RESTORE_ROLE must be the JSON of the restore role definition (components/mongodb/restoreRole.json): ${error.message}`);
+    }
+    if (!definition || typeof definition.role !== "string" || !Array.isArray(definition.privileges) || !Array.isArray(definition.roles)) {
+        throw new Error("RESTORE_ROLE must be a createRole definition: { role: <name>, privileges: [...], roles: [...] }");
+    }
+    return [{ role: definition.role, db: "admin", privileges: definition.privileges, roles: definition.roles }];
+}
+
 /** The users the platform needs, from the environment of the Job. */
 function desiredUsers(env) {
+    const [restoreRole] = desiredRoles(env);
     return [
         {
             user: env.APP_USERNAME,
@@ -110,15 +180,23 @@ function desiredUsers(env) {
         {
             user: env.BACKUP_USERNAME,
             pwd: env.BACKUP_PASSWORD,
-            // backup: mongodump including the oplog; restore: mongorestore --oplogReplay.
-            roles: [{ role: "backup", db: "admin" }, { role: "restore", db: "admin" }],
+            // mongodump --oplog and the per-collection counts: read-only.
+            roles: [{ role: "backup", db: "admin" }],
+        },
+        {
+            user: env.RESTORE_USERNAME,
+            pwd: env.RESTORE_PASSWORD,
+            // mongorestore --oplogReplay needs anyAction on anyResource (mongorestore
+            // "Required Access"); only the restore and the verification use this user.
+            roles: [{ role: restoreRole.role, db: restoreRole.db }],
         },
         {
             user: env.MONITORING_USERNAME,
             pwd: env.MONITORING_PASSWORD,
-            // The exporter: serverStatus, replSetGetStatus, getDiagnosticData
-            // (clusterMonitor) and the oplog window (read on local); no data access.
-            roles: [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }],
+            // The exporter: serverStatus, replSetGetStatus, getCmdLineOpts,
+            // getDiagnosticData (which also needs collStats on local.oplog.rs);
+            // clusterMonitor grants all of them and no access to the chat data.
+            roles: [{ role: "clusterMonitor", db: "admin" }],
         },
     ];
 }
@@ -142,7 +220,7 @@ function check(reply, what) {
 function run(env, io) {
     const hosts = JSON.parse(env.MEMBER_HOSTS);
     const attempts = Number(env.WAIT_ATTEMPTS || 120);
-    const done = { initiated: false, added: [], created: [], updated: [], extra: [] };
+    const done = { initiated: false, added: [], rolesCreated: [], rolesUpdated: [], created: [], updated: [], extra: [] };
 
     const retry = (what, fn) => {
         for (let attempt = 1; ; attempt++) {
@@ -199,6 +277,15 @@ function run(env, io) {
         io.log(`members not in the desired list are left in place: ${done.extra.join(", ")}`);
     }
 
+    // Roles before users: createUser with a role that does not exist answers RoleNotFound.
+    const roles = desiredRoles(env);
+    const rolesInfo = check(primary.runCommand({ rolesInfo: roles.map(({ role, db }) => ({ role, db })), showPrivileges: true }), "rolesInfo");
+    for (const step of planRoles(rolesInfo, roles)) {
+        const { role, privileges } = step.role;
+        check(primary.runCommand({ [step.command]: role, privileges, roles: step.role.roles }), step.command);
+        (step.command === "createRole" ? done.rolesCreated : done.rolesUpdated).push(role);
+    }
+
     const usersInfo = check(primary.runCommand({ usersInfo: 1 }), "usersInfo");
     for (const step of planUsers(usersInfo, desiredUsers(env))) {
         const { user, pwd, roles } = step.user;
@@ -213,7 +300,7 @@ function run(env, io) {
 }
 
 if (typeof module === "object" && module.exports) {
-    module.exports = { codes, planInitiation, initialConfig, initiateSucceeded, planMembers, isWritablePrimary, planUsers, desiredUsers, run };
+    module.exports = { codes, planInitiation, initialConfig, initiateSucceeded, planMembers, isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run };
 }
 
 // Under mongosh (which has a global Mongo constructor and no `require.main`

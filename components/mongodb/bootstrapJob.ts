@@ -1,7 +1,7 @@
 /**
- * The Job that initiates the replica set and creates the users by running
- * bootstrap.js under mongosh. Its name carries a digest of what it
- * reconciles, so a changed member list (or script) runs it again.
+ * The Job that initiates the replica set and creates the roles and users by
+ * running bootstrap.js under mongosh. Its name carries a digest of what it
+ * reconciles, so a changed member list, script or role definition runs it again.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
@@ -26,18 +26,22 @@ export interface BootstrapJobArgs {
     readonly clientLabels: Record<string, string>;
     /** Run as this UID; undefined lets the platform assign one. */
     readonly uid?: number;
-    /** USERNAME/PASSWORD pairs of the root, app, backup and monitoring users, from the Secret. */
+    /** USERNAME/PASSWORD pairs of the root, app, backup, restore and monitoring users, from the Secret. */
     readonly credentialEnv: k8s.types.input.core.v1.EnvVar[];
 }
 
+/** The restore role's createRole definition: one file, shared with the backup verification. */
+export const restoreRolePath = path.join(__dirname, "restoreRole.json");
+
 export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
     const script = readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
+    const restoreRole = readFileSync(restoreRolePath, "utf8");
     const scriptMap = new k8s.core.v1.ConfigMap(`${args.statefulSetName}-bootstrap`, {
         metadata: { name: `${args.statefulSetName}-bootstrap`, namespace: args.namespace, labels: args.labels },
         data: { "bootstrap.js": script },
     }, opts);
     const digest = createHash("sha256")
-        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script }))
+        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole }))
         .digest("hex")
         .slice(0, 8);
     const jobName = `${args.statefulSetName}-bootstrap-${digest}`;
@@ -66,6 +70,8 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
                             { name: "REPLICA_SET_NAME", value: args.replicaSetName },
                             { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
                             { name: "APP_DATABASE", value: args.database },
+                            // Plain JSON, no secret: what the restore identity may do.
+                            { name: "RESTORE_ROLE", value: restoreRole },
                             { name: "HOME", value: "/tmp" },
                             ...args.credentialEnv,
                         ],

@@ -254,6 +254,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 ...userEnv("ROOT", creds.root),
                 ...userEnv("APP", creds.app),
                 ...userEnv("BACKUP", creds.backup),
+                ...userEnv("RESTORE", creds.restore),
                 ...userEnv("MONITORING", creds.monitoring),
             ],
         }, child);

@@ -6,7 +6,7 @@
  * mongodb_up{instance=...} 0 instead of vanishing with its pod; and changing
  * the exporter never rolls the database.
  *
- * Credentials: the monitoring user (clusterMonitor, read on local) arrives as
+ * Credentials: the monitoring user (clusterMonitor) arrives as
  * MONGODB_USER / MONGODB_PASSWORD from the users Secret, which the exporter
  * reads from its environment (main.go GlobalFlags, env tags). MONGODB_URI
  * carries hosts only, so no password is ever in an argument or a plain value.
