@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
-import { BackupSandbox, chatData, hosts, passwords } from "./support/backupSandbox";
+import { BackupSandbox, chatData, hosts } from "./support/backupSandbox";
 
 const { writeArchive } = require("./support/mongoStubs/archiveFormat.js");
 

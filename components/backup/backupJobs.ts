@@ -135,7 +135,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
                 { name: "SCRATCH_CACHE_GB", value: String(args.scratchCacheGb) },
                 { name: "RESTORE_ROLE_FILE", value: paths.restoreRole },
                 // Not the production restore user's name: the archive's own users are restored into the scratch mongod too.
-                { name: "VERIFY_USERNAME", value: "restore-verification" },
+                { name: "SCRATCH_RESTORE_USER", value: "restore-verification" },
             ],
             toolsConfig: true,
             extraVolumes: [scratch],

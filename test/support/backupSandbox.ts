@@ -14,6 +14,8 @@ const root = path.join(__dirname, "..", "..");
 export const scriptsDir = path.join(root, "components", "backup", "scripts");
 export const restoreRoleFile = path.join(root, "components", "mongodb", "restoreRole.json");
 const stubsDir = path.join(__dirname, "mongoStubs");
+// The stubs load the TypeScript privilege model through the project's transpile cache.
+const transpileHook = path.join(root, "tools", "tsTranspileCache.js");
 const server = require("./mongoStubs/server.js");
 
 export const passwords = { root: "r00t-pw", backup: "pa55'word-with-a-quote", restore: "re5tore-pw" };
@@ -48,7 +50,7 @@ export class BackupSandbox {
         }
         for (const tool of ["mongosh", "mongodump", "mongorestore", "mongod"]) {
             const file = path.join(bin, tool);
-            writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\nexec node ${path.join(stubsDir, `${tool}.js`)} "$@"\n`);
+            writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\nexec node -r ${transpileHook} ${path.join(stubsDir, `${tool}.js`)} "$@"\n`);
             chmodSync(file, 0o755);
         }
         // One hour later on every archive-name time stamp, starting at a fixed date.
@@ -79,7 +81,7 @@ export class BackupSandbox {
             MONGODB_USERNAME: "backup",
             MONGODB_PASSWORD: passwords.backup,
             RESTORE_ROLE_FILE: restoreRoleFile,
-            VERIFY_USERNAME: "verification",
+            SCRATCH_RESTORE_USER: "verification",
             LOCK_POLL_SECONDS: "1",
             LOCK_WAIT_SECONDS: "1",
             SCRATCH_POLL_SECONDS: "0.1",

@@ -2,7 +2,7 @@
  * Creates, in the verification's scratch mongod (started with --auth), the
  * identity the production restore uses, run by mongosh:
  *   SCRATCH_URI_HOST=127.0.0.1:27017 RESTORE_ROLE_FILE=<json> \
- *   SCRATCH_ADMIN_PASSWORD=... VERIFY_USERNAME=... VERIFY_PASSWORD=... mongosh --nodb --file scratchUsers.js
+ *   SCRATCH_ADMIN_PASSWORD=... SCRATCH_RESTORE_USER=... VERIFY_PASSWORD=... mongosh --nodb --file scratchUsers.js
  *
  * The restore role's definition is read from the same file the replica-set
  * bootstrap uses, so the verification proves the production role, not a
@@ -20,7 +20,7 @@ function scratchCommands(role, env) {
     return [
         ["localhost", { createUser: "scratch-admin", pwd: env.SCRATCH_ADMIN_PASSWORD, roles: [{ role: "userAdminAnyDatabase", db: "admin" }] }],
         ["admin", { createRole: role.role, privileges: role.privileges, roles: role.roles }],
-        ["admin", { createUser: env.VERIFY_USERNAME, pwd: env.VERIFY_PASSWORD, roles: [{ role: role.role, db: "admin" }] }],
+        ["admin", { createUser: env.SCRATCH_RESTORE_USER, pwd: env.VERIFY_PASSWORD, roles: [{ role: role.role, db: "admin" }] }],
     ];
 }
 

@@ -14,7 +14,7 @@ SCRIPT_NAME=verify
 scripts=$(dirname "${BASH_SOURCE[0]}")
 . "$scripts/lib.sh"
 
-require_env BACKUP_DIR ARCHIVE_PREFIX SCRATCH_DIR TOOLS_CONFIG_DIR RESTORE_ROLE_FILE VERIFY_USERNAME
+require_env BACKUP_DIR ARCHIVE_PREFIX SCRATCH_DIR TOOLS_CONFIG_DIR RESTORE_ROLE_FILE SCRATCH_RESTORE_USER
 dir="$BACKUP_DIR/mongodb"
 port=${SCRATCH_PORT:-27017}
 scratch_host="127.0.0.1:$port"
@@ -68,14 +68,14 @@ verify_password=$(random_password)
 SCRATCH_URI_HOST=$scratch_host SCRATCH_ADMIN_PASSWORD=$(random_password) VERIFY_PASSWORD=$verify_password run_js scratchUsers.js ||
     fail "the restore identity could not be created in the scratch mongod"
 
-log "restoring $name as $VERIFY_USERNAME with --oplogReplay, as production does"
-MONGODB_USERNAME=$VERIFY_USERNAME MONGODB_PASSWORD=$verify_password \
+log "restoring $name as $SCRATCH_RESTORE_USER with --oplogReplay, as production does"
+MONGODB_USERNAME=$SCRATCH_RESTORE_USER MONGODB_PASSWORD=$verify_password \
     render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$scratch_host" "directConnection=true&authSource=admin"
 mongorestore --config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive"
 
 log "comparing document counts with the manifest's exact counts"
 MANIFEST_MODE=compare MANIFEST_FILE="$archive.manifest.json" MONGODB_HOSTS="$scratch_host" \
-    MONGODB_URI_OPTIONS="directConnection=true&authSource=admin" MONGODB_USERNAME=$VERIFY_USERNAME \
+    MONGODB_URI_OPTIONS="directConnection=true&authSource=admin" MONGODB_USERNAME=$SCRATCH_RESTORE_USER \
     MONGODB_PASSWORD=$verify_password run_js manifest.js ||
     fail "$name restored with document counts that differ from its manifest"
 

@@ -35,8 +35,7 @@ try {
         }
     }
     conn = server.connect(uri, password);
-    server.authorize(conn, "listDatabases", "admin");
-    server.authorize(conn, "find", "local.oplog.rs");
+    server.authorize(conn, { resource: server.on.cluster(), action: "listDatabases" }, { resource: server.on.collection("local.oplog.rs"), action: "find" });
 } catch (error) {
     fail(`${error.codeName ? `(${error.codeName}) ` : ""}${error.message}`);
 }
@@ -47,7 +46,7 @@ let first = true;
 for (const db of Object.keys(state.data).sort()) {
     for (const collection of Object.keys(state.data[db]).sort()) {
         try {
-            server.authorize(conn, "find", `${db}.${collection}`);
+            server.authorize(conn, { resource: server.on.collection(`${db}.${collection}`), action: "find" });
         } catch (error) {
             fail(`(${error.codeName}) ${error.message}`);
         }

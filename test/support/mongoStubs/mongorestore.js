@@ -53,9 +53,8 @@ for (const [ns, docs] of Object.entries(archive.namespaces)) {
     const db = ns.slice(0, dot);
     const coll = ns.slice(dot + 1);
     try {
-        for (const action of ["insert", "createCollection", "createIndex", ...(options["--drop"] ? ["dropCollection"] : [])]) {
-            server.authorize(conn, action, ns);
-        }
+        const actions = ["insert", "createCollection", "createIndex", ...(options["--drop"] ? ["dropCollection"] : [])];
+        server.authorize(conn, ...actions.map((action) => ({ resource: server.on.collection(ns), action })));
     } catch (error) {
         fail(`restore error: ${ns}: (${error.codeName}) ${error.message}`);
     }
@@ -73,7 +72,7 @@ for (const [ns, docs] of Object.entries(archive.namespaces)) {
 }
 if (options["--oplogReplay"]) {
     try {
-        server.authorize(conn, "anyAction", "admin");
+        server.authorize(conn, { resource: server.on.any(), action: "anyAction" });
     } catch (error) {
         fail(`restore error: error applying oplog: applyOps: (Unauthorized) not authorized on admin to execute command { applyOps: [ ... ] } as ${conn.user}`);
     }

@@ -16,6 +16,8 @@
  */
 "use strict";
 const fs = require("fs");
+// TypeScript through the project's transpile cache (the stubs run under `node -r tools/tsTranspileCache.js`).
+const privileges = require("../mongoPrivileges.ts");
 
 class MongoServerError extends Error {
     constructor(code, codeName, message) {
@@ -106,65 +108,47 @@ function connect(uri, password) {
     return { file, state, member, user, local: /^(127\.0\.0\.1|localhost):/.test(member) };
 }
 
-/*
- * Built-in roles, only the actions the scripts' commands touch, from
- * src/mongo/db/auth/builtin_roles (role_graph_builtin_roles.cpp in older
- * trees): backup reads every collection including the oplog and lists
- * databases and collections; restore writes collections and creates indexes
- * but has no update, remove or applyOps; userAdminAnyDatabase manages users
- * and roles and reads no data.
- */
-const builtinRoles = {
-    backup: ["find", "listDatabases", "listCollections", "listIndexes"],
-    restore: ["insert", "createCollection", "createIndex", "dropCollection", "listCollections", "listDatabases", "restoreUsersAndRoles"],
-    userAdminAnyDatabase: ["createUser", "createRole", "grantRole", "dropUser", "dropRole", "viewUser", "viewRole"],
-    readWrite: ["find", "insert", "update", "remove", "createCollection", "createIndex", "dropCollection", "listCollections"],
-    read: ["find", "listCollections"],
-    clusterMonitor: ["serverStatus", "replSetGetStatus", "listDatabases", "getDiagnosticData"],
-    root: ["anyAction"],
-};
+/** The user's privileges: MongoDB's built-in roles and the deployment's user-defined ones (test/support/mongoPrivileges.ts). */
+function privilegesOfUser(state, user) {
+    const userDefined = Object.entries(state.roles).map(([id, r]) => ({ role: id.slice(id.indexOf(".") + 1), db: id.slice(0, id.indexOf(".")), ...r }));
+    return privileges.privilegesOf((state.users[`admin.${user}`] || { roles: [] }).roles, userDefined);
+}
 
 function roleExists(state, role, db) {
-    return role in builtinRoles || `${db}.${role}` in state.roles;
+    const userDefined = Object.keys(state.roles).map((id) => ({ role: id.slice(id.indexOf(".") + 1), db: id.slice(0, id.indexOf(".")), privileges: [], roles: [] }));
+    return privileges.roleExists({ role, db }, userDefined);
 }
 
-/** Every action a user holds, with "anyAction" standing for all (resource scoping is not modelled: every grant here is cluster-wide). */
-function actionsOf(state, user) {
-    const actions = new Set();
-    const visit = (role, db) => {
-        if (role in builtinRoles) {
-            builtinRoles[role].forEach((a) => actions.add(a));
-            return;
-        }
-        const custom = state.roles[`${db}.${role}`];
-        if (!custom) return;
-        for (const privilege of custom.privileges) {
-            privilege.actions.forEach((a) => actions.add(privilege.resource.anyResource || a !== "anyAction" ? a : "notAnyAction"));
-        }
-        custom.roles.forEach((r) => visit(r.role, r.db));
-    };
-    (state.users[`admin.${user}`] || { roles: [] }).roles.forEach((r) => visit(r.role, r.db));
-    return actions;
-}
+/** Shorthands for the resources the stubs check. */
+const on = {
+    cluster: () => ({ cluster: true }),
+    any: () => ({ anyResource: true }),
+    database: (db) => ({ db, collection: "" }),
+    collection: (ns) => ({ db: ns.slice(0, ns.indexOf(".")), collection: ns.slice(ns.indexOf(".") + 1) }),
+};
 
 /**
- * Refuses an action the connection's user does not hold. With
- * authentication on and no user or role defined yet, an unauthenticated
- * localhost client may create the first user or role (the localhost
- * exception, src/mongo/db/auth/authorization_session_impl.cpp): it closes as
- * soon as any user or role exists.
+ * Refuses a need the connection does not hold (Unauthorized, 13). With
+ * authentication on and no user defined yet, an unauthenticated localhost
+ * client holds only the localhost exception's privileges (create the first
+ * user and grant it roles in admin: AuthorizationSessionImpl in
+ * src/mongo/db/auth/authorization_session_impl.cpp, modelled in
+ * test/support/mongoPrivileges.ts); without a user nothing else is allowed.
  */
-function authorize(conn, action, what) {
+function authorize(conn, ...needs) {
     const { state } = conn;
     if (!state.auth) return;
-    if (!conn.user) {
-        const empty = Object.keys(state.users).length === 0 && Object.keys(state.roles).length === 0;
-        if (conn.local && empty && (action === "createUser" || action === "createRole")) return;
-        throw errors.unauthorized(`${what}: command requires authentication`);
+    let held;
+    if (conn.user) {
+        held = privilegesOfUser(state, conn.user);
+    } else if (conn.local && Object.keys(state.users).length === 0) {
+        held = privileges.localhostExceptionPrivileges;
+    } else {
+        throw errors.unauthorized(`${privileges.describeNeed(needs[0])}: command requires authentication`);
     }
-    const actions = actionsOf(state, conn.user);
-    if (!actions.has("anyAction") && !actions.has(action)) {
-        throw errors.unauthorized(`${what} to execute ${action} as ${conn.user}`);
+    const lacking = privileges.missing(held, needs);
+    if (lacking.length) {
+        throw errors.unauthorized(`${privileges.describeNeed(lacking[0])} as ${conn.user || "an unauthenticated localhost client"}`);
     }
 }
 
@@ -236,13 +220,13 @@ function runCommand(conn, dbName, command) {
         case "ping":
             return { ok: 1 };
         case "listDatabases":
-            authorize(conn, "listDatabases", "admin");
+            authorize(conn, { resource: on.cluster(), action: "listDatabases" });
             return { ok: 1, databases: Object.keys(state.data).map((n) => ({ name: n })) };
         case "listCollections":
-            authorize(conn, "listCollections", dbName);
+            authorize(conn, { resource: on.database(dbName), action: "listCollections" });
             return { ok: 1, cursor: { firstBatch: Object.keys(state.data[dbName] || {}).map((n) => ({ name: n, type: "collection" })) } };
         case "aggregate": {
-            authorize(conn, "find", `${dbName}.${command.aggregate}`);
+            authorize(conn, { resource: on.collection(`${dbName}.${command.aggregate}`), action: "find" });
             if (JSON.stringify(command.pipeline) !== JSON.stringify([{ $count: "n" }])) {
                 throw new Error(`stub: only [{$count: "n"}] is simulated, got ${JSON.stringify(command.pipeline)}`);
             }
@@ -259,18 +243,17 @@ function runCommand(conn, dbName, command) {
             return { ok: 1, cursor: { firstBatch: n ? [{ n }] : [] } };
         }
         case "createUser": {
-            authorize(conn, "createUser", dbName);
+            authorize(conn, ...privileges.createUserNeeds(dbName, command.roles));
             for (const r of command.roles) {
                 if (!roleExists(state, r.role, r.db)) throw errors.roleNotFound(`${r.role}@${r.db}`);
             }
             if (`admin.${command.createUser}` in state.users) throw errors.userExists(command.createUser);
-            if (conn.user) authorize(conn, "grantRole", dbName);
             state.users[`admin.${command.createUser}`] = { pwd: command.pwd, roles: command.roles };
             save(conn.file, state);
             return { ok: 1 };
         }
         case "createRole": {
-            authorize(conn, "createRole", dbName);
+            authorize(conn, ...privileges.createRoleNeeds({ role: command.createRole, db: dbName, privileges: command.privileges, roles: command.roles }));
             if (`admin.${command.createRole}` in state.roles) throw errors.roleExists(command.createRole);
             for (const r of command.roles) {
                 if (!roleExists(state, r.role, r.db)) throw errors.roleNotFound(`${r.role}@${r.db}`);
@@ -304,6 +287,5 @@ function replicaSetState({ hosts, users, roles, data, now = 1764381600 }) {
 }
 
 module.exports = {
-    MongoServerError, errors, registry, register, unregister, load, save, parseUri, connect, authorize, actionsOf,
-    builtinRoles, runCommand, applyWrite, applyOplogEntry, countsOf, latestTs, compareTs, replicaSetState,
+    MongoServerError, errors, registry, register, unregister, load, save, parseUri, connect, authorize, on, runCommand, applyWrite, applyOplogEntry, countsOf, latestTs, compareTs, replicaSetState,
 };
