@@ -9,7 +9,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import * as k8s from "../k8s";
 import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
-import { restoreRoleJson } from "./restoreRole";
+import { restoreRoleJson } from "./restoreRoleDefinition";
 
 export interface BootstrapJobArgs {
     /** The StatefulSet's name; the ConfigMap and Job names derive from it. */

@@ -3,6 +3,7 @@
  * createRole's fields. The bootstrap Job creates it in the replica set
  * (RESTORE_ROLE) and the backup verification creates it in its scratch
  * mongod from the same text, so both restore with the same privileges.
+ * (Not named restoreRole.ts: require() would resolve "./restoreRole" to the JSON.)
  */
 import { readFileSync } from "fs";
 import * as path from "path";
