@@ -9,6 +9,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import * as k8s from "../k8s";
 import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { restoreRoleJson } from "./restoreRoleDefinition";
 
 export interface BootstrapJobArgs {
     /** The StatefulSet's name; the ConfigMap and Job names derive from it. */
@@ -30,12 +31,9 @@ export interface BootstrapJobArgs {
     readonly credentialEnv: k8s.types.input.core.v1.EnvVar[];
 }
 
-/** The restore role's createRole definition: one file, shared with the backup verification. */
-export const restoreRolePath = path.join(__dirname, "restoreRole.json");
-
 export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
     const script = readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
-    const restoreRole = readFileSync(restoreRolePath, "utf8");
+    const restoreRole = restoreRoleJson();
     const scriptMap = new k8s.core.v1.ConfigMap(`${args.statefulSetName}-bootstrap`, {
         metadata: { name: `${args.statefulSetName}-bootstrap`, namespace: args.namespace, labels: args.labels },
         data: { "bootstrap.js": script },
