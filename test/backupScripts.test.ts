@@ -166,6 +166,9 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             assert.ok(!existsSync(path.join(box.archivesDir, `${box.backup()}.suspect`)));
             box.replaceData(chatData(20));
             const small = box.backup();
+            const again = box.run("backup.sh");
+            assert.equal(again.status, 3, "a suspect archive ends the run with exit code 3, after it is written");
+            assert.match(again.output, /FAILED: .* is suspect/);
             assert.match(readFileSync(path.join(box.archivesDir, `${small}.suspect`), "utf8"), /27 documents of 'rocketchat', below 50% of the 107/);
         });
 

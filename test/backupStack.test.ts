@@ -119,6 +119,10 @@ describe("backups", () => {
                 assert.match(scripts["backup.sh"], /mongodump --config="\$TOOLS_CONFIG_DIR\/tools\.yaml" --oplog --gzip --archive=/);
                 assert.match(scripts["backup.sh"], /render_tools_config "\$TOOLS_CONFIG_DIR\/tools\.yaml" "\$host" "directConnection=true&authSource=admin"/);
                 const e = envOf(cronJob(run, "rocketchat-backup"));
+                // A suspect archive (exit 3) fails the Job at once instead of writing more of them.
+                assert.deepEqual(cronJob(run, "rocketchat-backup").spec.jobTemplate.spec.podFailurePolicy, {
+                    rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: [3] } }],
+                });
                 assert.equal(e.APP_DATABASE.value, setting(stack, "mongodbDatabase"));
                 assert.equal(e.SUSPECT_BELOW_PERCENT.value, setting(stack, "backupSuspectBelowPercent"));
                 assert.equal(podOf(cronJob(run, "rocketchat-backup")).spec.volumes.find((v: any) => v.name === "scripts").configMap.name, "rocketchat-backup-scripts");

@@ -223,4 +223,22 @@ describe("MongoDB privileges: creating the restore identity in the verification'
         assert.equal(server.localhostExceptionOpen, false);
         assert.equal(server.createUser(undefined, "setup", [{ role: "userAdmin", db: "admin" }]).code, codes.Unauthorized);
     });
+
+    it("the verification's own script (scratchUsers.js) sends exactly that order, and its identity can replay the oplog", () => {
+        const { scratchCommands } = require("../components/backup/scripts/scratchUsers.js");
+        const commands = scratchCommands(restoreRole, { SCRATCH_ADMIN_PASSWORD: "a", SCRATCH_RESTORE_USER: "restore-verification", VERIFY_PASSWORD: "b" });
+        const server = new AuthorizingServer();
+        let admin: string | undefined;
+        for (const [who, command] of commands) {
+            const as = who === "localhost" ? undefined : admin;
+            const reply = command.createUser
+                ? server.createUser(as, command.createUser, command.roles)
+                : server.createRole(as, { role: command.createRole, privileges: command.privileges, roles: command.roles });
+            assert.equal(reply.ok, 1, `${JSON.stringify(command)} as ${as ?? "localhost"}: ${JSON.stringify(reply)}`);
+            admin = admin ?? command.createUser;
+        }
+        const replay = privilegeTable({ appRole: { role: "readWrite", db: "rocketchat" }, restoreRole: userDefinedRoles[0] }, [])
+            .find((r) => r.id.startsWith("restore: mongorestore --oplogReplay"))!;
+        assert.ok(server.allows("restore-verification", replay.needs));
+    });
 });

@@ -81,7 +81,7 @@ describe("ops backups: archives against the schedules", () => {
             claimName: "rocketchat-backup",
             archivePrefix: "rocketchat",
             schedule: "15 2 * * *",
-            verifySchedule: "45 3 * * 0",
+            verifySchedule: "45 3 * * *",
             verifySelector: "app.kubernetes.io/name=mongodb-backup,app.kubernetes.io/instance=rocketchat,app.kubernetes.io/component=backup-verify",
         });
         assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.members, layout.users.secret, layout.users.root.passwordKey], ["rocketchat-prod", "rocketchat-mongodb", 3, "rocketchat-mongodb-users", "root-password"]);

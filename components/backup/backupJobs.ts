@@ -8,7 +8,7 @@ import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { hostnameTopology } from "../podShapes";
 import { backupCronJobNames } from "./cronJobNames";
-import { paths } from "./layout";
+import { paths, suspectArchiveExitCode } from "./layout";
 import { backupLabels, backupPodTemplate, BackupPodArgs, ExtraVolume, MongoCredentialRef, SharedPodArgs } from "./jobPod";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -78,6 +78,9 @@ export class BackupSchedules extends pulumi.ComponentResource {
         const names = backupCronJobNames(name);
         this.backup = this.cronJob(names.backup, "backup", args.schedule, 2, {
             script: "backup.sh",
+            // Exit 3: the archive was written but is suspect. Retrying would only
+            // write more suspect archives; fail the Job at once instead.
+            failJobOnExitCodes: [suspectArchiveExitCode],
             credentials: args.credentials,
             env: [
                 ...args.databaseEnv,
@@ -153,7 +156,10 @@ export class BackupSchedules extends pulumi.ComponentResource {
         component: string,
         schedule: string,
         backoffLimit: number,
-        pod: Pick<BackupPodArgs, "script" | "env" | "credentials" | "toolsConfig" | "extraVolumes" | "supplementalGroups" | "affinity">,
+        pod: Pick<BackupPodArgs, "script" | "env" | "credentials" | "toolsConfig" | "extraVolumes" | "supplementalGroups" | "affinity"> & {
+            /** Exit codes after which the Job fails without retries. Defaults to none. */
+            readonly failJobOnExitCodes?: number[];
+        },
     ): k8s.batch.v1.CronJob {
         const args = this.args;
         const labels = backupLabels(args.instance, component, args.version);
@@ -174,6 +180,9 @@ export class BackupSchedules extends pulumi.ComponentResource {
                     spec: {
                         backoffLimit,
                         activeDeadlineSeconds: args.deadlineSeconds,
+                        ...(pod.failJobOnExitCodes
+                            ? { podFailurePolicy: { rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: pod.failJobOnExitCodes } }] } }
+                            : {}),
                         template: backupPodTemplate({
                             ...args.pod,
                             ...pod,

@@ -40,3 +40,6 @@ export type ScriptFile = (typeof scriptFiles)[number];
 
 /** A Job may run this long; a lock older than this plus a margin is stale. Defaults used by the component. */
 export const defaultJobDeadlineSeconds = 6 * 60 * 60;
+
+/** backup.sh's exit code when it wrote an archive that is suspect (catalogue.js). */
+export const suspectArchiveExitCode = 3;

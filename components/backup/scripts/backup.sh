@@ -11,8 +11,8 @@
 #      timestamp (manifest.js): the exact counts a restore must give;
 #   6. mark the archive suspect when it holds no application document or is
 #      far smaller than the newest verified archive (catalogue.js): it is
-#      kept, does not count toward retention and is not reported as a
-#      successful backup;
+#      kept, does not count toward retention, and the run ends with exit
+#      code 3 (after pruning) so the Job fails visibly without retries;
 #   7. write the checksum and manifest sidecars, then rename the archive into
 #      place, the step that makes it complete;
 #   8. only then prune (catalogue.js prune: never the newest verified archive
@@ -82,8 +82,6 @@ printf '%s\n' "$sequence" >"$dir/.sequence"
 mv -- "$archive.partial" "$archive"
 partials=()
 log "wrote $name ($(stat -c %s "$archive") bytes, sha256 $sum)"
-# A suspect archive is not a successful backup for monitoring: the
-# backup-age alert fires if only suspect archives keep coming.
 [ -n "$reason" ] || mark_success last-backup-success "$name"
 
 prune=$(catalogue prune)
@@ -97,3 +95,9 @@ for leftover in "$dir/$ARCHIVE_PREFIX"-*.archive.gz.partial; do
     log "removing ${leftover##*/}, left over by a failed or interrupted run"
     rm -f -- "$leftover"
 done
+if [ -n "$reason" ]; then
+    # Not a successful backup: the Job fails (its pod failure policy stops
+    # retries on this code) and the backup-age alert fires if it goes on.
+    log "FAILED: $name is suspect: $reason"
+    exit 3
+fi

@@ -18,7 +18,7 @@
 /** The commands, in order, as [who runs it: "localhost" | "admin", command]. */
 function scratchCommands(role, env) {
     return [
-        ["localhost", { createUser: "scratch-admin", pwd: env.SCRATCH_ADMIN_PASSWORD, roles: [{ role: "userAdminAnyDatabase", db: "admin" }] }],
+        ["localhost", { createUser: "scratch-admin", pwd: env.SCRATCH_ADMIN_PASSWORD, roles: [{ role: "userAdmin", db: "admin" }] }],
         ["admin", { createRole: role.role, privileges: role.privileges, roles: role.roles }],
         ["admin", { createUser: env.SCRATCH_RESTORE_USER, pwd: env.VERIFY_PASSWORD, roles: [{ role: role.role, db: "admin" }] }],
     ];

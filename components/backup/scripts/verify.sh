@@ -64,19 +64,19 @@ for attempt in $(seq 1 "${SCRATCH_START_ATTEMPTS:-60}"); do
 done
 
 log "creating the restore identity in the scratch mongod"
-verify_password=$(random_password)
-SCRATCH_URI_HOST=$scratch_host SCRATCH_ADMIN_PASSWORD=$(random_password) VERIFY_PASSWORD=$verify_password run_js scratchUsers.js ||
+verify_password="$(random_password)"
+SCRATCH_URI_HOST=$scratch_host SCRATCH_ADMIN_PASSWORD="$(random_password)" VERIFY_PASSWORD="$verify_password" run_js scratchUsers.js ||
     fail "the restore identity could not be created in the scratch mongod"
 
 log "restoring $name as $SCRATCH_RESTORE_USER with --oplogReplay, as production does"
-MONGODB_USERNAME=$SCRATCH_RESTORE_USER MONGODB_PASSWORD=$verify_password \
+MONGODB_USERNAME="$SCRATCH_RESTORE_USER" MONGODB_PASSWORD="$verify_password" \
     render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$scratch_host" "directConnection=true&authSource=admin"
 mongorestore --config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive"
 
 log "comparing document counts with the manifest's exact counts"
 MANIFEST_MODE=compare MANIFEST_FILE="$archive.manifest.json" MONGODB_HOSTS="$scratch_host" \
     MONGODB_URI_OPTIONS="directConnection=true&authSource=admin" MONGODB_USERNAME=$SCRATCH_RESTORE_USER \
-    MONGODB_PASSWORD=$verify_password run_js manifest.js ||
+    MONGODB_PASSWORD="$verify_password" run_js manifest.js ||
     fail "$name restored with document counts that differ from its manifest"
 
 verdict=ok

@@ -125,8 +125,11 @@ export async function deleteNamespace(ns: string, timeoutMs = 120_000): Promise<
  * Moves a rendered stack into namespace `ns` (scenarios run side by side) and
  * adds what a real cluster's storage would provide: a PersistentVolume,
  * pre-bound by claimRef, for every claim the stack makes (PVCs and the
- * StatefulSets' volumeClaimTemplates). Without them pods stay Pending on
- * unbound claims and the scenario would test storage, not scheduling.
+ * StatefulSets' volumeClaimTemplates), and a few unclaimed ones for each
+ * generic ephemeral volume (its claim is named after a pod not yet created;
+ * the PV controller binds it to any matching available volume). Without them
+ * pods stay Pending on unbound claims and the scenario would test storage,
+ * not scheduling.
  */
 export function intoNamespace(objects: any[], ns: string): any[] {
     const moved = objects
@@ -153,7 +156,21 @@ export function volumesFor(objects: any[], ns: string): any[] {
             }
         }
     }
-    return claims.map((c) => ({
+    const ephemeral = objects.flatMap((o) => ephemeralClaimTemplates(o).map((spec, index) => ({ o, spec, index })));
+    const unclaimed = ephemeral.flatMap(({ o, spec, index }) => [0, 1, 2].map((copy) => ({
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: `${ns}-${o.metadata.name}-ephemeral-${index}-${copy}`.slice(0, 253), labels: { "rocketchat-ha.io/e2e": "true" } },
+        spec: {
+            capacity: { storage: spec.resources.requests.storage },
+            accessModes: spec.accessModes,
+            storageClassName: spec.storageClassName ?? "",
+            volumeMode: spec.volumeMode ?? "Filesystem",
+            persistentVolumeReclaimPolicy: "Retain",
+            hostPath: { path: `/e2e-never-mounted/${ns}/${o.metadata.name}-ephemeral-${index}-${copy}` },
+        },
+    })));
+    return [...unclaimed, ...claims.map((c) => ({
         apiVersion: "v1",
         kind: "PersistentVolume",
         metadata: { name: `${ns}-${c.name}`.slice(0, 253), labels: { "rocketchat-ha.io/e2e": "true" } },
@@ -166,7 +183,19 @@ export function volumesFor(objects: any[], ns: string): any[] {
             claimRef: { namespace: ns, name: c.name },
             hostPath: { path: `/e2e-never-mounted/${ns}/${c.name}` },
         },
-    }));
+    }))];
+}
+
+/** The claim specs of every generic ephemeral volume anywhere in an object's pod templates. */
+function ephemeralClaimTemplates(value: any): any[] {
+    if (Array.isArray(value)) {
+        return value.flatMap(ephemeralClaimTemplates);
+    }
+    if (value && typeof value === "object") {
+        const own = value.ephemeral?.volumeClaimTemplate?.spec ? [value.ephemeral.volumeClaimTemplate.spec] : [];
+        return [...own, ...Object.values(value).flatMap(ephemeralClaimTemplates)];
+    }
+    return [];
 }
 
 export function podsOf(ns: string, selector: string): any[] {

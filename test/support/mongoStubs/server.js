@@ -141,7 +141,7 @@ function authorize(conn, ...needs) {
     let held;
     if (conn.user) {
         held = privilegesOfUser(state, conn.user);
-    } else if (conn.local && Object.keys(state.users).length === 0) {
+    } else if (conn.local && Object.keys(state.users).length === 0 && Object.keys(state.roles).length === 0) {
         held = privileges.localhostExceptionPrivileges;
     } else {
         throw errors.unauthorized(`${privileges.describeNeed(needs[0])}: command requires authentication`);
