@@ -10,7 +10,7 @@ import { runStack, StackRun } from "../../tools/mockRuntime";
 import { applyDeclaredResources, Applied } from "./applyToKeycloak";
 import { KeycloakAdmin } from "./keycloakAdmin";
 import { RunningKeycloak, startKeycloak } from "./keycloakServer";
-import { authorizeUrl, Browser, oauthServiceFromEnvironment, RocketChatOAuthService, signIn, withClientCredentials } from "./rocketchatOAuth";
+import { authorizeUrl, Browser, oauthServiceFromEnvironment, pageText, RocketChatOAuthService, signIn, withClientCredentials } from "./rocketchatOAuth";
 
 interface User {
     readonly username: string;
@@ -118,13 +118,23 @@ for (const { stack, overrides } of variants) {
             assert.equal(identity.roles, undefined, `no ${service.rolesClaim} claim expected in ${JSON.stringify(rawIdentity)}`);
         });
 
+        it("the identity call sends the token in a header, the only way Keycloak's userinfo accepts it", async () => {
+            // Rocket.Chat's "payload" puts the token in the query (access_token_param);
+            // "default" falls back to token_sent_via, so either could end up there.
+            assert.equal(service.identityTokenSentVia, "header");
+            await assert.rejects(
+                signIn({ ...service, identityTokenSentVia: "payload" }, clientSecret, browser(), member),
+                /Failed to fetch identity .* 401/,
+            );
+        });
+
         it("an authorize request with another redirect URI is refused", async () => {
             for (const wrong of [`${service.rootUrl}/_oauth/other`, `https://attacker.example.net/_oauth/${service.serviceKey}`]) {
                 const answer = await browser().request(authorizeUrl(service, "state", wrong));
                 const page = await answer.text();
                 assert.equal(answer.status, 400, `${wrong}: ${answer.status} ${answer.headers.get("location") ?? ""}`);
                 assert.equal(answer.headers.get("location"), null);
-                assert.match(page, /redirect_uri/i);
+                assert.match(pageText(page), /Invalid parameter: redirect_uri/);
             }
         });
 

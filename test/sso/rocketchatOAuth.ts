@@ -167,6 +167,16 @@ export class Browser {
     }
 }
 
+/** The words of a Keycloak page (its error message, e.g. "Invalid parameter: redirect_uri"), without markup. */
+export function pageText(html: string): string {
+    return html
+        .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim()
+        .slice(0, 600);
+}
+
 const decodeHtml = (value: string) => value.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
 
 /** Keycloak's login form action (themes/keycloak.v2 login.ftl: form id kc-form-login). */
@@ -174,7 +184,7 @@ function loginFormAction(html: string): string {
     const form = /<form[^>]*id="kc-form-login"[^>]*>/i.exec(html)?.[0];
     const action = form && /action="([^"]+)"/i.exec(form)?.[1];
     if (!action) {
-        throw new Error(`no Keycloak login form in the authorize answer:\n${html.slice(0, 2000)}`);
+        throw new Error(`no Keycloak login form in the authorize answer: ${pageText(html)}`);
     }
     return decodeHtml(action);
 }
@@ -250,7 +260,7 @@ export async function signIn(service: RocketChatOAuthService, secret: string, br
     const page = await browser.request(authorizeUrl(service, state));
     const html = await page.text();
     if (page.status !== 200) {
-        throw new Error(`authorize answered ${page.status}: ${html.slice(0, 1000)}`);
+        throw new Error(`authorize answered ${page.status}: ${pageText(html)}`);
     }
     const loggedIn = await browser.request(loginFormAction(html), {
         method: "POST",
@@ -259,7 +269,7 @@ export async function signIn(service: RocketChatOAuthService, secret: string, br
     });
     const location = loggedIn.headers.get("location");
     if (loggedIn.status !== 302 || !location?.startsWith(`${service.redirectUri}?`)) {
-        throw new Error(`login form answered ${loggedIn.status} ${location ?? ""}: ${(await loggedIn.text()).slice(0, 2000)}`);
+        throw new Error(`login form answered ${loggedIn.status} ${location ?? ""}: ${pageText(await loggedIn.text())}`);
     }
     const callback = new URL(location).searchParams;
     if (callback.get("state") !== state || !callback.get("code")) {
