@@ -52,7 +52,12 @@ function installationFor(relativePath: string): string {
     const name = relativePath === "/" ? "root" : relativePath.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "");
     const dir = path.join(cacheRoot, `installation-${name}`);
     if (!fs.existsSync(path.join(dir, "bin", "kc.sh"))) {
-        fs.cpSync(distribution(), dir, { recursive: true });
+        // Copied aside and renamed, so an interrupted copy is never taken for an installation.
+        const partial = `${dir}.partial`;
+        fs.rmSync(partial, { recursive: true, force: true });
+        fs.cpSync(distribution(), partial, { recursive: true });
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.renameSync(partial, dir);
     }
     return dir;
 }
