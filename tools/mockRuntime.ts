@@ -38,6 +38,17 @@ export interface StackRun {
     readonly warnings: string[];
     /** Every generated value (random results, Keycloak client secrets) and configured secret, for leak checks. */
     readonly secretValues: Set<string>;
+    /** Data-source calls (Keycloak realm and group look-ups) with the id the mock answered. */
+    readonly lookups: Lookup[];
+    /** Mocked provider-computed outputs as "<resource name>.<output>" -> value (e.g. a client's clientSecret). */
+    readonly computed: Map<string, string>;
+}
+
+export interface Lookup {
+    /** Function token, e.g. keycloak:index/getRealm:getRealm. */
+    readonly token: string;
+    readonly inputs: any;
+    readonly id: string;
 }
 
 /** Deterministic stand-in for a provider-computed value. */
@@ -117,6 +128,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     const resources: DeclaredResource[] = [];
     const secretValues = new Set<string>();
     const warnings: string[] = [];
+    const lookups: Lookup[] = [];
+    const computedOutputs = new Map<string, string>();
 
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -126,13 +139,18 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
             if (args.type.startsWith("random:") || args.type === "keycloak:openid/client:Client") {
                 collectStrings(computed, secretValues);
             }
+            for (const [output, value] of Object.entries(computed)) {
+                computedOutputs.set(`${args.name}.${output}`, String(value));
+            }
             resources.push({ type: args.type, name: args.name, inputs, secretPaths });
             return { id: args.id || `${args.name}-id`, state: { ...inputs, ...computed } };
         },
         call(args: pulumi.runtime.MockCallArgs) {
             // Data-source look-ups (Keycloak realm, groups by name) echo their inputs with an id.
             const key = args.inputs.realm ?? args.inputs.name ?? "lookup";
-            return { ...args.inputs, id: `${args.token.split(":").pop()}-${key}` };
+            const id = `${args.token.split(":").pop()}-${key}`;
+            lookups.push({ token: args.token, inputs: args.inputs, id });
+            return { ...args.inputs, id };
         },
     }, projectName, stack, false);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -152,7 +170,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
-        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues };
+        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
     } finally {
         (pulumi.log as any).warn = originalWarn;
     }
