@@ -133,6 +133,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             scaledToZero: s.restoreArchive !== "",
             resources: resourceSettings(s, "rocketchat"),
             antiAffinity: s.podAntiAffinity,
+            schedulableNodes: s.schedulableNodes,
             fixedUid: s.fixedUids,
             mongodbClientLabels: this.mongodb.clientLabels,
             rolloutSecrets: [
