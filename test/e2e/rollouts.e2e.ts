@@ -1,0 +1,143 @@
+/**
+ * Rollouts on the real Deployment and StatefulSet controllers and scheduler:
+ * an image change must complete at every scale the settings allow, within
+ * what the PodDisruptionBudgets promise. kwok plays the kubelets (bound pods
+ * become Running/Ready at once), so "Ready" here means scheduled and started.
+ */
+import * as assert from "assert";
+import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, sleep, unschedulableMessage, waitFor } from "./lib/kube";
+import { rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
+
+interface Observation {
+    /** Fewest Ready, not terminating pods seen at any sample. */
+    fewestReady: number;
+    /** Most pods of the workload (not terminating) seen at once: surge shows as more than the replicas. */
+    mostPods: number;
+    samples: number;
+}
+
+/** Samples the pods of `selector` until `done()` holds or the time runs out. */
+async function observe(ns: string, selector: string, done: () => boolean, timeoutMs: number): Promise<Observation & { completed: boolean }> {
+    const seen: Observation = { fewestReady: Number.MAX_SAFE_INTEGER, mostPods: 0, samples: 0 };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const pods = podsOf(ns, selector);
+        const current = pods.filter((p) => !p.metadata.deletionTimestamp);
+        seen.fewestReady = Math.min(seen.fewestReady, current.filter(isReady).length);
+        seen.mostPods = Math.max(seen.mostPods, current.length);
+        seen.samples++;
+        if (done()) {
+            return { ...seen, completed: true };
+        }
+        if (Date.now() > deadline) {
+            return { ...seen, completed: false };
+        }
+        await sleep(150);
+    }
+}
+
+/** The Deployment finished rolling to its current template: every pod updated, Ready and available, no old pod left. */
+function rolledOut(ns: string, name: string, replicas: number): boolean {
+    const d = getJson(["deployment", name, "-n", ns]);
+    const s = d.status ?? {};
+    return s.observedGeneration >= d.metadata.generation &&
+        s.updatedReplicas === replicas && s.readyReplicas === replicas && s.availableReplicas === replicas && (s.replicas ?? 0) === replicas;
+}
+
+/**
+ * The prod stack in its own namespace with the autoscaler held at its maximum
+ * (minReplicas = maxReplicas): the scale at which a surge pod has nowhere to go.
+ */
+function atAutoscalerMaximum(objects: any[], ns: string): { objects: any[]; deployment: any; pods: number } {
+    const moved = intoNamespace(objects, ns);
+    const deployment = rocketchatDeployment(moved);
+    const hpa = moved.find((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === deployment.metadata.name);
+    hpa.spec.minReplicas = hpa.spec.maxReplicas;
+    return { objects: moved, deployment, pods: hpa.spec.maxReplicas };
+}
+
+function withImage(deployment: any, image: string): any {
+    const copy = JSON.parse(JSON.stringify(deployment));
+    copy.spec.template.spec.containers[0].image = image;
+    return copy;
+}
+
+async function teardown(ns: string, nodes: string[]): Promise<void> {
+    await deleteNamespace(ns);
+    if (nodes.length) {
+        kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
+    }
+    kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
+}
+
+const nextImage = "registry.rocket.chat/rocketchat/rocket.chat:8.5.2";
+
+describe("Rocket.Chat rollout at the autoscaler maximum on exactly schedulableNodes nodes (prod: 5 pods, 5 nodes)", function () {
+    const ns = "e2e-roll-full";
+    let nodes: string[] = [];
+    let w: ReturnType<typeof atAutoscalerMaximum>;
+    let selector: string;
+    before(async function () {
+        nodes = await createNodes("rollfull", 5);
+        w = atAutoscalerMaximum(await stackObjects("prod"), ns);
+        selector = selectorOf(w.deployment);
+        applyObjects(w.objects);
+        await waitFor(`${w.pods} Rocket.Chat pods rolled out`, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 120_000);
+    });
+    after(async function () { await teardown(ns, nodes); });
+
+    it("renders maxSurge 0 / maxUnavailable 1 for this shape", function () {
+        assert.deepStrictEqual(w.deployment.spec.strategy.rollingUpdate, { maxSurge: 0, maxUnavailable: 1 });
+    });
+
+    it("an image change rolls out to completion and at least pods - 1 are Ready at every observed moment", async function () {
+        applyObjects([withImage(w.deployment, nextImage)]);
+        const seen = await observe(ns, selector, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
+        assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady}, ${seen.samples} samples`);
+        assert.ok(seen.fewestReady >= w.pods - 1, `fewest Ready ${seen.fewestReady} of ${w.pods}`);
+        assert.ok(seen.mostPods <= w.pods, `never more pods than nodes (saw ${seen.mostPods})`);
+        const images = podsOf(ns, selector).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0].image);
+        assert.deepStrictEqual([...new Set(images)], [nextImage]);
+    });
+
+    it("reproduction: the old fixed strategy (maxSurge 1, maxUnavailable 0) stalls with the surge pod Pending on anti-affinity", async function () {
+        const old = withImage(w.deployment, "registry.rocket.chat/rocketchat/rocket.chat:8.5.1");
+        old.spec.strategy.rollingUpdate = { maxSurge: 1, maxUnavailable: 0 };
+        applyObjects([old]);
+        const pending = await waitFor("the surge pod Pending on anti-affinity", () =>
+            podsOf(ns, selector).find((p) => !p.spec.nodeName && /anti-affinity/.test(unschedulableMessage(p) ?? "")), 60_000);
+        assert.ok(pending);
+        // Give the controller time to make progress if it could: it cannot.
+        await sleep(15_000);
+        const stuck = podsOf(ns, selector).filter((p) => p.spec.containers[0].image === old.spec.template.spec.containers[0].image && isReady(p));
+        assert.strictEqual(stuck.length, 0, "no pod of the new template ever became Ready");
+        assert.ok(!rolledOut(ns, w.deployment.metadata.name, w.pods));
+    });
+});
+
+describe("Rocket.Chat rollout with a spare node (prod with schedulableNodes 6: 5 pods, 6 nodes)", function () {
+    const ns = "e2e-roll-spare";
+    let nodes: string[] = [];
+    let w: ReturnType<typeof atAutoscalerMaximum>;
+    let selector: string;
+    before(async function () {
+        nodes = await createNodes("rollspare", 6);
+        w = atAutoscalerMaximum(await stackObjectsWith("prod", { schedulableNodes: 6 }), ns);
+        selector = selectorOf(w.deployment);
+        applyObjects(w.objects);
+        await waitFor(`${w.pods} Rocket.Chat pods rolled out`, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 120_000);
+    });
+    after(async function () { await teardown(ns, nodes); });
+
+    it("renders maxSurge 1 / maxUnavailable 0 for this shape", function () {
+        assert.deepStrictEqual(w.deployment.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
+    });
+
+    it("an image change uses the surge pod and Ready never drops below the full count", async function () {
+        applyObjects([withImage(w.deployment, nextImage)]);
+        const seen = await observe(ns, selector, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
+        assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady}`);
+        assert.ok(seen.fewestReady >= w.pods, `fewest Ready ${seen.fewestReady} of ${w.pods}`);
+        assert.ok(seen.mostPods > w.pods, `a surge pod was created (most pods seen ${seen.mostPods})`);
+    });
+});
