@@ -136,6 +136,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             schedulableNodes: s.schedulableNodes,
             fixedUid: s.fixedUids,
             mongodbClientLabels: this.mongodb.clientLabels,
+            // On a first install Rocket.Chat would crash-loop until the users exist.
+            startAfter: [this.mongodb.bootstrap],
             rolloutSecrets: [
                 this.credentials.app.password,
                 this.credentials.adminPassword,

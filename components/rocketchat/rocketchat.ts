@@ -55,6 +55,13 @@ export interface RocketChatArgs {
         readonly storageClassName?: string;
         readonly size: string;
     };
+    /**
+     * What must have completed before the Deployment is created or changed:
+     * the replica-set bootstrap (users exist) and the upgrade guard. Only
+     * ordering: nothing of theirs enters the pod template, so a re-run
+     * bootstrap does not restart Rocket.Chat. Defaults to none.
+     */
+    readonly startAfter?: pulumi.Resource[];
     /** Namespace of the Prometheus that may scrape environment.metricsPort. Defaults to none (no scraper admitted). */
     readonly metricsScraperNamespace?: string;
     readonly exposure: {
@@ -177,7 +184,8 @@ export class RocketChat extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, child);
+        // Children do not inherit the component's dependsOn: the Deployment names what it waits for.
+        }, { ...child, dependsOn: args.startAfter ?? [] });
 
         const service = new k8s.core.v1.Service(name, {
             metadata: { name, namespace, labels },
