@@ -20,6 +20,7 @@ import {
 import { imageParts, majorMinor } from "../validators";
 import { namespacePeer } from "../networkPeers";
 import { mostRocketchatPods } from "../settings";
+import { writableImageVolumes } from "./appsRuntime";
 import { declareExposure } from "./exposure";
 import { rollingUpdateFor } from "./rolloutStrategy";
 import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
@@ -136,8 +137,11 @@ export class RocketChat extends pulumi.ComponentResource {
             antiAffinity: args.antiAffinity,
             disruptionBudgetMaxUnavailable,
         });
+        // The image directories this version writes into (Apps on 8.5+), as seeded emptyDirs.
+        const imageWrites = writableImageVolumes(args.image);
         const podVolumes: k8s.types.input.core.v1.Volume[] = [
             { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+            ...imageWrites.volumes,
             ...(this.uploadsClaimName ? [{ name: "uploads", persistentVolumeClaim: { claimName: this.uploadsClaimName } }] : []),
         ];
 
@@ -162,6 +166,7 @@ export class RocketChat extends pulumi.ComponentResource {
                         securityContext: restrictedPodSecurity(args.fixedUid ? rocketchatImageUid : undefined),
                         automountServiceAccountToken: false,
                         terminationGracePeriodSeconds: 30,
+                        ...(imageWrites.initContainers.length > 0 ? { initContainers: imageWrites.initContainers } : {}),
                         containers: [{
                             name: "rocketchat",
                             image: args.image,
@@ -177,6 +182,7 @@ export class RocketChat extends pulumi.ComponentResource {
                             readinessProbe: httpProbe(health.ready, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
                             volumeMounts: [
                                 { name: "tmp", mountPath: "/tmp" },
+                                ...imageWrites.mounts,
                                 ...(this.uploadsClaimName ? [{ name: "uploads", mountPath: uploadsPath }] : []),
                             ],
                         }],
