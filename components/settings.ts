@@ -132,6 +132,7 @@ export const settingsSchema = v.object({
     mongodbImage: text(rules.pinnedImage),
     mongodbMembers: wholeNumber(1, 7),
     mongodbReplicaSetName: text(rules.dnsLabel),
+    mongodbAllowMemberRemoval: flag,
     mongodbDatabase: pattern(/^[A-Za-z0-9_-]{1,38}$/, "1 to 38 letters, digits, '_' or '-'"),
     mongodbStorageClass: storageClass,
     mongodbStorageSize: bytes,

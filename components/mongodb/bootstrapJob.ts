@@ -26,6 +26,8 @@ export interface BootstrapJobArgs {
     readonly clientLabels: Record<string, string>;
     /** Run as this UID; undefined lets the platform assign one. */
     readonly uid?: number;
+    /** The mongodbAllowMemberRemoval opt-in: members no longer wanted may be removed from the config. */
+    readonly allowMemberRemoval: boolean;
     /** USERNAME/PASSWORD pairs of the root, app, backup and monitoring users, from the Secret. */
     readonly credentialEnv: k8s.types.input.core.v1.EnvVar[];
 }
@@ -37,7 +39,7 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
         data: { "bootstrap.js": script },
     }, opts);
     const digest = createHash("sha256")
-        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script }))
+        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, removal: args.allowMemberRemoval }))
         .digest("hex")
         .slice(0, 8);
     const jobName = `${args.statefulSetName}-bootstrap-${digest}`;
@@ -66,6 +68,7 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
                             { name: "REPLICA_SET_NAME", value: args.replicaSetName },
                             { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
                             { name: "APP_DATABASE", value: args.database },
+                            { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
                             { name: "HOME", value: "/tmp" },
                             ...args.credentialEnv,
                         ],

@@ -52,6 +52,22 @@ export interface MongoReplicaSetArgs {
     readonly fixedUid: boolean;
     /** Generated users and keyfile. */
     readonly credentials: Credentials;
+    /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
+    readonly allowMemberRemoval?: boolean;
+    /** What must complete before the StatefulSet is created or changed (the upgrade guard Job). Defaults to none. */
+    readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** Names of the StatefulSet and its headless Service for an instance. */
+export function replicaSetObjectNames(name: string): { statefulSet: string; headless: string } {
+    const statefulSet = `${name}-mongodb`;
+    return { statefulSet, headless: `${statefulSet}-headless` };
+}
+
+/** Member host names (host:port) the instance's members get. */
+export function replicaSetHosts(name: string, namespace: string, clusterDomain: string, members: number): string[] {
+    const names = replicaSetObjectNames(name);
+    return memberHosts(names.statefulSet, names.headless, namespace, clusterDomain, members);
 }
 
 export class MongoReplicaSet extends pulumi.ComponentResource {
@@ -72,14 +88,13 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         const id = { instance: name, name: "mongodb", component: "database" };
         const selector = selectorLabels(id);
         const labels = standardLabels(id, imageParts(args.image).tag);
-        const stsName = `${name}-mongodb`;
-        const headlessName = `${stsName}-headless`;
+        const { statefulSet: stsName, headless: headlessName } = replicaSetObjectNames(name);
         const namespace = args.namespace;
         const creds = args.credentials;
 
         this.statefulSetName = stsName;
         this.replicaSetName = args.replicaSetName;
-        this.hosts = memberHosts(stsName, headlessName, namespace, args.clusterDomain, args.members);
+        this.hosts = replicaSetHosts(name, namespace, args.clusterDomain, args.members);
         this.clientLabels = { "rocketchat-ha.io/mongodb-client": name };
 
         const userEnv = (prefix: string, user: MongoUser) => [
@@ -208,7 +223,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                     },
                 }],
             },
-        }, child);
+        // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
+        }, { ...child, dependsOn: args.startAfter ?? [] });
 
         // One member at a time may be evicted: a majority stays for any odd size >= 3.
         new k8s.policy.v1.PodDisruptionBudget(stsName, {
@@ -250,6 +266,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             labels,
             clientLabels: this.clientLabels,
             uid,
+            allowMemberRemoval: args.allowMemberRemoval ?? false,
             credentialEnv: [
                 ...userEnv("ROOT", creds.root),
                 ...userEnv("APP", creds.app),

@@ -62,7 +62,7 @@ export interface RocketChatArgs {
      * ordering: nothing of theirs enters the pod template, so a re-run
      * bootstrap does not restart Rocket.Chat. Defaults to none.
      */
-    readonly startAfter?: pulumi.Resource[];
+    readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** Namespace of the Prometheus that may scrape environment.metricsPort. Defaults to none (no scraper admitted). */
     readonly metricsScraperNamespace?: string;
     readonly exposure: {

@@ -15,7 +15,7 @@ export interface DeclaredWithOptions {
     readonly opts: pulumi.ResourceOptions;
 }
 
-export async function declaredWithOptions(stack: string, overrides: Record<string, unknown> = {}): Promise<DeclaredWithOptions[]> {
+export async function declaredWithOptions(stack: string, overrides: Record<string, unknown> = {}, previous?: unknown): Promise<DeclaredWithOptions[]> {
     const config = loadStackConfig(stack, overrides);
     const { loadSettings } = require(path.join(projectRoot, "components", "config"));
     const settings = loadSettings((name: string) => config.values[`${projectName}:${name}`]);
@@ -27,15 +27,18 @@ export async function declaredWithOptions(stack: string, overrides: Record<strin
     const seen: DeclaredWithOptions[] = [];
     await pulumi.runtime.runInPulumiStack(async () => {
         const { RocketChatPlatform } = require(path.join(projectRoot, "components", "platform"));
-        new RocketChatPlatform("rocketchat", { settings }, {
+        new RocketChatPlatform("rocketchat", { settings, previous }, {
             transformations: [(a: pulumi.ResourceTransformationArgs) => (seen.push({ resource: a.resource, type: a.type, name: a.name, props: a.props, opts: a.opts }), undefined)],
         });
     });
     return seen;
 }
 
-/** The resources a declared resource waits for through dependsOn. */
-export function dependsOnOf(entry: DeclaredWithOptions): pulumi.Resource[] {
-    const d = entry.opts.dependsOn;
-    return d === undefined ? [] : Array.isArray(d) ? (d as pulumi.Resource[]) : [d as pulumi.Resource];
+/** The resources a declared resource waits for through dependsOn (which may be a promise of them). */
+export async function dependsOnOf(entry: DeclaredWithOptions): Promise<pulumi.Resource[]> {
+    const given = entry.opts.dependsOn as any;
+    // The SDK wraps a promised list in an Output before transformations see it.
+    const d = pulumi.Output.isInstance(given) ? await (given as any).promise() : await Promise.resolve(given);
+    const list = d === undefined ? [] : Array.isArray(d) ? d : [d];
+    return Promise.all(list.map((r: unknown) => Promise.resolve(r as pulumi.Resource)));
 }
