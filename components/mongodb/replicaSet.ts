@@ -20,10 +20,9 @@ import {
 import { imageParts } from "../validators";
 import { declareBootstrapJob } from "./bootstrapJob";
 import { memberHosts, wiredTigerCacheGb } from "./sizing";
+import { rootCredentialsPath, stepDownCommand } from "./preStop";
 
 export const mongoPort = 27017;
-/** Where mongod's container sees the root user's name and password as files. */
-const rootCredentialsPath = "/etc/mongodb-root";
 /** The UID and GID of the `mongodb` user in the official image. */
 export const mongoImageUid = 999;
 
@@ -158,7 +157,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                     spec: {
                         affinity: spreadAcrossNodes(selector, args.antiAffinity),
                         securityContext: restrictedPodSecurity(uid),
-                        // mongod steps down and flushes on SIGTERM; give it time.
+                        // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
                         terminationGracePeriodSeconds: 60,
                         automountServiceAccountToken: false,
                         initContainers: [{
@@ -202,7 +201,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                             // Journal recovery after a crash can take minutes: 10 minutes before liveness applies.
                             startupProbe: execProbe(ping, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 60 }),
                             livenessProbe: execProbe(ping, { periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 }),
+                            // Ready = PRIMARY or SECONDARY: a rolling update moves to the next member only then.
                             readinessProbe: execProbe(primaryOrSecondary, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 }),
+                            // A primary hands over before it stops (preStop.ts).
+                            lifecycle: { preStop: { exec: { command: stepDownCommand() } } },
                             volumeMounts: [
                                 { name: "data", mountPath: "/data/db" },
                                 { name: "keyfile", mountPath: "/keyfile", readOnly: true },
