@@ -6,7 +6,8 @@
  */
 import * as assert from "assert";
 import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, sleep, unschedulableMessage, waitFor } from "./lib/kube";
-import { rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
+import { kubernetesObjects as kubernetesObjectsOf, runStack as stackRunWith } from "../../tools/mockRuntime";
+import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
 
 interface Observation {
     /** Fewest Ready, not terminating pods seen at any sample. */
@@ -139,5 +140,87 @@ describe("Rocket.Chat rollout with a spare node (prod with schedulableNodes 6: 5
         assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady}`);
         assert.ok(seen.fewestReady >= w.pods, `fewest Ready ${seen.fewestReady} of ${w.pods}`);
         assert.ok(seen.mostPods > w.pods, `a surge pod was created (most pods seen ${seen.mostPods})`);
+    });
+});
+
+describe("MongoDB image change: one member at a time, in ordinal order (prod, 3 nodes)", function () {
+    const ns = "e2e-roll-mongo";
+    let nodes: string[] = [];
+    let sts: any;
+    let selector: string;
+    before(async function () {
+        nodes = await createNodes("rollmongo", 3);
+        const objects = intoNamespace(await stackObjects("prod"), ns);
+        sts = mongoStatefulSet(objects);
+        selector = selectorOf(sts);
+        applyObjects(objects);
+        await waitFor("3 members Ready", () => podsOf(ns, selector).filter((p) => !p.metadata.deletionTimestamp && isReady(p)).length === 3, 120_000);
+    });
+    after(async function () { await teardown(ns, nodes); });
+
+    it("updates members in reverse ordinal order (member 0, the preferred primary, last), never two not Ready at once", async function () {
+        const next = JSON.parse(JSON.stringify(sts));
+        const newImage = "mongo:8.0.30";
+        for (const c of [...next.spec.template.spec.containers, ...(next.spec.template.spec.initContainers ?? [])]) {
+            c.image = newImage;
+        }
+        applyObjects([next]);
+        const order: string[] = [];
+        let mostNotReady = 0;
+        const done = () => {
+            const s = getJson(["statefulset", sts.metadata.name, "-n", ns]).status ?? {};
+            return s.updatedReplicas === 3 && s.readyReplicas === 3 && s.currentRevision === s.updateRevision;
+        };
+        const deadline = Date.now() + 180_000;
+        while (!done() && Date.now() < deadline) {
+            const pods = podsOf(ns, selector);
+            const members = [0, 1, 2].map((i) => pods.find((p) => p.metadata.name === `${sts.metadata.name}-${i}`));
+            mostNotReady = Math.max(mostNotReady, members.filter((p) => !p || p.metadata.deletionTimestamp || !isReady(p)).length);
+            for (const p of members) {
+                if (p && !p.metadata.deletionTimestamp && p.spec.containers[0].image === newImage && !order.includes(p.metadata.name)) {
+                    order.push(p.metadata.name);
+                }
+            }
+            await sleep(150);
+        }
+        assert.ok(done(), "the StatefulSet finished its rolling update");
+        assert.deepStrictEqual(order, [2, 1, 0].map((i) => `${sts.metadata.name}-${i}`));
+        assert.ok(mostNotReady <= 1, `at most one member not Ready at any observed moment (saw ${mostNotReady})`);
+    });
+});
+
+describe("a refused upgrade changes nothing (prod, 3 nodes)", function () {
+    const ns = "e2e-refused";
+    let nodes: string[] = [];
+    before(async function () {
+        nodes = await createNodes("refused", 3);
+    });
+    after(async function () { await teardown(ns, nodes); });
+
+    it("skipping the supported path (Rocket.Chat 7.10 + MongoDB 7.0 -> 8.5 + 8.0 in one run) is refused by the program before it declares anything: the Deployment and StatefulSet stay exactly as they were", async function () {
+        // The stack as the previous `pulumi up` left it, and the record that run wrote.
+        const old = { namespace: ns, rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" };
+        const first = await stackRunWith("prod", old, {});
+        applyObjects(intoNamespace(kubernetesObjectsOf(first), ns));
+        const sts = mongoStatefulSet(kubernetesObjectsOf(first));
+        await waitFor("3 members Ready", () => podsOf(ns, selectorOf(sts)).filter(isReady).length === 3, 120_000);
+        const before = {
+            sts: getJson(["statefulset", sts.metadata.name, "-n", ns]),
+            deploy: getJson(["deployment", "rocketchat", "-n", ns]),
+        };
+        // The next run asks for both new majors at once, skipping the 7.13 bridge: refused, nothing to apply.
+        const refused = await stackRunWith("prod", { namespace: ns }, { previousOutputs: { deployment: first.outputs.deployment } })
+            .then(() => undefined, (e: Error) => e);
+        assert.ok(refused, "the run was refused");
+        assert.match(refused!.message, /Upgrade refused before anything changed .*\n.*first Rocket\.Chat 7\.13 \(supports MongoDB 7\.0 and 8\.0\), then MongoDB 8\.0, then Rocket\.Chat 8\.5\.1/);
+        await sleep(5_000);
+        const after = {
+            sts: getJson(["statefulset", sts.metadata.name, "-n", ns]),
+            deploy: getJson(["deployment", "rocketchat", "-n", ns]),
+        };
+        for (const kind of ["sts", "deploy"] as const) {
+            assert.strictEqual(after[kind].metadata.generation, before[kind].metadata.generation, `${kind} generation`);
+            assert.deepStrictEqual(after[kind].spec, before[kind].spec, `${kind} spec`);
+        }
     });
 });
