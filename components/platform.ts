@@ -66,7 +66,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly channels?: ChannelsReconciler;
     /** Exporter, scrape objects, alerts and dashboard, or undefined when monitoringEnabled is false. */
     public readonly monitoring?: Monitoring;
-    /** The upgrade guard Job, or undefined on a first install. */
+    /** The upgrade guard Job, or undefined on a first install or when versions and members stay as recorded. */
     public readonly upgradeGuard?: k8s.batch.v1.Job;
     /** What this run deployed; resolves once the bootstrap Job completed. */
     public readonly deploymentRecord: pulumi.Output<DeploymentRecord>;
@@ -129,9 +129,11 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         this.rocketchat = this.declareRocketChat(name, s, inNamespace, guard);
 
         this.backups = this.declareBackups(name, s, inNamespace);
-        this.upgradeGuard = args.previous ? this.declareUpgradeGuard(name, s, args.previous, inNamespace) : undefined;
-        guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         const record = recordFor(name, s);
+        // Only a change of versions or members is guarded (and backed up first); a first install has nothing to guard.
+        const changes = args.previous !== undefined && JSON.stringify(args.previous) !== JSON.stringify(record);
+        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, inNamespace) : undefined;
+        guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
         this.monitoring = this.declareMonitoring(name, s, inNamespace, namespaceDeps);

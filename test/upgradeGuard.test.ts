@@ -136,3 +136,11 @@ describe("upgrade guard in the program (previous run's record read back from the
         assert.deepEqual(run.outputs.deployment, { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
     });
 });
+
+describe("upgrade guard Job only for a change", () => {
+    it("versions and members as recorded: no guard Job (no needless backup on every run)", async () => {
+        const first = await runStack("prod");
+        const again = await runStack("prod", {}, { previousOutputs: { deployment: first.outputs.deployment } });
+        assert.ok(!again.resources.some((r) => r.name.startsWith("rocketchat-upgrade-guard")));
+    });
+});

@@ -57,6 +57,17 @@ function atAutoscalerMaximum(objects: any[], ns: string): { objects: any[]; depl
     return { objects: moved, deployment, pods: hpa.spec.maxReplicas };
 }
 
+type Deployed = ReturnType<typeof atAutoscalerMaximum>;
+
+/** `nodeCount` fake nodes and the stack applied with the autoscaler at its maximum, every pod rolled out. */
+async function deployAtMaximum(ns: string, nodePrefix: string, nodeCount: number, objects: any[]): Promise<{ nodes: string[]; w: Deployed; selector: string }> {
+    const nodes = await createNodes(nodePrefix, nodeCount);
+    const w = atAutoscalerMaximum(objects, ns);
+    applyObjects(w.objects);
+    await waitFor(`${w.pods} Rocket.Chat pods rolled out`, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 120_000);
+    return { nodes, w, selector: selectorOf(w.deployment) };
+}
+
 function withImage(deployment: any, image: string): any {
     const copy = JSON.parse(JSON.stringify(deployment));
     copy.spec.template.spec.containers[0].image = image;
@@ -76,14 +87,10 @@ const nextImage = "registry.rocket.chat/rocketchat/rocket.chat:8.5.2";
 describe("Rocket.Chat rollout at the autoscaler maximum on exactly schedulableNodes nodes (prod: 5 pods, 5 nodes)", function () {
     const ns = "e2e-roll-full";
     let nodes: string[] = [];
-    let w: ReturnType<typeof atAutoscalerMaximum>;
+    let w: Deployed;
     let selector: string;
     before(async function () {
-        nodes = await createNodes("rollfull", 5);
-        w = atAutoscalerMaximum(await stackObjects("prod"), ns);
-        selector = selectorOf(w.deployment);
-        applyObjects(w.objects);
-        await waitFor(`${w.pods} Rocket.Chat pods rolled out`, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 120_000);
+        ({ nodes, w, selector } = await deployAtMaximum(ns, "rollfull", 5, await stackObjects("prod")));
     });
     after(async function () { await teardown(ns, nodes); });
 
@@ -119,14 +126,10 @@ describe("Rocket.Chat rollout at the autoscaler maximum on exactly schedulableNo
 describe("Rocket.Chat rollout with a spare node (prod with schedulableNodes 6: 5 pods, 6 nodes)", function () {
     const ns = "e2e-roll-spare";
     let nodes: string[] = [];
-    let w: ReturnType<typeof atAutoscalerMaximum>;
+    let w: Deployed;
     let selector: string;
     before(async function () {
-        nodes = await createNodes("rollspare", 6);
-        w = atAutoscalerMaximum(await stackObjectsWith("prod", { schedulableNodes: 6 }), ns);
-        selector = selectorOf(w.deployment);
-        applyObjects(w.objects);
-        await waitFor(`${w.pods} Rocket.Chat pods rolled out`, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 120_000);
+        ({ nodes, w, selector } = await deployAtMaximum(ns, "rollspare", 6, await stackObjectsWith("prod", { schedulableNodes: 6 })));
     });
     after(async function () { await teardown(ns, nodes); });
 
