@@ -367,7 +367,9 @@ function run(env, io) {
         check(primary.db.runCommand({ replSetReconfig: step.config }), "replSetReconfig");
         (step.action === "add" ? done.added : done.removed).push(step.host);
     }
-    const memberVersions = () => hosts.map((host) => {
+    // Ask the members the set has now (the desired list may name pods that do not exist yet).
+    const configured = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config.members.map((m) => m.host);
+    const memberVersions = () => configured.map((host) => {
         try {
             const reply = io.connect(connectionString(env, [host], "directConnection=true")).runCommand({ buildInfo: 1 });
             return reply.ok === 1 ? reply.version : undefined;
