@@ -6,35 +6,45 @@
  */
 import * as assert from "assert";
 import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, sleep, unschedulableMessage, waitFor } from "./lib/kube";
+import { PodEvent, podReady, statesOf, watchPods } from "./lib/podWatch";
 import { kubernetesObjects as kubernetesObjectsOf, runStack as stackRunWith } from "../../tools/mockRuntime";
 import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
 
 interface Observation {
-    /** Fewest Ready, not terminating pods seen at any sample. */
+    /** Whether `done` held before the time ran out. */
+    completed: boolean;
+    /** Fewest Ready, not terminating pods in any state the watch reported after the change. */
     fewestReady: number;
-    /** Most pods of the workload (not terminating) seen at once: surge shows as more than the replicas. */
+    /** Most pods (not terminating) at once: surge shows as more than the replicas. */
     mostPods: number;
-    samples: number;
+    /** Every reported change, in order (for scenario-specific checks). */
+    events: PodEvent[];
+    /** The number of events that described the pods as they were before the change. */
+    initial: number;
 }
 
-/** Samples the pods of `selector` until `done()` holds or the time runs out. */
-async function observe(ns: string, selector: string, done: () => boolean, timeoutMs: number): Promise<Observation & { completed: boolean }> {
-    const seen: Observation = { fewestReady: Number.MAX_SAFE_INTEGER, mostPods: 0, samples: 0 };
+/** Watches the pods of `selector` (every state change, not samples), makes the change, and waits for `done`. */
+async function observe(ns: string, selector: string, change: () => void, done: () => boolean, timeoutMs: number): Promise<Observation> {
+    const initial = podsOf(ns, selector).length;
+    const watch = await watchPods(ns, selector, initial);
+    change();
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const pods = podsOf(ns, selector);
-        const current = pods.filter((p) => !p.metadata.deletionTimestamp);
-        seen.fewestReady = Math.min(seen.fewestReady, current.filter(isReady).length);
-        seen.mostPods = Math.max(seen.mostPods, current.length);
-        seen.samples++;
-        if (done()) {
-            return { ...seen, completed: true };
-        }
-        if (Date.now() > deadline) {
-            return { ...seen, completed: false };
-        }
-        await sleep(150);
+    let completed = false;
+    while (!(completed = done()) && Date.now() < deadline) {
+        await sleep(500);
     }
+    const events = await watch.stop();
+    let fewestReady = Number.MAX_SAFE_INTEGER;
+    let mostPods = 0;
+    let index = 0;
+    for (const pods of statesOf(events)) {
+        if (index++ < initial) {
+            continue;
+        }
+        fewestReady = Math.min(fewestReady, [...pods.values()].filter(podReady).length);
+        mostPods = Math.max(mostPods, pods.size);
+    }
+    return { completed, fewestReady, mostPods, events, initial };
 }
 
 /** The Deployment finished rolling to its current template: every pod updated, Ready and available, no old pod left. */
@@ -99,11 +109,11 @@ describe("Rocket.Chat rollout at the autoscaler maximum on exactly schedulableNo
     });
 
     it("an image change rolls out to completion and at least pods - 1 are Ready at every observed moment", async function () {
-        applyObjects([withImage(w.deployment, nextImage)]);
-        const seen = await observe(ns, selector, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
-        assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady}, ${seen.samples} samples`);
+        const seen = await observe(ns, selector, () => applyObjects([withImage(w.deployment, nextImage)]), () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
+        assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady} over ${seen.events.length} pod events`);
         assert.ok(seen.fewestReady >= w.pods - 1, `fewest Ready ${seen.fewestReady} of ${w.pods}`);
         assert.ok(seen.mostPods <= w.pods, `never more pods than nodes (saw ${seen.mostPods})`);
+        assert.ok(seen.events.length > seen.initial + w.pods, `the watch saw the rollout (${seen.events.length} events)`);
         const images = podsOf(ns, selector).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0].image);
         assert.deepStrictEqual([...new Set(images)], [nextImage]);
     });
@@ -138,8 +148,7 @@ describe("Rocket.Chat rollout with a spare node (prod with schedulableNodes 6: 5
     });
 
     it("an image change uses the surge pod and Ready never drops below the full count", async function () {
-        applyObjects([withImage(w.deployment, nextImage)]);
-        const seen = await observe(ns, selector, () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
+        const seen = await observe(ns, selector, () => applyObjects([withImage(w.deployment, nextImage)]), () => rolledOut(ns, w.deployment.metadata.name, w.pods), 180_000);
         assert.ok(seen.completed, `rollout did not complete; fewest Ready ${seen.fewestReady}`);
         assert.ok(seen.fewestReady >= w.pods, `fewest Ready ${seen.fewestReady} of ${w.pods}`);
         assert.ok(seen.mostPods > w.pods, `a surge pod was created (most pods seen ${seen.mostPods})`);
@@ -167,26 +176,27 @@ describe("MongoDB image change: one member at a time, in ordinal order (prod, 3 
         for (const c of [...next.spec.template.spec.containers, ...(next.spec.template.spec.initContainers ?? [])]) {
             c.image = newImage;
         }
-        applyObjects([next]);
+        const done = () => {
+            const st = getJson(["statefulset", sts.metadata.name, "-n", ns]).status ?? {};
+            return st.updatedReplicas === 3 && st.readyReplicas === 3 && st.currentRevision === st.updateRevision;
+        };
+        const seen = await observe(ns, selector, () => applyObjects([next]), done, 180_000);
+        assert.ok(seen.completed, "the StatefulSet finished its rolling update");
+        const members = [0, 1, 2].map((i) => `${sts.metadata.name}-${i}`);
         const order: string[] = [];
         let mostNotReady = 0;
-        const done = () => {
-            const s = getJson(["statefulset", sts.metadata.name, "-n", ns]).status ?? {};
-            return s.updatedReplicas === 3 && s.readyReplicas === 3 && s.currentRevision === s.updateRevision;
-        };
-        const deadline = Date.now() + 180_000;
-        while (!done() && Date.now() < deadline) {
-            const pods = podsOf(ns, selector);
-            const members = [0, 1, 2].map((i) => pods.find((p) => p.metadata.name === `${sts.metadata.name}-${i}`));
-            mostNotReady = Math.max(mostNotReady, members.filter((p) => !p || p.metadata.deletionTimestamp || !isReady(p)).length);
-            for (const p of members) {
-                if (p && !p.metadata.deletionTimestamp && p.spec.containers[0].image === newImage && !order.includes(p.metadata.name)) {
-                    order.push(p.metadata.name);
+        let index = 0;
+        for (const pods of statesOf(seen.events)) {
+            if (index++ < seen.initial) {
+                continue;
+            }
+            mostNotReady = Math.max(mostNotReady, members.filter((m) => !pods.has(m) || !podReady(pods.get(m))).length);
+            for (const m of members) {
+                if (pods.get(m)?.spec.containers[0].image === newImage && !order.includes(m)) {
+                    order.push(m);
                 }
             }
-            await sleep(150);
         }
-        assert.ok(done(), "the StatefulSet finished its rolling update");
         assert.deepStrictEqual(order, [2, 1, 0].map((i) => `${sts.metadata.name}-${i}`));
         assert.ok(mostNotReady <= 1, `at most one member not Ready at any observed moment (saw ${mostNotReady})`);
     });
@@ -207,6 +217,8 @@ describe("a refused upgrade changes nothing (prod, 3 nodes)", function () {
         applyObjects(intoNamespace(kubernetesObjectsOf(first), ns));
         const sts = mongoStatefulSet(kubernetesObjectsOf(first));
         await waitFor("3 members Ready", () => podsOf(ns, selectorOf(sts)).filter(isReady).length === 3, 120_000);
+        // The HPA sets the Deployment's replicas (a spec change): let it settle before the snapshot.
+        await waitFor("Rocket.Chat at the autoscaler's minimum", () => rolledOut(ns, "rocketchat", 3), 120_000);
         const before = {
             sts: getJson(["statefulset", sts.metadata.name, "-n", ns]),
             deploy: getJson(["deployment", "rocketchat", "-n", ns]),
