@@ -17,10 +17,9 @@ import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
-import { envFromSecret } from "./podShapes";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
-import { ResourceSettings } from "./podShapes";
+import { envFromSecret, ResourceSettings } from "./podShapes";
 import { mostRocketchatPods, Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
@@ -132,7 +131,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         const record = recordFor(name, s);
         // Only a change of versions or members is guarded (and backed up first); a first install has nothing to guard.
         const changes = args.previous !== undefined && JSON.stringify(args.previous) !== JSON.stringify(record);
-        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, inNamespace) : undefined;
+        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
@@ -142,7 +141,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     }
 
     /** The pre-upgrade Job both workloads wait for: live checks, member removal, a backup apart from the nightly ones. */
-    private declareUpgradeGuard(name: string, s: Settings, previous: DeploymentRecord, opts: pulumi.ComponentResourceOptions): k8s.batch.v1.Job {
+    private declareUpgradeGuard(name: string, s: Settings, previous: DeploymentRecord, next: DeploymentRecord, opts: pulumi.ComponentResourceOptions): k8s.batch.v1.Job {
         const creds = this.credentials;
         return declareUpgradeGuardJob({
             instance: name,
@@ -151,7 +150,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             replicaSetName: s.mongodbReplicaSetName,
             hosts: this.mongodb.hosts,
             previous,
-            next: recordFor(name, s),
+            next,
             allowMemberRemoval: s.mongodbAllowMemberRemoval,
             labels: { "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "upgrade-guard" },
             clientLabels: this.mongodb.clientLabels,
