@@ -239,3 +239,33 @@ describe("a refused upgrade changes nothing (prod, 3 nodes)", function () {
         }
     });
 });
+
+describe("an allowed upgrade: the guard Job under the restricted Pod Security profile (prod, 3 nodes)", function () {
+    const ns = "e2e-guard";
+    let nodes: string[] = [];
+    before(async function () {
+        nodes = await createNodes("guard", 3);
+    });
+    after(async function () { await teardown(ns, nodes); });
+
+    it("is accepted by the apiserver and Pod Security admission (enforce: restricted), scheduled with the backup claim, and runs to completion", async function () {
+        const first = await stackRunWith("prod", { namespace: ns }, {});
+        const upgrade = await stackRunWith("prod", { namespace: ns, rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" },
+            { previousOutputs: { deployment: first.outputs.deployment } });
+        const objects = intoNamespace(kubernetesObjectsOf(upgrade), ns);
+        // intoNamespace writes a bare Namespace: put the stack's Pod Security labels back so admission enforces them.
+        const stackNamespace = kubernetesObjectsOf(upgrade).find((o) => o.kind === "Namespace");
+        objects[0].metadata.labels = stackNamespace.metadata.labels;
+        assert.strictEqual(objects[0].metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        const guard = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("rocketchat-upgrade-guard-"));
+        assert.ok(guard, "the upgrade renders a guard Job");
+        applyObjects(objects);
+        await waitFor("the guard Job complete", () => (getJson(["job", guard.metadata.name, "-n", ns]).status?.succeeded ?? 0) >= 1, 120_000);
+        const events = kubectl(["get", "events", "-n", ns, "--field-selector", `involvedObject.name=${guard.metadata.name}`, "-o", "json"]);
+        assert.ok(!/violates PodSecurity/.test(events), "no Pod Security refusal");
+        // The same profile admits Rocket.Chat's pods with the Apps seed init container (8.5+).
+        const deployment = rocketchatDeployment(objects);
+        assert.ok(deployment.spec.template.spec.initContainers.some((c: any) => c.name.startsWith("seed-")));
+        await waitFor("Rocket.Chat pods Ready under enforce: restricted", () => podsOf(ns, selectorOf(deployment)).filter(isReady).length >= 3, 120_000);
+    });
+});
