@@ -4,7 +4,8 @@
  * Each problem names the setting that should change.
  */
 import { mostRocketchatPods, Settings, SettingName } from "./settings";
-import { imageParts, majorMinor, parseQuantity } from "./validators";
+import { deployableMongodbSeries, deployableSeriesFor, parseVersion, seriesOf, supportLineFor } from "./upgrades/versionTable";
+import { imageParts, parseQuantity } from "./validators";
 
 export interface SettingProblem {
     setting: SettingName;
@@ -86,30 +87,40 @@ const sharedUploads: Check = (s) => {
         : [];
 };
 
-/** Rocket.Chat 8 needs MongoDB 8.0; Rocket.Chat 7 supports 5.0 to 7.0; we run 7.0 or 8.0. */
+/** The Rocket.Chat/MongoDB pair must be one Rocket.Chat supports (components/upgrades/versionTable.ts). */
 const compatibleVersions: Check = (s) => {
-    const problems: SettingProblem[] = [];
-    const mongo = majorMinor(imageParts(s.mongodbImage).tag);
-    const mongoVersion = mongo ? `${mongo.major}.${mongo.minor}` : undefined;
-    if (!mongoVersion || !["7.0", "8.0"].includes(mongoVersion)) {
-        problems.push({
+    const mongo = parseVersion(imageParts(s.mongodbImage).tag);
+    if (!mongo || !deployableMongodbSeries.includes(seriesOf(mongo))) {
+        return [{
             setting: "mongodbImage",
             value: s.mongodbImage,
-            allowed: "an official mongo image tagged with MongoDB 7.0.x or 8.0.x, such as mongo:8.0.29",
-        });
-        return problems;
+            allowed: `an official mongo image tagged with MongoDB ${deployableMongodbSeries.map((v) => `${v}.x`).join(" or ")}, such as mongo:8.0.29`,
+        }];
     }
-    const chat = majorMinor(imageParts(s.rocketchatImage).tag);
-    if (!chat) {
-        problems.push({ setting: "rocketchatImage", value: s.rocketchatImage, allowed: "a Rocket.Chat image tagged with its version, such as registry.rocket.chat/rocketchat/rocket.chat:8.5.1" });
-    } else if (chat.major >= 8 && mongoVersion !== "8.0") {
-        problems.push({ setting: "mongodbImage", value: s.mongodbImage, allowed: `MongoDB 8.0 for Rocket.Chat ${chat.major}.${chat.minor}` });
-    } else if (chat.major < 7) {
-        problems.push({ setting: "rocketchatImage", value: s.rocketchatImage, allowed: "Rocket.Chat 7.x or 8.x" });
-    } else if (chat.major === 7 && mongoVersion !== "7.0") {
-        problems.push({ setting: "mongodbImage", value: s.mongodbImage, allowed: `MongoDB 7.0 for Rocket.Chat ${chat.major}.${chat.minor} (7.x supports 5.0 to 7.0)` });
+    const chat = parseVersion(imageParts(s.rocketchatImage).tag);
+    const line = chat && supportLineFor(chat);
+    if (!chat || !line) {
+        return [{
+            setting: "rocketchatImage",
+            value: s.rocketchatImage,
+            allowed: "a Rocket.Chat 7.x or 8.x image tagged with its version, such as registry.rocket.chat/rocketchat/rocket.chat:8.5.1",
+        }];
     }
-    return problems;
+    const deployable = deployableSeriesFor(chat);
+    if (deployable.length === 0) {
+        return [{
+            setting: "rocketchatImage",
+            value: s.rocketchatImage,
+            allowed: `a version whose MongoDB this program deploys: Rocket.Chat ${seriesOf(chat)} supports only MongoDB ${line.mongodb.join(", ")} (${line.source}); use 8.2 or newer`,
+        }];
+    }
+    return deployable.includes(seriesOf(mongo))
+        ? []
+        : [{
+            setting: "mongodbImage",
+            value: s.mongodbImage,
+            allowed: `MongoDB ${deployable.join(" or ")} for Rocket.Chat ${seriesOf(chat)} (supports ${line.mongodb.join(", ")}: ${line.source})`,
+        }];
 };
 
 /** OpenShift's restricted SCC assigns UIDs from the namespace range. */

@@ -16,8 +16,10 @@ import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
-import { MongoReplicaSet } from "./mongodb/replicaSet";
-import { ResourceSettings } from "./podShapes";
+import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
+import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
+import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
+import { envFromSecret, ResourceSettings } from "./podShapes";
 import { mostRocketchatPods, Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
@@ -33,6 +35,25 @@ function resourceSettings(s: Settings, prefix: "mongodb" | "rocketchat" | "backu
 export interface RocketChatPlatformArgs {
     /** Validated stack settings (see components/config.ts). */
     readonly settings: Settings;
+    /**
+     * What the previous successful run deployed, already checked by the
+     * upgrade guard (components/upgrades/upgradeGuard.ts). With it, an upgrade
+     * guard Job runs before the StatefulSet and the Deployment change.
+     * Defaults to none: a first install.
+     */
+    readonly previous?: DeploymentRecord;
+}
+
+/**
+ * BACKUP_RETENTION of the pre-upgrade backup. Retention prunes only below a
+ * verified archive and the restore test verifies nightly archives only, so in
+ * practice every pre-upgrade archive is kept until an operator deletes it.
+ */
+const preUpgradeRetention = 3;
+
+/** The deployment record this run will write once it completes: the next run's guard reads it. */
+export function recordFor(name: string, s: Settings): DeploymentRecord {
+    return deploymentRecord(s.rocketchatImage, s.mongodbImage, s.mongodbReplicaSetName, replicaSetHosts(name, s.namespace, s.clusterDomain, s.mongodbMembers));
 }
 
 export class RocketChatPlatform extends pulumi.ComponentResource {
@@ -48,6 +69,10 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly channels?: ChannelsReconciler;
     /** Exporter, scrape objects, alerts and dashboard, or undefined when monitoringEnabled is false. */
     public readonly monitoring?: Monitoring;
+    /** The upgrade guard Job, or undefined on a first install or when versions and members stay as recorded. */
+    public readonly upgradeGuard?: k8s.batch.v1.Job;
+    /** What this run deployed; resolves once the bootstrap Job completed. */
+    public readonly deploymentRecord: pulumi.Output<DeploymentRecord>;
 
     constructor(name: string, args: RocketChatPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:Platform", name, {}, opts);
@@ -79,6 +104,11 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
         }, inNamespace);
 
+        // The guard Job is declared after the backups it uses, but both workloads
+        // must wait for it: they depend on a promise resolved once it exists.
+        let guardDeclared!: (resources: pulumi.Resource[]) => void;
+        const guard = new Promise<pulumi.Resource[]>((resolve) => { guardDeclared = resolve; });
+
         this.mongodb = new MongoReplicaSet(name, {
             namespace: s.namespace,
             image: s.mongodbImage,
@@ -92,21 +122,60 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             antiAffinity: s.podAntiAffinity,
             fixedUid: s.fixedUids,
             credentials: this.credentials,
+            allowMemberRemoval: s.mongodbAllowMemberRemoval,
+            startAfter: guard,
         }, inNamespace);
 
         this.keycloak = s.ssoEnabled
             ? new KeycloakClient(name, { realm: s.keycloakRealm, clientId: s.keycloakClientId, hostname: s.hostname, groups: s.keycloakGroups }, { parent: this })
             : undefined;
-        this.rocketchat = this.declareRocketChat(name, s, inNamespace);
+        this.rocketchat = this.declareRocketChat(name, s, inNamespace, guard);
 
         this.backups = this.declareBackups(name, s, inNamespace);
+        const record = recordFor(name, s);
+        // Only a change of versions or members is guarded (and backed up first); a first install has nothing to guard.
+        const changes = args.previous !== undefined && JSON.stringify(args.previous) !== JSON.stringify(record);
+        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
+        guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
+        this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
         this.monitoring = this.declareMonitoring(name, s, inNamespace, namespaceDeps);
 
         this.registerOutputs({ namespace: this.namespace });
     }
 
-    private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): RocketChat {
+    /** The pre-upgrade Job both workloads wait for: live checks, member removal, a backup apart from the nightly ones. */
+    private declareUpgradeGuard(name: string, s: Settings, previous: DeploymentRecord, next: DeploymentRecord, opts: pulumi.ComponentResourceOptions): k8s.batch.v1.Job {
+        const creds = this.credentials;
+        return declareUpgradeGuardJob({
+            instance: name,
+            namespace: s.namespace,
+            image: s.mongodbImage,
+            replicaSetName: s.mongodbReplicaSetName,
+            hosts: this.mongodb.hosts,
+            previous,
+            next,
+            allowMemberRemoval: s.mongodbAllowMemberRemoval,
+            labels: { "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "upgrade-guard" },
+            clientLabels: this.mongodb.clientLabels,
+            uid: s.fixedUids ? mongoImageUid : undefined,
+            rootCredentialEnv: [
+                envFromSecret("ROOT_USERNAME", creds.mongoUsersSecretName, creds.root.usernameKey),
+                envFromSecret("ROOT_PASSWORD", creds.mongoUsersSecretName, creds.root.passwordKey),
+            ],
+            backup: this.backups && s.backupEnabled
+                ? {
+                    claimName: this.backups.claimName,
+                    credentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
+                    retention: preUpgradeRetention,
+                    appDatabase: s.mongodbDatabase,
+                    resources: resourceSettings(s, "backup"),
+                }
+                : undefined,
+        }, { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
+    }
+
+    private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, guard: Promise<pulumi.Resource[]>): RocketChat {
         const mostPods = mostRocketchatPods(s);
         if (mostPods > 1 && !s.licenseSecretName) {
             pulumi.log.warn(
@@ -133,8 +202,11 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             scaledToZero: s.restoreArchive !== "",
             resources: resourceSettings(s, "rocketchat"),
             antiAffinity: s.podAntiAffinity,
+            schedulableNodes: s.schedulableNodes,
             fixedUid: s.fixedUids,
             mongodbClientLabels: this.mongodb.clientLabels,
+            // On a first install Rocket.Chat would crash-loop until the users exist.
+            startAfter: guard.then((guardJobs) => [this.mongodb.bootstrap, ...guardJobs]),
             rolloutSecrets: [
                 this.credentials.app.password,
                 this.credentials.adminPassword,

@@ -132,6 +132,7 @@ export const settingsSchema = v.object({
     mongodbImage: text(rules.pinnedImage),
     mongodbMembers: wholeNumber(1, 7),
     mongodbReplicaSetName: text(rules.dnsLabel),
+    mongodbAllowMemberRemoval: flag,
     mongodbDatabase: pattern(/^[A-Za-z0-9_-]{1,38}$/, "1 to 38 letters, digits, '_' or '-'"),
     mongodbStorageClass: storageClass,
     mongodbStorageSize: bytes,
@@ -204,8 +205,8 @@ export const settingsSchema = v.object({
     backupCpuLimit: cpu,
     backupMemoryRequest: bytes,
     backupMemoryLimit: bytes,
-    restoreArchive: pattern(/^([A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/,
-        "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz"),
+    restoreArchive: pattern(/^((pre-upgrade\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/,
+        "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz (pre-upgrade/<name> for one taken before an upgrade)"),
     restoreDropExisting: flag,
     restoreAllowUnchecksummedArchive: flag,
 

@@ -228,6 +228,22 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             assert.equal(restore, `--config=${box.root}/tools/tools.yaml --oplogReplay --gzip --archive=${box.archivesDir}/${name}`);
         });
 
+        it("restores an archive the upgrade guard took (pre-upgrade/<name>), and refuses any other path", () => {
+            const box = fresh();
+            const preUpgrade = path.join(box.backupDir, "pre-upgrade");
+            const dumped = box.run("backup.sh", { BACKUP_DIR: preUpgrade, ARCHIVE_PREFIX: "pre-upgrade-rocketchat", SUSPECT_BELOW_PERCENT: "0" });
+            assert.equal(dumped.status, 0, dumped.output);
+            const [name] = require("fs").readdirSync(path.join(preUpgrade, "mongodb")).filter((f: string) => f.endsWith(".archive.gz"));
+            const expected = box.counts();
+            box.replaceData({});
+            const result = box.restore(`pre-upgrade/${name}`);
+            assert.equal(result.status, 0, result.output);
+            assert.deepEqual(box.counts(), expected);
+            for (const bad of [`../${name}`, `pre-upgrade/../mongodb/${name}`, "uploads/x.archive.gz"]) {
+                assert.match(box.restore(bad).output, /RESTORE_ARCHIVE must be the file name/, bad);
+            }
+        });
+
         it("refuses an archive without a checksum unless restoreAllowUnchecksummedArchive opts in", () => {
             const box = fresh();
             const name = box.backup();

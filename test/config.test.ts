@@ -104,6 +104,7 @@ describe("stack configuration", () => {
         ["prod", { adminEmail: "not-an-address" }, "adminEmail", /e-mail address/],
         ["prod", { uploadsMediaTypeWhitelist: ["images"] }, "uploadsMediaTypeWhitelist", /MIME types/],
         ["prod", { restoreArchive: "../etc/passwd" }, "restoreArchive", /file name of an archive/],
+        ["prod", { restoreArchive: "pre-upgrade/../x.archive.gz" }, "restoreArchive", /pre-upgrade\/<name>/],
         ["prod", { backupSuspectBelowPercent: 100 }, "backupSuspectBelowPercent", /"100": must be a whole number from 0 to 99/],
         ["prod", { backupSuspectBelowPercent: "half" }, "backupSuspectBelowPercent", /"half": must be a whole number from 0 to 99/],
         ["prod", { backupScratchStorageClass: "Fast SSD" }, "backupScratchStorageClass", /DNS-1123 label/],

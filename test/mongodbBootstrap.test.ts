@@ -52,6 +52,12 @@ class SimulatedReplicaSet {
     commands: string[] = [];
     /** hello replies before a primary is elected after initiation. */
     electionDelay = 2;
+    /** Host of the primary; the first member unless it stepped down. */
+    primaryHost?: string;
+    /** buildInfo version per host (mongod --version); every member runs this unless told otherwise. */
+    versions = new Map<string, string>();
+    binaryVersion = "8.0.29";
+    featureCompatibility: { version: string; targetVersion?: string } = { version: "8.0" };
     private hellosSinceInitiate = 0;
 
     constructor(readonly setName: string, readonly rootPassword: string, opts: { belongsTo?: string } = {}) {
@@ -62,10 +68,19 @@ class SimulatedReplicaSet {
 
     connect = (uri: string) => {
         const password = decodeURIComponent(/^mongodb:\/\/[^:]+:([^@]+)@/.exec(uri)![1]);
-        return { runCommand: (command: Reply) => this.run(command, password === this.rootPassword) };
+        const direct = /directConnection=true/.test(uri) ? /@([^/]+)\//.exec(uri)![1] : undefined;
+        return { runCommand: (command: Reply) => this.run(command, password === this.rootPassword, direct) };
     };
 
-    private run(command: Reply, authenticated: boolean): Reply {
+    private currentPrimary(): string | undefined {
+        if (!this.config) {
+            return undefined;
+        }
+        const hosts = this.config.members.map((m) => m.host);
+        return this.primaryHost && hosts.includes(this.primaryHost) ? this.primaryHost : hosts[0];
+    }
+
+    private run(command: Reply, authenticated: boolean, direct?: string): Reply {
         const name = Object.keys(command)[0];
         this.commands.push(name);
         if (!authenticated) {
@@ -85,13 +100,38 @@ class SimulatedReplicaSet {
                 return { ok: 1 };
             case "hello":
                 this.hellosSinceInitiate++;
-                return { ok: 1, setName: this.config?._id, isWritablePrimary: Boolean(this.config) && this.hellosSinceInitiate > this.electionDelay, secondary: false };
+                return { ok: 1, setName: this.config?._id, isWritablePrimary: Boolean(this.config) && this.hellosSinceInitiate > this.electionDelay, secondary: false, me: this.currentPrimary() };
+            case "replSetStepDown": {
+                // The next member takes over (an election among the rest).
+                const hosts = this.config!.members.map((m) => m.host);
+                const old = this.currentPrimary()!;
+                this.primaryHost = hosts.find((h) => h !== old);
+                return { ok: 1 };
+            }
+            case "buildInfo":
+                return { ok: 1, version: this.versions.get(direct ?? "") ?? this.binaryVersion };
+            case "getParameter":
+                return { ok: 1, featureCompatibilityVersion: this.featureCompatibility };
+            case "setFeatureCompatibilityVersion": {
+                const major = Number(String(command.setFeatureCompatibilityVersion).split(".")[0]);
+                if (major >= 7 && command.confirm !== true) {
+                    // MongoDB 7.0+: IllegalOperation without confirm.
+                    return { ok: 0, code: 20, codeName: "IllegalOperation", errmsg: "Once you have upgraded to 7.0, you will not be able to downgrade FCV and binary version without support assistance. Please re-run this command with 'confirm: true'" };
+                }
+                this.featureCompatibility = { version: command.setFeatureCompatibilityVersion };
+                return { ok: 1 };
+            }
             case "replSetGetConfig":
                 return { ok: 1, config: this.config };
             case "replSetReconfig": {
                 const next = command.replSetReconfig;
                 const added = next.members.filter((m: { host: string }) => !this.config!.members.some((c) => c.host === m.host));
-                if (added.length > 1) {
+                const removed = this.config!.members.filter((c) => !next.members.some((m: { host: string }) => m.host === c.host));
+                if (removed.some((m) => m.host === this.currentPrimary())) {
+                    // replSetReconfig refuses a config without the node it runs on.
+                    return { ok: 0, code: 74, codeName: "NodeNotFound", errmsg: "No host described in new configuration with {version: ...} for replica set maps to this node" };
+                }
+                if (added.length + removed.length > 1) {
                     return { ok: 0, code: 103, codeName: "NewReplicaSetConfigurationIncompatible", errmsg: "Only one voting member may be added at a time" };
                 }
                 if (next.version !== this.config!.version + 1) {
@@ -247,7 +287,7 @@ describe("MongoDB replica-set bootstrap", () => {
             assert.ok(!bootstrap.initiateSucceeded({ ok: 0, code: 93, codeName: "InvalidReplicaSetConfig" }));
         });
 
-        it("adds one missing member per reconfig and never removes members", () => {
+        it("adds one missing member per reconfig", () => {
             const current = { _id: "rs0", version: 3, members: hosts(3).map((host, i) => ({ _id: i, host })) };
             const step = bootstrap.planMembers(current, hosts(5));
             assert.equal(step.action, "add");
@@ -255,9 +295,6 @@ describe("MongoDB replica-set bootstrap", () => {
             assert.equal(step.config.version, 4);
             assert.equal(step.config.members.length, 4);
             assert.equal(step.remaining, 1);
-            const shrink = bootstrap.planMembers(current, hosts(1));
-            assert.equal(shrink.action, "none");
-            assert.deepEqual(shrink.extra, hosts(3).slice(1));
         });
 
         it("creates missing users and updates existing ones", () => {
@@ -374,6 +411,15 @@ describe("MongoDB replica-set bootstrap", () => {
             assert.throws(() => runAgainst(server, environment(3)), /replica set 'legacy'/);
         });
 
+        it("reproduction: a renamed set (rs0 -> rs1) is refused with what to do instead, nothing changes", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            const before = JSON.stringify(server.config);
+            assert.throws(() => runAgainst(server, environment(3, { REPLICA_SET_NAME: "rs1" })),
+                /belongs to replica set 'rs0', expected 'rs1': a replica set cannot be renamed in place\. Set mongodbReplicaSetName back to 'rs0'/);
+            assert.equal(JSON.stringify(server.config), before);
+        });
+
         it("gives up with a message when no primary is elected", () => {
             const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
             server.electionDelay = 1000;
@@ -453,11 +499,156 @@ describe("MongoDB replica-set bootstrap", () => {
         const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
         const narrow = { ...JSON.parse(restoreRoleText), privileges: [{ resource: { db: "", collection: "" }, actions: ["find"] }] };
         runAgainst(server, environment(3, { RESTORE_ROLE: JSON.stringify(narrow) })); // initiate, create roles and users
-        runAgainst(server, environment(5)); // reconfig, update the role and the users
+        server.featureCompatibility = { version: "7.0" };
+        runAgainst(server, environment(5)); // reconfig, raise the FCV, update the role and the users
+        server.primaryHost = hosts(5)[4];
+        runAgainst(server, environment(3, { MEMBER_REMOVAL_ALLOWED: "true" })); // step the departing primary down, remove members
         const env = environment(3);
         const rows = privilegeTable({ appRole: bootstrap.desiredUsers(env)[0].roles[0], restoreRole: bootstrap.desiredRoles(env)[0] }, [])
             .filter((r) => r.id.startsWith("bootstrap:"));
         assert.deepEqual(new Set(server.commands), new Set(rows.flatMap((r) => r.commands)));
         assert.ok(rows.every((r) => r.identity === "root"), "the bootstrap connects as root");
+    });
+});
+
+describe("replica-set changes: safe or refused (bootstrap planners)", () => {
+    const configOf = (list: string[], version = 7) => ({ _id: "rs0", version, members: list.map((host, i) => ({ _id: i, host, priority: 1 })) });
+    const otherDomain = (n: number) => hosts(n).map((h) => h.replace("svc.cluster.local", "svc.corp.example"));
+
+    describe("decisions", () => {
+        it("5 -> 3 without the opt-in is refused, naming the members and the two ways out", () => {
+            const step = bootstrap.planMembers(configOf(hosts(5)), hosts(3), { primary: hosts(5)[0] });
+            assert.equal(step.action, "refuse");
+            assert.equal(step.reason,
+                `the replica set has 5 voting members but 3 are wanted: ${hosts(5)[3]}, ${hosts(5)[4]} would stay voters without pods, ` +
+                "so the set would tolerate fewer failures than its disruption budget lets a drain take. " +
+                "Set mongodbMembers back to 5, or set mongodbAllowMemberRemoval to true to remove them from the replica set (one reconfig at a time, the primary last) before their pods go");
+        });
+
+        it("5 -> 3 with the opt-in removes one member per reconfig, highest first", () => {
+            const step = bootstrap.planMembers(configOf(hosts(5)), hosts(3), { allowRemoval: true, primary: hosts(5)[0] });
+            assert.equal(step.action, "remove");
+            assert.equal(step.host, hosts(5)[4]);
+            assert.equal(step.config.version, 8);
+            assert.deepEqual(step.config.members.map((m: { host: string }) => m.host), hosts(4));
+            assert.equal(step.remaining, 1);
+        });
+
+        it("never removes the primary first: other departing members go first, then the primary steps down", () => {
+            const primary = hosts(5)[4];
+            const first = bootstrap.planMembers(configOf(hosts(5)), hosts(3), { allowRemoval: true, primary });
+            assert.deepEqual([first.action, first.host], ["remove", hosts(5)[3]]);
+            const last = bootstrap.planMembers(configOf(hosts(5).filter((h) => h !== hosts(5)[3])), hosts(3), { allowRemoval: true, primary });
+            assert.deepEqual([last.action, last.host], ["stepDown", primary]);
+        });
+
+        it("reproduction: a changed clusterDomain would add the same pods again; it is refused with what to do instead", () => {
+            const step = bootstrap.planMembers(configOf(hosts(3)), otherDomain(3), { primary: hosts(3)[0] });
+            assert.equal(step.action, "refuse");
+            assert.match(step.reason, /^member host names changed \(rocketchat-mongodb-0\.rocketchat-mongodb-headless\.chat\.svc\.cluster\.local:27017 -> rocketchat-mongodb-0\.rocketchat-mongodb-headless\.chat\.svc\.corp\.example:27017, /);
+            assert.match(step.reason, /Set clusterDomain and the names back to what the set was created with \(members under 'rocketchat-mongodb-headless\.chat\.svc\.cluster\.local', not 'rocketchat-mongodb-headless\.chat\.svc\.corp\.example'\), or move to the new names by a backup and a restore into a new stack$/);
+        });
+
+        it("the pre-change step adds nothing (the new pods do not exist yet)", () => {
+            assert.equal(bootstrap.planMembers(configOf(hosts(3)), hosts(5), { addMissing: false }).action, "none");
+        });
+    });
+
+    describe("featureCompatibilityVersion", () => {
+        const fcv = (version: string, targetVersion?: string) => ({ ok: 1, featureCompatibilityVersion: targetVersion ? { version, targetVersion } : { version } });
+
+        it("raised with confirm: true once every member runs the new major", () => {
+            const step = bootstrap.planFeatureCompatibility(fcv("7.0"), ["8.0.29", "8.0.29", "8.0.29"]);
+            assert.equal(step.action, "raise");
+            assert.deepEqual(step.command, { setFeatureCompatibilityVersion: "8.0", confirm: true });
+            assert.equal(step.reason, "every member runs 8.0: raising featureCompatibilityVersion from 7.0");
+        });
+
+        it("left alone while members differ or one does not answer", () => {
+            assert.equal(bootstrap.planFeatureCompatibility(fcv("7.0"), ["8.0.29", "7.0.26", "8.0.29"]).action, "wait");
+            assert.equal(bootstrap.planFeatureCompatibility(fcv("7.0"), ["8.0.29", undefined, "8.0.29"]).action, "wait");
+        });
+
+        it("nothing to do when it matches; an interrupted raise is finished", () => {
+            assert.equal(bootstrap.planFeatureCompatibility(fcv("8.0"), ["8.0.29", "8.0.29", "8.0.29"]).action, "none");
+            assert.equal(bootstrap.planFeatureCompatibility(fcv("7.0", "8.0"), ["8.0.29", "8.0.29", "8.0.29"]).action, "raise");
+        });
+
+        it("never lowered: a member below the FCV is a failure, not a reason to lower it", () => {
+            const step = bootstrap.planFeatureCompatibility(fcv("8.0"), ["7.0.26", "8.0.29", "8.0.29"]);
+            assert.equal(step.action, "fail");
+            assert.match(step.reason, /a member runs 7\.0 below the featureCompatibilityVersion 8\.0/);
+        });
+
+        it("before the image changes: a binary below the FCV and a skipped series are refused with the path", () => {
+            const below = bootstrap.planBinaryChange(fcv("8.0"), ["8.0.29", "8.0.29", "8.0.29"], "7.0.26");
+            assert.equal(below.action, "refuse");
+            assert.match(below.reason, /^MongoDB 7\.0\.26 is below the featureCompatibilityVersion 8\.0: its binary cannot open this data, and this program never lowers the FCV\. Keep mongodbImage at 8\.0 or newer/);
+            const skip = bootstrap.planBinaryChange(fcv("6.0"), ["6.0.20", "6.0.20", "6.0.20"], "8.0.29");
+            assert.equal(skip.action, "refuse");
+            assert.equal(skip.reason, "MongoDB 6.0 -> 8.0 skips a major release: upgrade one series at a time (6.0 -> 7.0 -> 8.0), one pulumi up each, letting the featureCompatibilityVersion be raised in between");
+            assert.equal(bootstrap.planBinaryChange(fcv("7.0"), ["7.0.26", "7.0.26", "7.0.26"], "8.0.29").action, "allow");
+            // Back to the old binary while the FCV was not raised yet is a legal rollback.
+            assert.equal(bootstrap.planBinaryChange(fcv("7.0"), ["8.0.29", "8.0.29", "8.0.29"], "7.0.26").action, "allow");
+        });
+    });
+
+    describe("run against a simulated replica set", () => {
+        it("reproduction: 5 -> 3 without the opt-in fails before any reconfig, leaving the 5 voters", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(5));
+            server.commands = [];
+            assert.throws(() => runAgainst(server, environment(3, { MODE: "prepare" })), /5 voting members but 3 are wanted/);
+            assert.ok(!server.commands.includes("replSetReconfig"));
+            assert.equal(server.config!.members.length, 5);
+        });
+
+        it("5 -> 3 with the opt-in, before the pods go: two reconfigs, the primary stepped down first when it departs", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(5));
+            server.primaryHost = hosts(5)[4];
+            const { summary } = runAgainst(server, environment(3, { MODE: "prepare", MEMBER_REMOVAL_ALLOWED: "true" }));
+            assert.deepEqual(summary.removed, [hosts(5)[3], hosts(5)[4]]);
+            assert.deepEqual(server.config!.members.map((m) => m.host), hosts(3));
+            assert.ok(server.commands.includes("replSetStepDown"));
+            assert.ok(hosts(3).includes(server.primaryHost!), "a remaining member is primary");
+        });
+
+        it("a changed clusterDomain is refused by the bootstrap with no reconfig (was: 3 reconfigs, 6 voters)", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            server.commands = [];
+            assert.throws(() => runAgainst(server, { ...environment(3), MEMBER_HOSTS: JSON.stringify(otherDomain(3)) }), /member host names changed/);
+            assert.ok(!server.commands.includes("replSetReconfig"));
+            assert.equal(server.config!.members.length, 3);
+        });
+
+        it("raises the FCV after all members run 8.0 (confirm: true) and never lowers it", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            server.featureCompatibility = { version: "7.0" };
+            server.binaryVersion = "7.0.26";
+            runAgainst(server, environment(3));
+            assert.deepEqual(server.featureCompatibility, { version: "7.0" }, "7.0 binaries keep 7.0");
+            server.versions.set(hosts(3)[0], "8.0.29");
+            runAgainst(server, environment(3));
+            assert.deepEqual(server.featureCompatibility, { version: "7.0" }, "not while one member is upgraded");
+            server.binaryVersion = "8.0.29";
+            const { summary } = runAgainst(server, environment(3));
+            assert.equal(summary.featureCompatibilityVersion, "8.0");
+            assert.deepEqual(server.featureCompatibility, { version: "8.0" });
+        });
+
+        it("the pre-change step refuses a binary below the FCV before the StatefulSet changes", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            assert.throws(() => runAgainst(server, environment(3, { MODE: "prepare", TARGET_MONGODB_VERSION: "7.0.26" })), /below the featureCompatibilityVersion 8\.0/);
+        });
+
+        it("the pre-change step on a first install (not initiated) does nothing", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            const { summary } = runAgainst(server, environment(3, { MODE: "prepare" }));
+            assert.equal(server.config, undefined);
+            assert.equal(summary.initiated, false);
+        });
     });
 });

@@ -117,7 +117,16 @@ function forgetProgramModules(): void {
  * Runs index.ts for `stack` with optional setting overrides and returns every
  * declared resource. Rejects with the program's own error (e.g. ConfigError).
  */
-export async function runStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackRun> {
+export interface RunOptions {
+    /**
+     * The stack's outputs from a previous successful run, as the backend would
+     * return them to the program's StackReference to itself (the upgrade guard
+     * reads `deployment`). Defaults to none: a first install.
+     */
+    readonly previousOutputs?: Record<string, unknown>;
+}
+
+export async function runStack(stack: string, overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<StackRun> {
     const config = loadStackConfig(stack, overrides);
     // index.ts validates before declaring anything; doing the same here first
     // reports a ConfigError without leaving the mock runtime half-run (which
@@ -135,7 +144,9 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const secretPaths: string[] = [];
             const inputs = unwrapSecrets(args.inputs, "", secretPaths);
-            const computed = computedState(args.type, args.name, inputs);
+            const computed = args.type === "pulumi:pulumi:StackReference"
+                ? { outputs: options.previousOutputs ?? {}, secretOutputNames: [] }
+                : computedState(args.type, args.name, inputs);
             if (args.type.startsWith("random:") || args.type === "keycloak:openid/client:Client") {
                 collectStrings(computed, secretValues);
             }
@@ -152,7 +163,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
             lookups.push({ token: args.token, inputs: args.inputs, id });
             return { ...args.inputs, id };
         },
-    }, projectName, stack, false);
+    // "organization" is what a self-managed (DIY) backend reports as the organization.
+    }, projectName, stack, false, "organization");
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     for (const key of config.secretKeys) {
         secretValues.add(config.values[key]);
@@ -171,6 +183,12 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
         return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
+    } catch (error) {
+        // What was declared before the program failed (e.g. nothing after a refused upgrade).
+        if (error && typeof error === "object") {
+            (error as { declaredResources?: DeclaredResource[] }).declaredResources = [...resources];
+        }
+        throw error;
     } finally {
         (pulumi.log as any).warn = originalWarn;
     }

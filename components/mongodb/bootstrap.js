@@ -35,7 +35,11 @@ const codes = {
 function planInitiation(statusReply, replicaSetName, hosts) {
     if (statusReply && statusReply.ok === 1) {
         if (statusReply.set !== replicaSetName) {
-            return { action: "fail", reason: `member belongs to replica set '${statusReply.set}', expected '${replicaSetName}'` };
+            return {
+                action: "fail",
+                reason: `member belongs to replica set '${statusReply.set}', expected '${replicaSetName}': a replica set cannot be renamed in place. ` +
+                    `Set mongodbReplicaSetName back to '${statusReply.set}'; to use another name, back up, deploy a new stack with it and restore`,
+            };
         }
         return { action: "reconcile" };
     }
@@ -62,26 +66,175 @@ function initiateSucceeded(reply) {
     return reply.ok === 1 || reply.code === codes.AlreadyInitialized;
 }
 
+/** The pod part of a member host name (`<pod>.<headless>.<ns>.svc.<domain>:27017` -> `<pod>`). */
+function podOfHost(host) {
+    return host.split(".")[0].split(":")[0];
+}
+
+/** The member host names that changed for the same pods, as [from, to] pairs. */
+function renamedHosts(present, hosts) {
+    return present
+        .filter((host) => !hosts.includes(host))
+        .map((host) => [host, hosts.find((wanted) => podOfHost(wanted) === podOfHost(host) && wanted !== host)])
+        .filter(([, to]) => to !== undefined);
+}
+
 /**
  * The next reconfig, given the current config (`replSetGetConfig().config`).
- * Adds the first missing member only: MongoDB refuses to add more than one
- * voting member per reconfig. Members not in `hosts` are reported, never
- * removed: shrinking a set is a deliberate operator action.
+ * One voting member per reconfig, as MongoDB requires (safe reconfig, 4.4+):
+ *  - refuse when members reappear under new host names (clusterDomain,
+ *    namespace or names changed): adding them would make the same pods
+ *    voters twice;
+ *  - add the first missing member (unless options.addMissing is false, as in
+ *    the pre-change step, where the new pods do not exist yet);
+ *  - remove members no longer wanted only with options.allowRemoval (the
+ *    mongodbAllowMemberRemoval opt-in), highest _id first and never the
+ *    primary first: the primary steps down before it is removed;
+ *  - refuse to leave unwanted voters in place without the opt-in: they would
+ *    count towards the majority without pods behind them.
+ * Returns { action: "none"|"add"|"remove"|"stepDown"|"refuse", host?, config?, reason?, remaining, extra }.
  */
-function planMembers(currentConfig, hosts) {
+function planMembers(currentConfig, hosts, options) {
+    const { allowRemoval = false, primary, addMissing = true } = options || {};
     const present = currentConfig.members.map((m) => m.host);
     const missing = hosts.filter((host) => !present.includes(host));
     const extra = present.filter((host) => !hosts.includes(host));
-    if (missing.length === 0) {
-        return { action: "none", extra };
+    const renamed = renamedHosts(present, hosts);
+    if (renamed.length > 0) {
+        const [from, to] = renamed[0];
+        const domainOf = (host) => host.slice(podOfHost(host).length + 1).replace(/:\d+$/, "");
+        return {
+            action: "refuse",
+            extra,
+            remaining: missing.length,
+            reason: `member host names changed (${renamed.map(([a, b]) => `${a} -> ${b}`).join(", ")}): ` +
+                "the replica set knows its members by these names, and adding the new names would make the same pods voters twice. " +
+                `Set clusterDomain and the names back to what the set was created with (members under '${domainOf(from)}', not '${domainOf(to)}'), ` +
+                "or move to the new names by a backup and a restore into a new stack",
+        };
     }
-    const nextId = Math.max(-1, ...currentConfig.members.map((m) => m._id)) + 1;
+    if (missing.length > 0 && addMissing) {
+        const nextId = Math.max(-1, ...currentConfig.members.map((m) => m._id)) + 1;
+        const config = {
+            ...currentConfig,
+            version: currentConfig.version + 1,
+            members: [...currentConfig.members, { _id: nextId, host: missing[0], priority: 1 }],
+        };
+        return { action: "add", host: missing[0], config, remaining: missing.length - 1, extra };
+    }
+    if (extra.length === 0) {
+        return { action: "none", extra, remaining: 0 };
+    }
+    if (!allowRemoval) {
+        return {
+            action: "refuse",
+            extra,
+            remaining: extra.length,
+            reason: `the replica set has ${present.length} voting members but ${hosts.length} are wanted: ${extra.join(", ")} would stay voters without pods, ` +
+                "so the set would tolerate fewer failures than its disruption budget lets a drain take. " +
+                `Set mongodbMembers back to ${present.length}, or set mongodbAllowMemberRemoval to true to remove them from the replica set (one reconfig at a time, the primary last) before their pods go`,
+        };
+    }
+    // Highest _id first, the primary last.
+    const byIdDescending = currentConfig.members.filter((m) => extra.includes(m.host)).sort((a, b) => b._id - a._id);
+    const next = byIdDescending.find((m) => m.host !== primary) || byIdDescending[0];
+    if (next.host === primary) {
+        return { action: "stepDown", host: next.host, extra, remaining: extra.length };
+    }
     const config = {
         ...currentConfig,
         version: currentConfig.version + 1,
-        members: [...currentConfig.members, { _id: nextId, host: missing[0], priority: 1 }],
+        members: currentConfig.members.filter((m) => m.host !== next.host),
     };
-    return { action: "add", host: missing[0], config, remaining: missing.length - 1, extra };
+    return { action: "remove", host: next.host, config, extra, remaining: extra.length - 1 };
+}
+
+/** "8.0.4" -> [8, 0]; undefined when unknown. */
+function featureVersionOf(version) {
+    const match = /^(\d+)\.(\d+)/.exec(version || "");
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+function compareFeatureVersions(a, b) {
+    return a[0] - b[0] || a[1] - b[1];
+}
+
+/**
+ * Whether to raise the featureCompatibilityVersion, given the
+ * `getParameter: { featureCompatibilityVersion: 1 }` reply and each member's
+ * `buildInfo().version` (undefined for a member that did not answer).
+ * Raised only once every member runs the same newer major.minor; never
+ * lowered (a binary below the FCV does not even start). MongoDB 7.0+ asks for
+ * `confirm: true` because the raise cannot be undone without support.
+ * Returns { action: "none"|"wait"|"raise"|"fail", command?, reason }.
+ */
+function planFeatureCompatibility(fcvReply, memberVersions) {
+    const fcv = fcvReply && fcvReply.featureCompatibilityVersion;
+    const current = featureVersionOf(fcv && fcv.version);
+    if (!current) {
+        return { action: "fail", reason: `unexpected featureCompatibilityVersion reply: ${JSON.stringify(fcvReply)}` };
+    }
+    if (memberVersions.some((v) => featureVersionOf(v) === undefined)) {
+        return { action: "wait", reason: `not every member answered with its version (${JSON.stringify(memberVersions)}): featureCompatibilityVersion stays ${fcv.version}` };
+    }
+    const binaries = memberVersions.map(featureVersionOf);
+    const lowest = binaries.reduce((a, b) => (compareFeatureVersions(a, b) <= 0 ? a : b));
+    const highest = binaries.reduce((a, b) => (compareFeatureVersions(a, b) >= 0 ? a : b));
+    const target = fcv.targetVersion ? featureVersionOf(fcv.targetVersion) : undefined;
+    if (compareFeatureVersions(lowest, current) < 0) {
+        return { action: "fail", reason: `a member runs ${lowest.join(".")} below the featureCompatibilityVersion ${fcv.version}: a binary below the FCV cannot run this data; deploy ${fcv.version} or newer again` };
+    }
+    if (compareFeatureVersions(lowest, highest) !== 0) {
+        return { action: "wait", reason: `members run ${memberVersions.join(", ")}: featureCompatibilityVersion stays ${fcv.version} until every member runs the same version` };
+    }
+    // An interrupted raise reports { version: old, targetVersion: new }: finishing it is the same command.
+    const wanted = highest;
+    if (compareFeatureVersions(wanted, current) === 0 && !target) {
+        return { action: "none", reason: `featureCompatibilityVersion ${fcv.version} matches every member` };
+    }
+    const version = wanted.join(".");
+    const command = { setFeatureCompatibilityVersion: version };
+    if (wanted[0] >= 7) {
+        // MongoDB 7.0+: "setFeatureCompatibilityVersion ... requires confirm: true".
+        command.confirm = true;
+    }
+    return { action: "raise", command, reason: `every member runs ${version}: raising featureCompatibilityVersion from ${fcv.version}` };
+}
+
+/** MongoDB release series in upgrade order: a major upgrade goes one step at a time (MongoDB upgrade docs). */
+const releaseSeries = ["4.4", "5.0", "6.0", "7.0", "8.0"];
+
+/**
+ * Before the StatefulSet changes its image: may the members move from the
+ * versions they run to `targetVersion`? Refuses a binary below the
+ * featureCompatibilityVersion and a skipped release series (6.0 -> 8.0).
+ * Returns { action: "allow"|"refuse", reason }.
+ */
+function planBinaryChange(fcvReply, runningVersions, targetVersion) {
+    const fcv = fcvReply && fcvReply.featureCompatibilityVersion && fcvReply.featureCompatibilityVersion.version;
+    const target = featureVersionOf(targetVersion);
+    const fcvVersion = featureVersionOf(fcv);
+    if (!target || !fcvVersion) {
+        return { action: "refuse", reason: `cannot compare versions: target '${targetVersion}', featureCompatibilityVersion reply ${JSON.stringify(fcvReply)}` };
+    }
+    if (compareFeatureVersions(target, fcvVersion) < 0) {
+        return {
+            action: "refuse",
+            reason: `MongoDB ${targetVersion} is below the featureCompatibilityVersion ${fcv}: its binary cannot open this data, and this program never lowers the FCV. ` +
+                `Keep mongodbImage at ${fcv} or newer (a downgrade needs setFeatureCompatibilityVersion lowered by hand first, see the MongoDB downgrade procedure)`,
+        };
+    }
+    const series = (v) => releaseSeries.indexOf(`${v[0]}.${v[1]}`);
+    for (const running of runningVersions.map(featureVersionOf).filter(Boolean)) {
+        if (series(target) - series(running) > 1) {
+            const path = releaseSeries.slice(series(running), series(target) + 1).join(" -> ");
+            return {
+                action: "refuse",
+                reason: `MongoDB ${running.join(".")} -> ${target.join(".")} skips a major release: upgrade one series at a time (${path}), one pulumi up each, letting the featureCompatibilityVersion be raised in between`,
+            };
+        }
+    }
+    return { action: "allow", reason: `members may move from ${runningVersions.join(", ")} to ${targetVersion} (featureCompatibilityVersion ${fcv})` };
 }
 
 /** True when a `hello` reply comes from a primary that accepts writes. */
@@ -220,7 +373,7 @@ function check(reply, what) {
 function run(env, io) {
     const hosts = JSON.parse(env.MEMBER_HOSTS);
     const attempts = Number(env.WAIT_ATTEMPTS || 120);
-    const done = { initiated: false, added: [], rolesCreated: [], rolesUpdated: [], created: [], updated: [], extra: [] };
+    const done = { initiated: false, added: [], removed: [], rolesCreated: [], rolesUpdated: [], created: [], updated: [], extra: [] };
 
     const retry = (what, fn) => {
         for (let attempt = 1; ; attempt++) {
@@ -241,12 +394,19 @@ function run(env, io) {
         }
     };
 
+    // MODE=prepare runs before the StatefulSet changes (the upgrade guard Job):
+    // it removes departing members and checks the new binary, nothing else.
+    const prepare = env.MODE === "prepare";
     io.log(`seed member ${hosts[0]}`);
     const seed = retry("the seed member", () => io.connect(connectionString(env, [hosts[0]], "directConnection=true")));
     const status = retry("the seed member's status", () => seed.runCommand({ replSetGetStatus: 1 }));
     const plan = planInitiation(status, env.REPLICA_SET_NAME, hosts);
     if (plan.action === "fail") {
         throw new Error(plan.reason);
+    }
+    if (plan.action === "initiate" && prepare) {
+        io.log("the replica set is not initiated yet: nothing to prepare");
+        return done;
     }
     if (plan.action === "initiate") {
         io.log(`initiating ${env.REPLICA_SET_NAME} with ${hosts.join(", ")}`);
@@ -257,50 +417,93 @@ function run(env, io) {
         done.initiated = reply.ok === 1;
     }
 
-    const primary = retry("a writable primary", () => {
+    const findPrimary = () => retry("a writable primary", () => {
         const db = io.connect(connectionString(env, hosts, `replicaSet=${encodeURIComponent(env.REPLICA_SET_NAME)}`));
-        return isWritablePrimary(db.runCommand({ hello: 1 })) ? db : undefined;
+        const hello = db.runCommand({ hello: 1 });
+        return isWritablePrimary(hello) ? { db, host: hello.me } : undefined;
     });
+    let primary = findPrimary();
 
     for (;;) {
-        const config = check(primary.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config;
-        const step = planMembers(config, hosts);
+        const config = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config;
+        const step = planMembers(config, hosts, { allowRemoval: env.MEMBER_REMOVAL_ALLOWED === "true", primary: primary.host, addMissing: !prepare });
         done.extra = step.extra;
         if (step.action === "none") {
             break;
         }
-        io.log(`adding member ${step.host}`);
-        check(primary.runCommand({ replSetReconfig: step.config }), "replSetReconfig");
-        done.added.push(step.host);
+        if (step.action === "refuse") {
+            throw new Error(step.reason);
+        }
+        if (step.action === "stepDown") {
+            // The departing primary hands over first; its connection drops, which is expected.
+            io.log(`primary ${step.host} leaves the set: stepping it down first`);
+            primary.db.runCommand({ replSetStepDown: 60 });
+            primary = findPrimary();
+            continue;
+        }
+        io.log(`${step.action === "add" ? "adding" : "removing"} member ${step.host}`);
+        check(primary.db.runCommand({ replSetReconfig: step.config }), "replSetReconfig");
+        (step.action === "add" ? done.added : done.removed).push(step.host);
     }
-    if (done.extra.length > 0) {
-        io.log(`members not in the desired list are left in place: ${done.extra.join(", ")}`);
+    // Ask the members the set has now (the desired list may name pods that do not exist yet).
+    const configured = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config.members.map((m) => m.host);
+    const memberVersions = () => configured.map((host) => {
+        try {
+            const reply = io.connect(connectionString(env, [host], "directConnection=true")).runCommand({ buildInfo: 1 });
+            return reply.ok === 1 ? reply.version : undefined;
+        } catch (error) {
+            return undefined;
+        }
+    });
+    const fcvReply = check(primary.db.runCommand({ getParameter: 1, featureCompatibilityVersion: 1 }), "getParameter featureCompatibilityVersion");
+    if (prepare) {
+        if (env.TARGET_MONGODB_VERSION) {
+            const change = planBinaryChange(fcvReply, memberVersions().filter(Boolean), env.TARGET_MONGODB_VERSION);
+            io.log(change.reason);
+            if (change.action === "refuse") {
+                throw new Error(change.reason);
+            }
+        }
+        io.log(`prepare complete: ${JSON.stringify(done)}`);
+        return done;
+    }
+    const fcvStep = planFeatureCompatibility(fcvReply, memberVersions());
+    io.log(fcvStep.reason);
+    if (fcvStep.action === "fail") {
+        throw new Error(fcvStep.reason);
+    }
+    if (fcvStep.action === "raise") {
+        check(primary.db.runCommand(fcvStep.command), "setFeatureCompatibilityVersion");
+        done.featureCompatibilityVersion = fcvStep.command.setFeatureCompatibilityVersion;
     }
 
     // Roles before users: createUser with a role that does not exist answers RoleNotFound.
     const roles = desiredRoles(env);
-    const rolesInfo = check(primary.runCommand({ rolesInfo: roles.map(({ role, db }) => ({ role, db })), showPrivileges: true }), "rolesInfo");
+    const rolesInfo = check(primary.db.runCommand({ rolesInfo: roles.map(({ role, db }) => ({ role, db })), showPrivileges: true }), "rolesInfo");
     for (const step of planRoles(rolesInfo, roles)) {
         const { role, privileges } = step.role;
-        check(primary.runCommand({ [step.command]: role, privileges, roles: step.role.roles }), step.command);
+        check(primary.db.runCommand({ [step.command]: role, privileges, roles: step.role.roles }), step.command);
         (step.command === "createRole" ? done.rolesCreated : done.rolesUpdated).push(role);
     }
 
-    const usersInfo = check(primary.runCommand({ usersInfo: 1 }), "usersInfo");
+    const usersInfo = check(primary.db.runCommand({ usersInfo: 1 }), "usersInfo");
     for (const step of planUsers(usersInfo, desiredUsers(env))) {
         const { user, pwd, roles } = step.user;
         const body = step.command === "createUser" ? { createUser: user, pwd, roles } : { updateUser: user, pwd, roles };
-        check(primary.runCommand(body), step.command);
+        check(primary.db.runCommand(body), step.command);
         (step.command === "createUser" ? done.created : done.updated).push(user);
     }
 
-    check(primary.runCommand({ setDefaultRWConcern: 1, defaultWriteConcern: { w: "majority" } }), "setDefaultRWConcern");
+    check(primary.db.runCommand({ setDefaultRWConcern: 1, defaultWriteConcern: { w: "majority" } }), "setDefaultRWConcern");
     io.log(`bootstrap complete: ${JSON.stringify(done)}`);
     return done;
 }
 
 if (typeof module === "object" && module.exports) {
-    module.exports = { codes, planInitiation, initialConfig, initiateSucceeded, planMembers, isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run };
+    module.exports = {
+        codes, planInitiation, initialConfig, initiateSucceeded, planMembers, planFeatureCompatibility, planBinaryChange,
+        isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run,
+    };
 }
 
 // Under mongosh (which has a global Mongo constructor and no `require.main`

@@ -27,6 +27,8 @@ export interface BootstrapJobArgs {
     readonly clientLabels: Record<string, string>;
     /** Run as this UID; undefined lets the platform assign one. */
     readonly uid?: number;
+    /** The mongodbAllowMemberRemoval opt-in: members no longer wanted may be removed from the config. */
+    readonly allowMemberRemoval: boolean;
     /** USERNAME/PASSWORD pairs of the root, app, backup, restore and monitoring users, from the Secret. */
     readonly credentialEnv: k8s.types.input.core.v1.EnvVar[];
 }
@@ -39,7 +41,7 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
         data: { "bootstrap.js": script },
     }, opts);
     const digest = createHash("sha256")
-        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole }))
+        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval }))
         .digest("hex")
         .slice(0, 8);
     const jobName = `${args.statefulSetName}-bootstrap-${digest}`;
@@ -70,6 +72,7 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
                             { name: "APP_DATABASE", value: args.database },
                             // Plain JSON, no secret: what the restore identity may do.
                             { name: "RESTORE_ROLE", value: restoreRole },
+                            { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
                             { name: "HOME", value: "/tmp" },
                             ...args.credentialEnv,
                         ],

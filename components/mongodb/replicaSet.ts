@@ -20,10 +20,9 @@ import {
 import { imageParts } from "../validators";
 import { declareBootstrapJob } from "./bootstrapJob";
 import { memberHosts, wiredTigerCacheGb } from "./sizing";
+import { rootCredentialsPath, stepDownCommand } from "./preStop";
 
 export const mongoPort = 27017;
-/** Where mongod's container sees the root user's name and password as files. */
-const rootCredentialsPath = "/etc/mongodb-root";
 /** The UID and GID of the `mongodb` user in the official image. */
 export const mongoImageUid = 999;
 
@@ -52,6 +51,22 @@ export interface MongoReplicaSetArgs {
     readonly fixedUid: boolean;
     /** Generated users and keyfile. */
     readonly credentials: Credentials;
+    /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
+    readonly allowMemberRemoval?: boolean;
+    /** What must complete before the StatefulSet is created or changed (the upgrade guard Job). Defaults to none. */
+    readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** Names of the StatefulSet and its headless Service for an instance. */
+export function replicaSetObjectNames(name: string): { statefulSet: string; headless: string } {
+    const statefulSet = `${name}-mongodb`;
+    return { statefulSet, headless: `${statefulSet}-headless` };
+}
+
+/** Member host names (host:port) the instance's members get. */
+export function replicaSetHosts(name: string, namespace: string, clusterDomain: string, members: number): string[] {
+    const names = replicaSetObjectNames(name);
+    return memberHosts(names.statefulSet, names.headless, namespace, clusterDomain, members);
 }
 
 export class MongoReplicaSet extends pulumi.ComponentResource {
@@ -72,14 +87,13 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         const id = { instance: name, name: "mongodb", component: "database" };
         const selector = selectorLabels(id);
         const labels = standardLabels(id, imageParts(args.image).tag);
-        const stsName = `${name}-mongodb`;
-        const headlessName = `${stsName}-headless`;
+        const { statefulSet: stsName, headless: headlessName } = replicaSetObjectNames(name);
         const namespace = args.namespace;
         const creds = args.credentials;
 
         this.statefulSetName = stsName;
         this.replicaSetName = args.replicaSetName;
-        this.hosts = memberHosts(stsName, headlessName, namespace, args.clusterDomain, args.members);
+        this.hosts = replicaSetHosts(name, namespace, args.clusterDomain, args.members);
         this.clientLabels = { "rocketchat-ha.io/mongodb-client": name };
 
         const userEnv = (prefix: string, user: MongoUser) => [
@@ -143,7 +157,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                     spec: {
                         affinity: spreadAcrossNodes(selector, args.antiAffinity),
                         securityContext: restrictedPodSecurity(uid),
-                        // mongod steps down and flushes on SIGTERM; give it time.
+                        // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
                         terminationGracePeriodSeconds: 60,
                         automountServiceAccountToken: false,
                         initContainers: [{
@@ -187,7 +201,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                             // Journal recovery after a crash can take minutes: 10 minutes before liveness applies.
                             startupProbe: execProbe(ping, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 60 }),
                             livenessProbe: execProbe(ping, { periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 }),
+                            // Ready = PRIMARY or SECONDARY: a rolling update moves to the next member only then.
                             readinessProbe: execProbe(primaryOrSecondary, { periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 }),
+                            // A primary hands over before it stops (preStop.ts).
+                            lifecycle: { preStop: { exec: { command: stepDownCommand() } } },
                             volumeMounts: [
                                 { name: "data", mountPath: "/data/db" },
                                 { name: "keyfile", mountPath: "/keyfile", readOnly: true },
@@ -208,7 +225,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                     },
                 }],
             },
-        }, child);
+        // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
+        }, { ...child, dependsOn: args.startAfter ?? [] });
 
         // One member at a time may be evicted: a majority stays for any odd size >= 3.
         new k8s.policy.v1.PodDisruptionBudget(stsName, {
@@ -250,6 +268,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             labels,
             clientLabels: this.clientLabels,
             uid,
+            allowMemberRemoval: args.allowMemberRemoval ?? false,
             credentialEnv: [
                 ...userEnv("ROOT", creds.root),
                 ...userEnv("APP", creds.app),

@@ -19,7 +19,10 @@ import {
 } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
 import { namespacePeer } from "../networkPeers";
+import { mostRocketchatPods } from "../settings";
+import { writableImageVolumes } from "./appsRuntime";
 import { declareExposure } from "./exposure";
+import { rollingUpdateFor } from "./rolloutStrategy";
 import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
 
 /** UID and GID of the rocketchat user in registry.rocket.chat images. */
@@ -38,6 +41,8 @@ export interface RocketChatArgs {
     readonly scaledToZero?: boolean;
     readonly resources: ResourceSettings;
     readonly antiAffinity: AntiAffinityMode;
+    /** Nodes that can run these pods; with required anti-affinity it decides whether a rollout may surge. */
+    readonly schedulableNodes: number;
     readonly fixedUid: boolean;
     /** Settings and secret references for the container environment. */
     readonly environment: RocketChatEnvironmentArgs;
@@ -51,6 +56,13 @@ export interface RocketChatArgs {
         readonly storageClassName?: string;
         readonly size: string;
     };
+    /**
+     * What must have completed before the Deployment is created or changed:
+     * the replica-set bootstrap (users exist) and the upgrade guard. Only
+     * ordering: nothing of theirs enters the pod template, so a re-run
+     * bootstrap does not restart Rocket.Chat. Defaults to none.
+     */
+    readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** Namespace of the Prometheus that may scrape environment.metricsPort. Defaults to none (no scraper admitted). */
     readonly metricsScraperNamespace?: string;
     readonly exposure: {
@@ -61,6 +73,12 @@ export interface RocketChatArgs {
         readonly ingressControllerNamespace: string;
     };
 }
+
+/** Most Rocket.Chat pods a voluntary disruption (drain, rollout) may take out of service at once. */
+const disruptionBudgetMaxUnavailable = 1;
+
+/** Startup budget: first start and migrations may take up to 10 minutes before liveness applies. */
+const startupProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 };
 
 /** Health endpoints by version: /livez and /readyz since 7.11, /health since 5.3. */
 export function healthEndpoints(image: string): { live: string; ready: string } {
@@ -109,8 +127,21 @@ export class RocketChat extends pulumi.ComponentResource {
         const checksum = pulumi.all([pulumi.output(env), ...args.rolloutSecrets]).apply(([plainEnv, ...secrets]) =>
             createHash("sha256").update(JSON.stringify({ env: plainEnv, secrets })).digest("hex"));
         const autoscaled = args.autoscaling !== undefined && !args.scaledToZero;
+        const rollout = rollingUpdateFor({
+            mostPods: mostRocketchatPods({
+                autoscalingEnabled: args.autoscaling !== undefined,
+                rocketchatReplicas: args.replicas,
+                autoscalingMaxReplicas: args.autoscaling?.maxReplicas ?? args.replicas,
+            }),
+            schedulableNodes: args.schedulableNodes,
+            antiAffinity: args.antiAffinity,
+            disruptionBudgetMaxUnavailable,
+        });
+        // The image directories this version writes into (Apps on 8.5+), as seeded emptyDirs.
+        const imageWrites = writableImageVolumes(args.image);
         const podVolumes: k8s.types.input.core.v1.Volume[] = [
             { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+            ...imageWrites.volumes,
             ...(this.uploadsClaimName ? [{ name: "uploads", persistentVolumeClaim: { claimName: this.uploadsClaimName } }] : []),
         ];
 
@@ -121,7 +152,10 @@ export class RocketChat extends pulumi.ComponentResource {
                 // own; declaring it here would reset it on every update.
                 ...(args.scaledToZero ? { replicas: 0 } : autoscaled ? {} : { replicas: args.replicas }),
                 selector: { matchLabels: selector },
-                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                // See rolloutStrategy.ts: surge only when a spare node can take the surge pod.
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: rollout.maxUnavailable, maxSurge: rollout.maxSurge } },
+                // A new pod may spend its whole startup budget migrating; the deadline must outlast it.
+                progressDeadlineSeconds: startupProbeTiming.periodSeconds * startupProbeTiming.failureThreshold + 300,
                 template: {
                     metadata: {
                         labels: { ...labels, ...args.mongodbClientLabels },
@@ -132,6 +166,7 @@ export class RocketChat extends pulumi.ComponentResource {
                         securityContext: restrictedPodSecurity(args.fixedUid ? rocketchatImageUid : undefined),
                         automountServiceAccountToken: false,
                         terminationGracePeriodSeconds: 30,
+                        ...(imageWrites.initContainers.length > 0 ? { initContainers: imageWrites.initContainers } : {}),
                         containers: [{
                             name: "rocketchat",
                             image: args.image,
@@ -142,12 +177,12 @@ export class RocketChat extends pulumi.ComponentResource {
                             ],
                             resources: resources(args.resources, podVolumes),
                             securityContext: restrictedContainerSecurity(),
-                            // First start and migrations take minutes: up to 10 before liveness applies.
-                            startupProbe: httpProbe(health.live, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
+                            startupProbe: httpProbe(health.live, "http", startupProbeTiming),
                             livenessProbe: httpProbe(health.live, "http", { periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 }),
                             readinessProbe: httpProbe(health.ready, "http", { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
                             volumeMounts: [
                                 { name: "tmp", mountPath: "/tmp" },
+                                ...imageWrites.mounts,
                                 ...(this.uploadsClaimName ? [{ name: "uploads", mountPath: uploadsPath }] : []),
                             ],
                         }],
@@ -155,7 +190,8 @@ export class RocketChat extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, child);
+        // Children do not inherit the component's dependsOn: the Deployment names what it waits for.
+        }, { ...child, dependsOn: args.startAfter ?? [] });
 
         const service = new k8s.core.v1.Service(name, {
             metadata: { name, namespace, labels },
@@ -178,7 +214,7 @@ export class RocketChat extends pulumi.ComponentResource {
 
         new k8s.policy.v1.PodDisruptionBudget(name, {
             metadata: { name, namespace, labels },
-            spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+            spec: { maxUnavailable: disruptionBudgetMaxUnavailable, selector: { matchLabels: selector } },
         }, child);
 
         const ingressPeers: k8s.types.input.networking.v1.NetworkPolicyPeer[] = args.platform === "openshift"

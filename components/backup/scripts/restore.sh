@@ -16,8 +16,13 @@ scripts=$(dirname "${BASH_SOURCE[0]}")
 . "$scripts/lib.sh"
 
 require_env BACKUP_DIR RESTORE_ARCHIVE MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR
-case "$RESTORE_ARCHIVE" in */* | .*) fail "RESTORE_ARCHIVE must be a file name in the mongodb directory of the backup volume" ;; esac
-archive="$BACKUP_DIR/mongodb/$RESTORE_ARCHIVE"
+# A nightly archive by name, or one the upgrade guard took: pre-upgrade/<name>.
+case "$RESTORE_ARCHIVE" in
+    pre-upgrade/*) dir="$BACKUP_DIR/pre-upgrade/mongodb" file=${RESTORE_ARCHIVE#pre-upgrade/} ;;
+    *) dir="$BACKUP_DIR/mongodb" file=$RESTORE_ARCHIVE ;;
+esac
+case "$file" in */* | .* | "") fail "RESTORE_ARCHIVE must be the file name of an archive in the mongodb directory of the backup volume, or pre-upgrade/<file name>" ;; esac
+archive="$dir/$file"
 work=$(mktemp -d "${TMPDIR:-/tmp}/restore.XXXXXX")
 
 trap 'status=$?; rm -rf -- "$TOOLS_CONFIG_DIR/tools.yaml" "$work"; release_lock; exit "$status"' EXIT
@@ -34,8 +39,12 @@ else
 fi
 log "reading the whole archive before anything is written"
 archive_report "$archive" "$work/archive.json"
-[ -f "$archive.suspect" ] && log "warning: the backup marked $RESTORE_ARCHIVE suspect: $(cat "$archive.suspect")"
-[ -f "$archive.verified" ] || log "warning: $RESTORE_ARCHIVE was never verified by a restore test"
+if [ -f "$archive.suspect" ]; then
+    log "warning: the backup marked $RESTORE_ARCHIVE suspect: $(cat "$archive.suspect")"
+fi
+if [ ! -f "$archive.verified" ]; then
+    log "warning: $RESTORE_ARCHIVE was never verified by a restore test"
+fi
 
 render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$MONGODB_HOSTS" "replicaSet=$MONGODB_REPLICA_SET&authSource=admin"
 args=(--config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive")

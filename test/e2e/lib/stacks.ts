@@ -38,3 +38,8 @@ export function mongoStatefulSet(objects: any[]): any {
 export function rocketchatDeployment(objects: any[]): any | undefined {
     return ofKind(objects, "Deployment").find((d) => d.metadata.name === "rocketchat");
 }
+
+/** A stack rendered here with settings overridden (for scenarios that need another shape than the example stacks). */
+export async function stackObjectsWith(stack: string, overrides: Record<string, unknown>): Promise<any[]> {
+    return kubernetesObjects(await runStack(stack, overrides));
+}

@@ -1,0 +1,63 @@
+/**
+ * What a successful `pulumi up` deployed, as the stack output `deployment`,
+ * and how the next run reads it back: through a StackReference to the stack
+ * itself (Pulumi's answer for reading a stack's previous outputs,
+ * pulumi/pulumi#3722).
+ *
+ * Why the stack's own output and not the live objects: the decision must be
+ * made before any resource is declared, under `pulumi preview` (pull-request
+ * checks) as well as `pulumi up`, and in the offline render. A
+ * `StatefulSet.get` needs a reachable cluster, fails when the object does not
+ * exist (every first install), and yields an Output only after resources are
+ * being registered; the backend's checkpoint is always there for preview and
+ * up and costs one read. The live truth is still checked where it matters: the
+ * upgrade guard Job and the bootstrap read the replica-set config and the
+ * featureCompatibilityVersion from the members themselves (bootstrap.js).
+ *
+ * The output resolves only once the bootstrap Job has completed (its status
+ * is known), so a run that failed before the set was reconciled does not
+ * record versions it never reached.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { imageParts } from "../validators";
+
+export const deploymentOutputName = "deployment";
+
+export interface DeploymentRecord {
+    /** Rocket.Chat version (image tag). */
+    readonly rocketchatVersion: string;
+    /** MongoDB version (image tag) every member runs once the run completed. */
+    readonly mongodbVersion: string;
+    readonly replicaSetName: string;
+    /** Member host names, host:port, in member order. */
+    readonly memberHosts: string[];
+}
+
+export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[]): DeploymentRecord {
+    return {
+        rocketchatVersion: imageParts(rocketchatImage).tag ?? rocketchatImage,
+        mongodbVersion: imageParts(mongodbImage).tag ?? mongodbImage,
+        replicaSetName,
+        memberHosts: [...memberHosts],
+    };
+}
+
+/** A record read back from the backend, or undefined when there is none or it is not one (never guessed). */
+export function parseDeploymentRecord(value: unknown): DeploymentRecord | undefined {
+    const v = value as Partial<DeploymentRecord> | undefined;
+    const isText = (x: unknown) => typeof x === "string" && x.length > 0;
+    if (!v || !isText(v.rocketchatVersion) || !isText(v.mongodbVersion) || !isText(v.replicaSetName) ||
+        !Array.isArray(v.memberHosts) || v.memberHosts.length === 0 || !v.memberHosts.every(isText)) {
+        return undefined;
+    }
+    return { rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts! };
+}
+
+/** The previous successful run's record of this very stack, or undefined on a first install. */
+export async function previousDeploymentRecord(): Promise<DeploymentRecord | undefined> {
+    const self = new pulumi.StackReference("previous-deployment", {
+        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+    });
+    const details = await self.getOutputDetails(deploymentOutputName);
+    return parseDeploymentRecord(details.value ?? details.secretValue);
+}

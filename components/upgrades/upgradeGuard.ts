@@ -1,0 +1,186 @@
+/**
+ * The upgrade guard's decisions, made before any resource is declared: given
+ * what the previous successful `pulumi up` recorded (see deploymentRecord.ts)
+ * and what the settings now ask for, which changes are refused and why.
+ * Pure: the tests give it records; the program gives it the stack's own
+ * previous output.
+ *
+ * Refused, each with the versions and the supported path in the message:
+ * - a Rocket.Chat downgrade, or a skipped major (versionTable.ts);
+ * - a MongoDB series skipped (6.0 -> 8.0) or a series below the recorded
+ *   featureCompatibilityVersion (the bootstrap raises it after every member
+ *   runs a new series, before the record is written, and never lowers it);
+ * - Rocket.Chat and MongoDB changing series in the same run (each step must
+ *   be a supported pair, so MongoDB goes first);
+ * - a renamed replica set, changed member host names, and fewer members
+ *   without the mongodbAllowMemberRemoval opt-in.
+ * With no record (first install) everything is allowed and the record is written.
+ */
+import { SettingName } from "../settings";
+import {
+    compareVersions, deployableSeriesFor, mongodbSeriesOrder, parseVersion, rocketchatMongodbSupport, rocketchatUpgradeRule, seriesOf, supportLineFor, Version,
+} from "./versionTable";
+import { DeploymentRecord } from "./deploymentRecord";
+
+export interface GuardRefusal {
+    readonly setting: SettingName;
+    readonly value: unknown;
+    /** What is wrong and what to do instead. */
+    readonly reason: string;
+}
+
+export interface GuardOptions {
+    /** The mongodbAllowMemberRemoval opt-in. */
+    readonly allowMemberRemoval: boolean;
+}
+
+function rocketchatRefusals(before: Version, after: Version, image: string): GuardRefusal[] {
+    const from = `${before.major}.${before.minor}.${before.patch}`;
+    const to = `${after.major}.${after.minor}.${after.patch}`;
+    if (compareVersions(after, before) < 0) {
+        return [{
+            setting: "rocketchatImage",
+            value: image,
+            reason: `Rocket.Chat ${from} -> ${to} is a downgrade: ${from} has migrated the database and an older server must not run on it. ` +
+                `Keep ${from} or newer; to go back, restore the pre-upgrade backup taken before ${from} was deployed (docs/backup.md)`,
+        }];
+    }
+    if (after.major - before.major > 1) {
+        const path = Array.from({ length: after.major - before.major + 1 }, (_, i) => `${before.major + i}.x`).join(" -> ");
+        return [{
+            setting: "rocketchatImage",
+            value: image,
+            reason: `Rocket.Chat ${from} -> ${to} skips a major version; the supported path is ${path}, one pulumi up each (${rocketchatUpgradeRule})`,
+        }];
+    }
+    return [];
+}
+
+function mongodbRefusals(before: Version, after: Version, image: string): GuardRefusal[] {
+    const from = seriesOf(before);
+    const to = seriesOf(after);
+    const fromIndex = mongodbSeriesOrder.indexOf(from);
+    const toIndex = mongodbSeriesOrder.indexOf(to);
+    if (toIndex < fromIndex) {
+        return [{
+            setting: "mongodbImage",
+            value: image,
+            reason: `MongoDB ${from} -> ${to} is below the featureCompatibilityVersion ${from} the bootstrap raised after every member ran ${from}: ` +
+                `a ${to} binary cannot open this data and this program never lowers the FCV. Keep mongodbImage at ${from}.x ` +
+                "(a downgrade means lowering the FCV by hand first, following MongoDB's downgrade procedure)",
+        }];
+    }
+    if (toIndex - fromIndex > 1) {
+        return [{
+            setting: "mongodbImage",
+            value: image,
+            reason: `MongoDB ${from} -> ${to} skips a major release; the supported path is ${mongodbSeriesOrder.slice(fromIndex, toIndex + 1).join(" -> ")}, ` +
+                "one pulumi up each, so the featureCompatibilityVersion is raised in between",
+        }];
+    }
+    return [];
+}
+
+/** Rocket.Chat and MongoDB changing series at once: the set and the pods would roll together through unsupported pairs. */
+function pairRefusals(record: DeploymentRecord, next: DeploymentRecord, chatBefore: Version, chatAfter: Version, mongoBefore: Version, mongoAfter: Version): GuardRefusal[] {
+    const chatChanges = seriesOf(chatBefore) !== seriesOf(chatAfter);
+    const mongoChanges = seriesOf(mongoBefore) !== seriesOf(mongoAfter);
+    if (!(chatChanges && mongoChanges)) {
+        return [];
+    }
+    const oldChatOnNewMongo = deployableSeriesFor(chatBefore).includes(seriesOf(mongoAfter));
+    const bridge = rocketchatMongodbSupport.find((line) => line.mongodb.includes(seriesOf(mongoBefore)) && line.mongodb.includes(seriesOf(mongoAfter)));
+    const bridgeName = bridge ? `${bridge.from.major}.${bridge.from.minor}` : "a version that supports both";
+    const order = oldChatOnNewMongo
+        ? `first MongoDB ${seriesOf(mongoAfter)} with Rocket.Chat ${record.rocketchatVersion}, then Rocket.Chat ${next.rocketchatVersion}`
+        : `first Rocket.Chat ${bridgeName} (supports MongoDB ${seriesOf(mongoBefore)} and ${seriesOf(mongoAfter)}), then MongoDB ${seriesOf(mongoAfter)}, then Rocket.Chat ${next.rocketchatVersion}`;
+    return [{
+        setting: "rocketchatImage",
+        value: next.rocketchatVersion,
+        reason: `Rocket.Chat ${record.rocketchatVersion} -> ${next.rocketchatVersion} and MongoDB ${record.mongodbVersion} -> ${next.mongodbVersion} in one run ` +
+            `would roll pods and members together through pairs Rocket.Chat does not support (Rocket.Chat ${seriesOf(chatBefore)}: MongoDB ` +
+            `${supportLineFor(chatBefore)?.mongodb.join(", ") ?? "unknown"}). Change one at a time: ${order}`,
+    }];
+}
+
+/** The domain part of a member host name, after its pod name. */
+function hostSuffix(host: string): string {
+    return host.slice(host.indexOf(".") + 1);
+}
+
+function replicaSetRefusals(record: DeploymentRecord, next: DeploymentRecord, options: GuardOptions): GuardRefusal[] {
+    const refusals: GuardRefusal[] = [];
+    if (record.replicaSetName !== next.replicaSetName) {
+        refusals.push({
+            setting: "mongodbReplicaSetName",
+            value: next.replicaSetName,
+            reason: `the replica set is named '${record.replicaSetName}' and cannot be renamed in place (every member would need a standalone restart ` +
+                `and its local database rewritten, and Rocket.Chat's connection string would change under it). Set mongodbReplicaSetName back to ` +
+                `'${record.replicaSetName}'; to use another name, back up, deploy a new stack with it and restore`,
+        });
+    }
+    const oldSuffix = hostSuffix(record.memberHosts[0] ?? "");
+    const newSuffix = hostSuffix(next.memberHosts[0] ?? "");
+    if (oldSuffix !== newSuffix) {
+        refusals.push({
+            setting: "clusterDomain",
+            value: newSuffix,
+            reason: `the members are known to the replica set as <pod>.${oldSuffix}; the settings now give <pod>.${newSuffix} ` +
+                "(clusterDomain, namespace or names changed), and the bootstrap would add the same pods again as new voters. " +
+                `Set clusterDomain (and namespace) back so members stay <pod>.${oldSuffix}; to move, back up, deploy a new stack and restore`,
+        });
+    }
+    const members = next.memberHosts.length;
+    const previous = record.memberHosts.length;
+    if (members < previous && !options.allowMemberRemoval) {
+        refusals.push({
+            setting: "mongodbMembers",
+            value: members,
+            reason: `the replica set has ${previous} voting members; dropping to ${members} pods would leave ${previous - members} voters without pods, ` +
+                `so the set would tolerate fewer failures than its disruption budget lets a drain take. Set mongodbMembers back to ${previous}, ` +
+                "or set mongodbAllowMemberRemoval to true: the upgrade guard then removes the departing members from the replica set " +
+                "(one reconfig at a time, the primary last) before their pods go, and keeps their volumes",
+        });
+    }
+    return refusals;
+}
+
+export function guardDecisions(record: DeploymentRecord | undefined, next: DeploymentRecord, options: GuardOptions): GuardRefusal[] {
+    if (record === undefined) {
+        return [];
+    }
+    const chatBefore = parseVersion(record.rocketchatVersion);
+    const chatAfter = parseVersion(next.rocketchatVersion);
+    const mongoBefore = parseVersion(record.mongodbVersion);
+    const mongoAfter = parseVersion(next.mongodbVersion);
+    const refusals = replicaSetRefusals(record, next, options);
+    if (chatBefore && chatAfter) {
+        refusals.push(...rocketchatRefusals(chatBefore, chatAfter, next.rocketchatVersion));
+    }
+    if (mongoBefore && mongoAfter) {
+        refusals.push(...mongodbRefusals(mongoBefore, mongoAfter, next.mongodbVersion));
+    }
+    if (chatBefore && chatAfter && mongoBefore && mongoAfter && refusals.length === 0) {
+        refusals.push(...pairRefusals(record, next, chatBefore, chatAfter, mongoBefore, mongoAfter));
+    }
+    return refusals;
+}
+
+export class UpgradeRefused extends Error {
+    constructor(readonly refusals: GuardRefusal[], record: DeploymentRecord) {
+        super(
+            `Upgrade refused before anything changed (deployed: Rocket.Chat ${record.rocketchatVersion}, MongoDB ${record.mongodbVersion}, ` +
+                `replica set '${record.replicaSetName}' with ${record.memberHosts.length} members):\n` +
+                refusals.map((r) => `  - rocketchat-ha:${r.setting} = ${JSON.stringify(r.value)}: ${r.reason}`).join("\n"),
+        );
+        this.name = "UpgradeRefused";
+    }
+}
+
+/** Throws UpgradeRefused listing every refusal; returns quietly when the change is allowed. */
+export function enforceGuard(record: DeploymentRecord | undefined, next: DeploymentRecord, options: GuardOptions): void {
+    const refusals = guardDecisions(record, next, options);
+    if (record && refusals.length > 0) {
+        throw new UpgradeRefused(refusals, record);
+    }
+}

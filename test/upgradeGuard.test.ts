@@ -1,0 +1,146 @@
+import { strict as assert } from "assert";
+import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
+import { guardDecisions } from "../components/upgrades/upgradeGuard";
+import { deployableSeriesFor, parseVersion, rocketchatMongodbSupport } from "../components/upgrades/versionTable";
+import { runStack } from "../tools/mockRuntime";
+
+const hosts = (n: number, domain = "cluster.local") => Array.from({ length: n }, (_, i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.chat.svc.${domain}:27017`);
+const record = (rocketchatVersion: string, mongodbVersion: string, extra: Partial<DeploymentRecord> = {}): DeploymentRecord =>
+    ({ rocketchatVersion, mongodbVersion, replicaSetName: "rs0", memberHosts: hosts(3), ...extra });
+const allow = { allowMemberRemoval: false };
+const reasons = (previous: DeploymentRecord | undefined, next: DeploymentRecord, options = allow) => guardDecisions(previous, next, options).map((r) => `${r.setting}: ${r.reason}`);
+
+describe("upgrade guard decisions", () => {
+    it("first install (no previous version recorded): allowed, whatever the versions", () => {
+        assert.deepEqual(reasons(undefined, record("8.5.1", "8.0.29")), []);
+    });
+
+    it("same version, a patch or minor forward, the next major: allowed", () => {
+        assert.deepEqual(reasons(record("8.5.1", "8.0.29"), record("8.5.1", "8.0.29")), []);
+        assert.deepEqual(reasons(record("8.5.1", "8.0.29"), record("8.5.2", "8.0.30")), []);
+        assert.deepEqual(reasons(record("7.13.9", "8.0.29"), record("8.5.1", "8.0.29")), [], "7.13 -> 8.5 on MongoDB 8.0");
+    });
+
+    it("Rocket.Chat downgrade: refused with the versions and the way back", () => {
+        assert.deepEqual(reasons(record("8.5.1", "8.0.29"), record("8.4.3", "8.0.29")), [
+            "rocketchatImage: Rocket.Chat 8.5.1 -> 8.4.3 is a downgrade: 8.5.1 has migrated the database and an older server must not run on it. " +
+            "Keep 8.5.1 or newer; to go back, restore the pre-upgrade backup taken before 8.5.1 was deployed (docs/backup.md)",
+        ]);
+    });
+
+    it("Rocket.Chat major skip: refused with the supported path", () => {
+        assert.deepEqual(reasons(record("7.13.9", "8.0.29"), record("9.0.0", "8.0.29")), [
+            "rocketchatImage: Rocket.Chat 7.13.9 -> 9.0.0 skips a major version; the supported path is 7.x -> 8.x -> 9.x, one pulumi up each " +
+            "(forward only, from one major to the next at most (7.x -> any 8.x), never back: Rocket.Chat migrates its data forward only (PR #36168))",
+        ]);
+    });
+
+    it("MongoDB major skip (6.0 -> 8.0): refused with the path", () => {
+        assert.deepEqual(reasons(record("7.10.0", "6.0.20"), record("7.10.0", "8.0.29")).filter((r) => r.startsWith("mongodbImage")), [
+            "mongodbImage: MongoDB 6.0 -> 8.0 skips a major release; the supported path is 6.0 -> 7.0 -> 8.0, one pulumi up each, so the featureCompatibilityVersion is raised in between",
+        ]);
+    });
+
+    it("MongoDB binary below the recorded featureCompatibilityVersion: refused, the FCV is never lowered", () => {
+        assert.deepEqual(reasons(record("7.13.9", "8.0.29"), record("7.13.9", "7.0.26")), [
+            "mongodbImage: MongoDB 8.0 -> 7.0 is below the featureCompatibilityVersion 8.0 the bootstrap raised after every member ran 8.0: " +
+            "a 7.0 binary cannot open this data and this program never lowers the FCV. Keep mongodbImage at 8.0.x " +
+            "(a downgrade means lowering the FCV by hand first, following MongoDB's downgrade procedure)",
+        ]);
+    });
+
+    it("the issue's downgrade (8.5.1 + mongo 8.0 -> 7.10.0 + mongo 7.0) is refused on both counts", () => {
+        const refused = reasons(record("8.5.1", "8.0.29"), record("7.10.0", "7.0.26"));
+        assert.equal(refused.length, 2);
+        assert.match(refused[0], /^rocketchatImage: Rocket\.Chat 8\.5\.1 -> 7\.10\.0 is a downgrade/);
+        assert.match(refused[1], /^mongodbImage: MongoDB 8\.0 -> 7\.0 is below the featureCompatibilityVersion 8\.0/);
+    });
+
+    it("Rocket.Chat and MongoDB changing series in one run: refused with the order that keeps every pair supported", () => {
+        assert.deepEqual(reasons(record("7.10.0", "7.0.26"), record("8.5.1", "8.0.29")), [
+            "rocketchatImage: Rocket.Chat 7.10.0 -> 8.5.1 and MongoDB 7.0.26 -> 8.0.29 in one run would roll pods and members together through pairs " +
+            "Rocket.Chat does not support (Rocket.Chat 7.10: MongoDB 5.0, 6.0, 7.0). Change one at a time: first Rocket.Chat 7.13 (supports MongoDB 7.0 and 8.0), " +
+            "then MongoDB 8.0, then Rocket.Chat 8.5.1",
+        ]);
+        assert.match(reasons(record("7.13.9", "7.0.26"), record("8.5.1", "8.0.29"))[0], /first MongoDB 8\.0 with Rocket\.Chat 7\.13\.9, then Rocket\.Chat 8\.5\.1$/);
+    });
+
+    it("replica set renamed, member host names changed, members lowered without the opt-in: refused with what to do", () => {
+        const [rename] = reasons(record("8.5.1", "8.0.29"), record("8.5.1", "8.0.29", { replicaSetName: "rs1" }));
+        assert.match(rename, /^mongodbReplicaSetName: the replica set is named 'rs0' and cannot be renamed in place .* Set mongodbReplicaSetName back to 'rs0'; to use another name, back up, deploy a new stack with it and restore$/);
+        const [domain] = reasons(record("8.5.1", "8.0.29"), record("8.5.1", "8.0.29", { memberHosts: hosts(3, "corp.example") }));
+        assert.match(domain, /^clusterDomain: the members are known to the replica set as <pod>\.rocketchat-mongodb-headless\.chat\.svc\.cluster\.local:27017; the settings now give <pod>\.rocketchat-mongodb-headless\.chat\.svc\.corp\.example:27017/);
+        assert.match(domain, /Set clusterDomain \(and namespace\) back/);
+        const [shrink] = reasons(record("8.5.1", "8.0.29", { memberHosts: hosts(5) }), record("8.5.1", "8.0.29"));
+        assert.match(shrink, /^mongodbMembers: the replica set has 5 voting members; dropping to 3 pods would leave 2 voters without pods.*Set mongodbMembers back to 5, or set mongodbAllowMemberRemoval to true/);
+        assert.deepEqual(reasons(record("8.5.1", "8.0.29", { memberHosts: hosts(5) }), record("8.5.1", "8.0.29"), { allowMemberRemoval: true }), [], "with the opt-in");
+        assert.deepEqual(reasons(record("8.5.1", "8.0.29"), record("8.5.1", "8.0.29", { memberHosts: hosts(5) })), [], "growing is always allowed");
+    });
+});
+
+describe("Rocket.Chat/MongoDB support table (release notes)", () => {
+    it("every line names its source; 7.x before 7.13 runs on MongoDB 7.0 only here, 7.13 on 7.0 or 8.0, 8.0/8.1 need 8.2, 8.2+ runs on 8.0", () => {
+        assert.ok(rocketchatMongodbSupport.every((line) => /release notes|PR #\d+|#\d+/.test(line.source)));
+        const series = (v: string) => deployableSeriesFor(parseVersion(v)!);
+        assert.deepEqual(series("7.10.0"), ["7.0"]);
+        assert.deepEqual(series("7.13.9"), ["7.0", "8.0"]);
+        assert.deepEqual(series("8.1.6"), []);
+        assert.deepEqual(series("8.5.1"), ["8.0"]);
+    });
+
+    it("the settings check reads the table: 7.13 with MongoDB 8.0 is accepted, 8.1 is refused naming the MongoDB it needs", async () => {
+        await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.13.9" });
+        await assert.rejects(runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.1.6" }),
+            /rocketchatImage = "registry\.rocket\.chat\/rocketchat\/rocket\.chat:8\.1\.6": must be a version whose MongoDB this program deploys: Rocket\.Chat 8\.1 supports only MongoDB 8\.2/);
+        await assert.rejects(runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0" }), /mongodbImage = "mongo:8\.0\.29": must be MongoDB 7\.0 for Rocket\.Chat 7\.10/);
+    });
+});
+
+describe("upgrade guard in the program (previous run's record read back from the stack)", () => {
+    const previousOutputs = (r: DeploymentRecord) => ({ deployment: r });
+    const prodHosts = hosts(3).map((h) => h.replace(".chat.svc.", ".rocketchat-prod.svc."));
+
+    it("a refused upgrade declares no Kubernetes object at all (preview and up stop before anything changes)", async () => {
+        const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
+        const error = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }, { previousOutputs: previousOutputs(previous) })
+            .then(() => undefined, (e: any) => e);
+        assert.ok(error, "refused");
+        assert.match(error.message, /^Upgrade refused before anything changed \(deployed: Rocket\.Chat 8\.5\.1, MongoDB 8\.0\.29, replica set 'rs0' with 3 members\):\n  - rocketchat-ha:rocketchatImage = "7\.10\.0": Rocket\.Chat 8\.5\.1 -> 7\.10\.0 is a downgrade/);
+        const declared = (error.declaredResources as { type: string }[]).map((r) => r.type);
+        assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:")), [], "no Kubernetes object");
+        assert.ok(declared.includes("pulumi:pulumi:StackReference"), "the previous record was read");
+    });
+
+    it("an allowed upgrade runs the guard Job first: StatefulSet and Deployment wait for it; it backs up apart from the nightly archives", async () => {
+        const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
+        const run = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" }, { previousOutputs: previousOutputs(previous) });
+        const job = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name.startsWith("rocketchat-upgrade-guard-"))!.inputs;
+        const pod = job.spec.template.spec;
+        const guard = pod.initContainers[0];
+        const env = Object.fromEntries(guard.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
+        assert.equal(env.MODE, "prepare");
+        assert.equal(env.TARGET_MONGODB_VERSION, "8.0.29");
+        assert.equal(env.MEMBER_REMOVAL_ALLOWED, "false");
+        const backup = pod.containers[0];
+        const backupEnv = Object.fromEntries(backup.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
+        assert.deepEqual(backup.command, ["bash", "/scripts/backup.sh"]);
+        assert.equal(backupEnv.BACKUP_DIR, "/backup/pre-upgrade", "its own directory: nightly retention never sees it");
+        assert.equal(backupEnv.ARCHIVE_PREFIX, "pre-upgrade-rocketchat");
+        assert.ok(!backup.env.some((e: any) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
+        assert.deepEqual(run.outputs.deployment, { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+    });
+
+    it("a first install declares no guard Job and records what it deployed", async () => {
+        const run = await runStack("prod");
+        assert.ok(!run.resources.some((r) => r.name.startsWith("rocketchat-upgrade-guard")));
+        assert.deepEqual(run.outputs.deployment, { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+    });
+});
+
+describe("upgrade guard Job only for a change", () => {
+    it("versions and members as recorded: no guard Job (no needless backup on every run)", async () => {
+        const first = await runStack("prod");
+        const again = await runStack("prod", {}, { previousOutputs: { deployment: first.outputs.deployment } });
+        assert.ok(!again.resources.some((r) => r.name.startsWith("rocketchat-upgrade-guard")));
+    });
+});
