@@ -6,6 +6,7 @@
  */
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "./childOptions";
 import * as random from "@pulumi/random";
 import { standardLabels } from "./labels";
 
@@ -47,7 +48,7 @@ export class Credentials extends pulumi.ComponentResource {
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:Credentials", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const labels = standardLabels({ instance: name, name: "credentials", component: "credentials" });
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.

@@ -9,6 +9,7 @@
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "./childOptions";
 
 /** The client role every Rocket.Chat user should hold. */
 export const rocketchatUsersRole = "rocketchat-users";
@@ -34,7 +35,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
 
     constructor(name: string, args: KeycloakClientArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:KeycloakClient", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const realmId = keycloak.getRealmOutput({ realm: args.realm }, child).id;
         const origin = `https://${args.hostname}`;
 
@@ -80,7 +81,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
             // Rocket.Chat's roles claim defaults to "roles".
             claimName: "roles",
             multivalued: true,
-        }, { ...child, dependsOn: [role] });
+        }, childOf(this, opts, [role]));
 
         for (const group of args.groups ?? []) {
             const found = keycloak.getGroupOutput({ realmId, name: group }, child);

@@ -63,13 +63,25 @@ describe("backup component options", () => {
     it("a restore waits for the suspended schedules and what it is told to wait for, and never re-runs on a template change", async () => {
         const stopped = new pulumi.ComponentResource("test:index:Stopped", "rocketchat-stopped");
         const all = await declare({ restoreArchive: "rocketchat-20261128T021500Z.archive.gz", restoreDependsOn: [stopped] });
-        const [restore] = byType(all, "rocketchat-ha:backup:RestoreJob");
-        const dependsOn = restore.opts.dependsOn as pulumi.Resource[];
+        // The Job itself must carry the order: Pulumi does not pass a component's dependsOn on to its children.
+        const [job] = byType(all, "kubernetes:batch/v1:Job");
+        const dependsOn = job.opts.dependsOn as pulumi.Resource[];
         assert.ok(dependsOn.includes(stopped), "Rocket.Chat is stopped first");
         assert.ok(dependsOn.some((r) => r instanceof pulumi.ComponentResource && (r as any).__pulumiType === "rocketchat-ha:backup:BackupSchedules"));
-        const [job] = byType(all, "kubernetes:batch/v1:Job");
         assert.deepEqual(job.opts.ignoreChanges, ["spec"]);
         assert.ok(job.opts.customTimeouts?.create, "pulumi up waits for the restore");
+    });
+
+    it("every CronJob itself waits for the scripts and the replica set's bootstrap", async () => {
+        const ready = new pulumi.ComponentResource("test:index:Bootstrap", "rocketchat-bootstrap");
+        const all = await declare({ mongodb: { ...baseArgs.mongodb, ready } });
+        const cronJobs = byType(all, "kubernetes:batch/v1:CronJob");
+        assert.equal(cronJobs.length, 2);
+        for (const cronJob of cronJobs) {
+            const dependsOn = cronJob.opts.dependsOn as pulumi.Resource[];
+            assert.ok(dependsOn.includes(ready), `${cronJob.name} waits for the bootstrap`);
+            assert.ok(dependsOn.some((r) => (r as any).__pulumiType === "kubernetes:core/v1:ConfigMap"), `${cronJob.name} waits for its scripts`);
+        }
     });
 
     it("the uploads archive is declared only with an uploads claim", async () => {

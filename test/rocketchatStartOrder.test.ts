@@ -23,6 +23,20 @@ describe("Rocket.Chat starts after the replica-set bootstrap", () => {
     });
 });
 
+describe("children wait for what their component waits for (Pulumi does not pass a component's dependsOn on)", () => {
+    it("prod: every Kubernetes object in the namespace waits for the namespace; the backup CronJobs and the exporter also for the bootstrap", async () => {
+        const declared = await declaredWithOptions("prod", { monitoringEnabled: true });
+        const namespace = declared.find((d) => d.type === "kubernetes:core/v1:Namespace")!;
+        const bootstrap = declared.find((d) => isBootstrapJob(d.type, d.name))!;
+        for (const d of declared.filter((x) => x.type.startsWith("kubernetes:") && x !== namespace && x.type !== "kubernetes:core/v1:Namespace")) {
+            assert.ok((await dependsOnOf(d)).includes(namespace.resource), `${d.type} ${d.name} waits for the namespace`);
+        }
+        for (const d of declared.filter((x) => x.type === "kubernetes:batch/v1:CronJob" || (x.type === "kubernetes:apps/v1:Deployment" && x.name.includes("exporter")))) {
+            assert.ok((await dependsOnOf(d)).includes(bootstrap.resource), `${d.type} ${d.name} waits for the bootstrap (its user exists)`);
+        }
+    });
+});
+
 describe("the upgrade guard Job comes before both workloads", () => {
     it("with a previous run recorded, the StatefulSet and the Deployment wait for the guard Job; the Deployment also for the bootstrap", async () => {
         const previous = { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: ["a.b:27017"] };
@@ -39,6 +53,7 @@ describe("the upgrade guard Job comes before both workloads", () => {
         const declared = await declaredWithOptions("prod");
         assert.ok(!declared.some((d) => d.name.startsWith("rocketchat-upgrade-guard")));
         const sts = declared.find((d) => d.type === "kubernetes:apps/v1:StatefulSet")!;
-        assert.deepEqual(await dependsOnOf(sts), []);
+        // Only the namespace it lives in, which the replica set component hands on to its children.
+        assert.deepEqual((await dependsOnOf(sts)).map((r: any) => r.__pulumiType), ["kubernetes:core/v1:Namespace"]);
     });
 });

@@ -6,6 +6,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { hostnameTopology } from "../podShapes";
 import { backupCronJobNames } from "./cronJobNames";
 import { paths, suspectArchiveExitCode } from "./layout";
@@ -72,7 +73,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
     /** Undefined when uploads are not on a FileSystem volume. */
     public readonly uploads?: k8s.batch.v1.CronJob;
 
-    constructor(name: string, private readonly args: BackupSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, private readonly args: BackupSchedulesArgs, private readonly opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:backup:BackupSchedules", name, {}, opts);
 
         const names = backupCronJobNames(name);
@@ -192,6 +193,6 @@ export class BackupSchedules extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, childOf(this, this.opts));
     }
 }

@@ -5,6 +5,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 
 export interface BackupStorageArgs {
     /** Namespace of the claim. */
@@ -42,7 +43,7 @@ export class BackupStorage extends pulumi.ComponentResource {
                     ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
                     resources: { requests: { storage: args.size } },
                 },
-            }, { parent: this, retainOnDelete: !args.deleteClaimOnDestroy });
+            }, { ...childOf(this, opts), retainOnDelete: !args.deleteClaimOnDestroy });
             this.claimName = claim.metadata.name;
         }
         this.registerOutputs({ claimName: this.claimName });

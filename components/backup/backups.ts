@@ -5,6 +5,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { mongoImageUid } from "../mongodb/replicaSet";
@@ -109,7 +110,7 @@ export class MongoBackups extends pulumi.ComponentResource {
             storageClassName: args.storageClassName,
             size: args.storageSize,
             deleteClaimOnDestroy: args.deleteClaimOnDestroy,
-        }, { parent: this });
+        }, childOf(this, opts));
         this.claimName = storage.claimName;
 
         const scriptsDir = path.join(__dirname, "scripts");
@@ -120,7 +121,7 @@ export class MongoBackups extends pulumi.ComponentResource {
                 // The verification creates the production restore role from the bootstrap's own definition.
                 [path.basename(paths.restoreRole)]: readFileSync(path.join(__dirname, "..", "mongodb", "restoreRole.json"), "utf8"),
             },
-        }, { parent: this });
+        }, childOf(this, opts));
 
         const pod: SharedPodArgs = {
             image: args.image,
@@ -139,7 +140,7 @@ export class MongoBackups extends pulumi.ComponentResource {
             { name: "MONGODB_HOSTS", value: args.mongodb.hosts.join(",") },
             { name: "MONGODB_REPLICA_SET", value: args.mongodb.replicaSetName },
         ];
-        const after = { parent: this, dependsOn: [scripts, ...(args.mongodb.ready ? [args.mongodb.ready] : [])] };
+        const ready = [scripts, ...(args.mongodb.ready ? [args.mongodb.ready] : [])];
 
         if (args.schedulesEnabled ?? true) {
             this.schedules = new BackupSchedules(name, {
@@ -170,7 +171,7 @@ export class MongoBackups extends pulumi.ComponentResource {
                 // No backup may start while a restore is configured.
                 suspend: this.restoring,
                 deadlineSeconds,
-            }, after);
+            }, childOf(this, opts, ready));
         }
 
         if (args.restoreArchive) {
@@ -187,11 +188,8 @@ export class MongoBackups extends pulumi.ComponentResource {
                 mongodbClientLabels: args.mongodb.clientLabels,
                 credentials: args.restoreCredentials,
                 deadlineSeconds,
-            }, {
-                ...after,
-                // The schedules are suspended first; a backup already running holds the lock and the restore waits for it.
-                dependsOn: [...after.dependsOn, ...(this.schedules ? [this.schedules] : []), ...(args.restoreDependsOn ?? [])],
-            });
+            // The schedules are suspended first; a backup already running holds the lock and the restore waits for it.
+            }, childOf(this, opts, ready, this.schedules ? [this.schedules] : [], args.restoreDependsOn ?? []));
         }
 
         this.registerOutputs({

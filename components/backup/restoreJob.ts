@@ -6,6 +6,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { createHash } from "crypto";
 import { backupLabels, backupPodTemplate, MongoCredentialRef, SharedPodArgs } from "./jobPod";
 
@@ -82,7 +83,8 @@ export class RestoreJob extends pulumi.ComponentResource {
                 }),
             },
         }, {
-            parent: this,
+            // The Job itself must wait for Rocket.Chat at zero and the suspended schedules.
+            ...childOf(this, opts),
             // `pulumi up` waits for the restore and fails when it fails.
             customTimeouts: { create: timeout, update: timeout },
             // A Job's pod template cannot change; a changed image or script must

@@ -7,6 +7,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
@@ -71,7 +72,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
         const configMap = new k8s.core.v1.ConfigMap(`${name}-channels`, {
             metadata: { name: `${name}-channels`, namespace: args.namespace, labels },
             data: { ...scripts, [channelsFile]: declared },
-        }, { parent: this });
+        }, childOf(this, opts));
 
         const digest = createHash("sha256").update(JSON.stringify({ declared, prune, image, scripts, url: args.rocketchatUrl })).digest("hex").slice(0, 8);
         this.jobName = `${name}-channels-${digest}`;
@@ -110,8 +111,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
                 },
             },
         }, {
-            parent: this,
-            dependsOn: [configMap, ...(args.after ?? [])],
+            ...childOf(this, opts, [configMap, ...(args.after ?? [])]),
             // `pulumi up` waits for the Job; the script itself may wait 15 minutes for Rocket.Chat.
             customTimeouts: { create: "40m" },
         });

@@ -4,6 +4,7 @@
  * reconciles, so a changed member list, script or role definition runs it again.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { combineDependencies } from "../childOptions";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
@@ -87,5 +88,5 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
                 },
             },
         },
-    }, { ...opts, dependsOn: [scriptMap] });
+    }, { ...opts, dependsOn: combineDependencies(opts.dependsOn, [scriptMap]) });
 }

@@ -5,6 +5,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { Credentials, MongoUser } from "../credentials";
 import { selectorLabels, standardLabels } from "../labels";
 import {
@@ -83,7 +84,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
 
     constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:MongoReplicaSet", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const id = { instance: name, name: "mongodb", component: "database" };
         const selector = selectorLabels(id);
         const labels = standardLabels(id, imageParts(args.image).tag);
@@ -226,7 +227,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 }],
             },
         // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
-        }, { ...child, dependsOn: args.startAfter ?? [] });
+        }, childOf(this, opts, args.startAfter));
 
         // One member at a time may be evicted: a majority stays for any odd size >= 3.
         new k8s.policy.v1.PodDisruptionBudget(stsName, {

@@ -13,6 +13,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { selectorLabels, standardLabels } from "../labels";
 import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { imageParts } from "../validators";
@@ -53,7 +54,7 @@ export class MongoExporter extends pulumi.ComponentResource {
 
     constructor(name: string, args: MongoExporterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:monitoring:MongoExporter", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const id = { instance: name, name: "mongodb-exporter", component: "monitoring" };
         const selector = selectorLabels(id);
         const labels = standardLabels(id, imageParts(args.image).tag);

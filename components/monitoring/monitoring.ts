@@ -7,6 +7,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { standardLabels } from "../labels";
 import { alertRuleGroups, AlertThresholds } from "./alertRules";
 import { platformDashboard } from "./dashboardPanels";
@@ -48,7 +49,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:monitoring:Monitoring", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const namespace = args.namespace;
         const labels = standardLabels({ instance: name, name: "monitoring", component: "monitoring" });
 

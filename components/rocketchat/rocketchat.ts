@@ -5,6 +5,7 @@
  */
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { childOf } from "../childOptions";
 import { createHash } from "crypto";
 import { rocketchatApiClientLabels } from "../channels/apiAccess";
 import { selectorLabels, standardLabels } from "../labels";
@@ -97,7 +98,7 @@ export class RocketChat extends pulumi.ComponentResource {
 
     constructor(name: string, args: RocketChatArgs, opts?: pulumi.ComponentResourceOptions) {
         super("rocketchat-ha:index:RocketChat", name, {}, opts);
-        const child = { parent: this };
+        const child = childOf(this, opts);
         const id = { instance: name, name: "rocketchat", component: "chat" };
         const selector = selectorLabels(id);
         const labels = standardLabels(id, imageParts(args.image).tag);
@@ -191,7 +192,7 @@ export class RocketChat extends pulumi.ComponentResource {
                 },
             },
         // Children do not inherit the component's dependsOn: the Deployment names what it waits for.
-        }, { ...child, dependsOn: args.startAfter ?? [] });
+        }, childOf(this, opts, args.startAfter));
 
         const service = new k8s.core.v1.Service(name, {
             metadata: { name, namespace, labels },
