@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { load as parse } from "js-yaml";
 import { ConfigError, loadSettings } from "../components/config";
 import { settingNames, structuredSettings } from "../components/settings";
@@ -61,7 +62,38 @@ describe("stack configuration", () => {
     });
 
     it("throws a ConfigError carrying the individual problems", () => {
-        assert.throws(() => loadSettings(() => undefined), (error: unknown) => error instanceof ConfigError && error.problems.length === settingNames.length);
+        assert.throws(() => loadSettings(() => undefined, () => []), (error: unknown) => error instanceof ConfigError && error.problems.length === settingNames.length);
+    });
+
+    describe("unknown keys", () => {
+        it("refuses the test stack's channels renamed to 'channel' (which would prune every channel) and suggests 'channels'", () => {
+            const testStack = parse(readFileSync(path.join(projectRoot, "Pulumi.test.yaml"), "utf8")) as any;
+            const channels = testStack.config["rocketchat-ha:channels"];
+            assert.equal(testStack.config["rocketchat-ha:channelsPrune"], true, "the test stack prunes channels");
+            const message = configErrorFor("test", { channels: undefined, channel: channels });
+            assert.match(message, /rocketchat-ha:channel = "\[\{\\"name\\":\\"general\\".*: is not a setting of this program; did you mean rocketchat-ha:channels\?/);
+        });
+
+        it("suggests the nearest setting, ignoring case, and none for a key that resembles nothing", () => {
+            const message = configErrorFor("prod", { mongodbmembers: 5, backupShedule: "0 1 * * *", frobnicate: "x" });
+            assert.match(message, /rocketchat-ha:mongodbmembers = "5": is not a setting of this program; did you mean rocketchat-ha:mongodbMembers\?/);
+            assert.match(message, /rocketchat-ha:backupShedule = .*did you mean rocketchat-ha:backupSchedule\?/);
+            assert.match(message, /rocketchat-ha:frobnicate = "x": is not a setting of this program \(/);
+        });
+
+        it("leaves other namespaces to their providers", () => {
+            settingsFor("prod", { "keycloak:someFutureOption": "x", "kubernetes:context": "prod" });
+        });
+
+        it("reads the keys from the Pulumi runtime by default (the path index.ts takes)", () => {
+            const values: Record<string, string> = { "rocketchat-ha:namespace": "chat", "rocketchat-ha:mongodbMember": "5" };
+            pulumi.runtime.setAllConfig(values);
+            try {
+                assert.throws(() => loadSettings((name) => values[`rocketchat-ha:${name}`]), /rocketchat-ha:mongodbMember = "5": is not a setting of this program; did you mean rocketchat-ha:mongodbMembers\?/);
+            } finally {
+                pulumi.runtime.setAllConfig({});
+            }
+        });
     });
 
     // Each case: stack, overrides, the setting named and what the message must say.
