@@ -3,6 +3,9 @@
  * rendered program, and the command-line parsing and error messages.
  */
 import { strict as assert } from "assert";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { explainKubectlFailure } from "../tools/ops/kubectl";
 import { explainMongoError, redactUri } from "../tools/ops/errors";
 import { assessBackups, newestJob, parseListing } from "../tools/ops/backupReport";
@@ -112,11 +115,13 @@ describe("ops command line", () => {
 
     it("passes parsed options to the command and returns its exit code", async () => {
         assert.equal((await run("status", "--stack", "prod", "--max-lag", "30")).code, 0);
-        assert.deepEqual(calls, ['status {"maxLag":30,"stack":"prod"}']);
-        assert.equal((await run("backups", "-s", "test", "--context", "ocp-test")).code, 1);
-        assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test"}']);
-        await run("settings", "--stack", "prod", "--uri", "mongodb://app:pw@127.0.0.1:27017/rocketchat");
-        assert.deepEqual(calls, ['settings {"stack":"prod","uri":"mongodb://app:pw@127.0.0.1:27017/rocketchat"}']);
+        assert.deepEqual(calls, ['status {"maxLag":30,"timeout":30,"stack":"prod"}']);
+        assert.equal((await run("backups", "-s", "test", "--context", "ocp-test", "--timeout", "5")).code, 1);
+        assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test","timeout":5}']);
+        const passwordFile = path.join(mkdtempSync(path.join(tmpdir(), "ops-pw-")), "password");
+        writeFileSync(passwordFile, "s3cret\n", { mode: 0o600 });
+        await run("settings", "--stack", "prod", "--uri", "mongodb://app@127.0.0.1:27017/rocketchat", "--password-file", passwordFile);
+        assert.deepEqual(calls, ['settings {"timeout":30,"stack":"prod","uri":"mongodb://app@127.0.0.1:27017/rocketchat","password":"s3cret"}']);
     });
 
     const usage: [string[], RegExp][] = [
@@ -128,6 +133,10 @@ describe("ops command line", () => {
         [["backups", "--stack", "prod", "--uri", "mongodb://h"], /backups reads the backup volume inside the cluster: --uri does not apply/],
         [["settings", "--uri", "mongodb://h"], /required option '-s, --stack <name>' not specified/],
         [["stauts"], /unknown command 'stauts'/],
+        // Issue 17: no password on the command line, and a stated deadline.
+        [["status", "--uri", "mongodb://root:hunter2@h:27017/"], /^ops: --uri mongodb:\/\/root:\*\*\*@h:27017\/ must be a URI without a password \(a password on the command line is visible to every user of this machine and stays in shell history\): put the user in the URI and the password in OPS_MONGODB_PASSWORD or a file named by --password-file$/],
+        [["status", "--stack", "prod", "--password-file", "/dev/null"], /--password-file applies to --uri/],
+        [["status", "--uri", "mongodb://h", "--timeout", "0"], /a positive number of seconds/],
     ];
     for (const [argv, message] of usage) {
         it(`refuses ${argv.join(" ")} with exit 2`, async () => {

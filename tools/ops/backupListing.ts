@@ -6,6 +6,7 @@
  * this pod waits, bounded by --pod-running-timeout.
  */
 import { randomBytes } from "crypto";
+import { undoOnInterrupt } from "./activity";
 import { Kubectl } from "./kubectl";
 
 /** Prints `file <mtime> <bytes> <path>` and `status <name> <content>` lines (parsed by backupReport.parseListing). */
@@ -47,8 +48,14 @@ export function listingPodOverrides(podName: string, image: string, claimName: s
 /** Runs the listing pod and returns its output. */
 export async function listBackupVolume(kubectl: Kubectl, namespace: string, image: string, claimName: string): Promise<string> {
     const podName = `ops-backup-listing-${randomBytes(3).toString("hex")}`;
-    return kubectl.run([
-        "run", podName, "-n", namespace, "--image", image, "--restart=Never", "--rm", "-i", "--quiet",
-        "--pod-running-timeout=3m", `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName))}`,
-    ]);
+    // kubectl's --rm does not run when it is interrupted: remove the pod ourselves on Ctrl-C.
+    const forget = undoOnInterrupt(() => kubectl.deletePodNow(namespace, podName));
+    try {
+        return await kubectl.run([
+            "run", podName, "-n", namespace, "--image", image, "--restart=Never", "--rm", "-i", "--quiet",
+            "--pod-running-timeout=3m", `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName))}`,
+        ], undefined, true);
+    } finally {
+        forget();
+    }
 }
