@@ -86,7 +86,9 @@ describe("ops backups: archives against the schedules", () => {
             schedule: "15 2 * * *",
             verifySchedule: "45 3 * * 0",
             verifySelector: "app.kubernetes.io/name=mongodb-backup,app.kubernetes.io/instance=rocketchat,app.kubernetes.io/component=backup-verify",
+            runAsUser: 999,
         });
+        assert.equal(layoutOf(await stackRun("test")).backup?.runAsUser, undefined, "OpenShift assigns the UID");
         assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.members, layout.users.secret, layout.users.root.passwordKey], ["rocketchat-prod", "rocketchat-mongodb", 3, "rocketchat-mongodb-users", "root-password"]);
     });
 
@@ -95,6 +97,9 @@ describe("ops backups: archives against the schedules", () => {
         assert.equal(spec.containers[0].name, "ops-backup-listing-1", "kubectl attaches to the container named after the pod");
         assert.equal(spec.containers[0].securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(spec.volumes[0].persistentVolumeClaim, { claimName: "rocketchat-backup", readOnly: true });
+        // The mongo image has no USER: without a UID the kubelet refuses runAsNonRoot.
+        assert.equal(spec.securityContext.runAsUser, undefined);
+        assert.equal((listingPodOverrides("p", "mongo:8.0.29", "c", 999) as any).spec.securityContext.runAsUser, 999);
     });
 });
 

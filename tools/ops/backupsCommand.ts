@@ -23,7 +23,7 @@ export async function backupsCommand(options: BackupsOptions, out: (line: string
         throw new OpsError(`stack ${layout.stack} has no backup schedules (backupEnabled is false)`);
     }
     const kubectl = new Kubectl({ context: options.context, requestTimeoutSeconds: options.timeout });
-    const listing = parseListing(await listBackupVolume(kubectl, layout.namespace, layout.mongodb.image, layout.backup.claimName));
+    const listing = parseListing(await listBackupVolume(kubectl, layout.namespace, layout.mongodb.image, layout.backup.claimName, layout.backup.runAsUser));
     const verifyJobs = await kubectl.json(["get", "jobs", "-n", layout.namespace, "-l", layout.backup.verifySelector]);
     const report = assessBackups({
         listing,
