@@ -93,9 +93,6 @@ export function cpuQuantity(value: string): string | undefined {
     return undefined;
 }
 
-/** Binary byte units, for minimums stated in the form users write. */
-export const binaryBytes = { Mi: 2 ** 20, Gi: 2 ** 30 } as const;
-
 /**
  * A byte quantity of at least `minimum` (written like "5Gi"), such as 512Mi
  * or 10Gi, with `why` saying where the minimum comes from.
