@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { explainKubectlFailure } from "../tools/ops/kubectl";
+import { explainKubectlFailure, Kubectl } from "../tools/ops/kubectl";
 import { explainMongoError, redactUri } from "../tools/ops/errors";
 import { assessBackups, newestJob, parseListing } from "../tools/ops/backupReport";
 import { listingPodOverrides } from "../tools/ops/backupListing";
@@ -158,6 +158,16 @@ describe("ops command line", () => {
         for (const command of ["status", "backups", "settings"]) {
             assert.match(result.out, new RegExp(`^  ${command} \\[options\\]`, "m"));
         }
+    });
+
+    it("ends a kubectl call that hangs within twice the request timeout, naming the step", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "ops-kubectl-"));
+        const hanging = path.join(dir, "kubectl");
+        writeFileSync(hanging, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+        const started = Date.now();
+        await assert.rejects(new Kubectl({ binary: hanging, requestTimeoutSeconds: 0.5 }).json(["get", "pods"]),
+            /^OpsError: no answer within 1 s while running kubectl get pods \(--timeout 0.5 s\): is the cluster reachable\?$/);
+        assert.ok(Date.now() - started < 5000);
     });
 
     it("explains kubectl failures: unreachable cluster, missing namespace, anything else", () => {

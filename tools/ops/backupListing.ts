@@ -49,6 +49,9 @@ export function listingPodOverrides(podName: string, image: string, claimName: s
     };
 }
 
+/** How long the listing pod may wait for the claim (a backup Job may hold it on another node). */
+const podRunningSeconds = 180;
+
 /** Runs the listing pod and returns its output. */
 export async function listBackupVolume(kubectl: Kubectl, namespace: string, image: string, claimName: string, runAsUser?: number): Promise<string> {
     const podName = `ops-backup-listing-${randomBytes(3).toString("hex")}`;
@@ -57,8 +60,8 @@ export async function listBackupVolume(kubectl: Kubectl, namespace: string, imag
     try {
         return await kubectl.run([
             "run", podName, "-n", namespace, "--image", image, "--restart=Never", "--rm", "-i", "--quiet",
-            "--pod-running-timeout=3m", `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName, runAsUser))}`,
-        ], undefined, true);
+            `--pod-running-timeout=${podRunningSeconds}s`, `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName, runAsUser))}`,
+        ], undefined, { seconds: podRunningSeconds });
     } finally {
         forget();
     }

@@ -40,22 +40,35 @@ export class Kubectl {
     }
 
     /**
-     * Runs kubectl and resolves with stdout; rejects with an OpsError.
-     * `streaming` calls (attach to a pod) are bounded by their own flags
-     * instead of --request-timeout, which would cut the stream.
+     * Runs kubectl and resolves with stdout; rejects with an OpsError. With a
+     * request timeout set, each call also has a deadline for the whole
+     * process (discovery plus the request: twice the timeout), so a stalled
+     * apiserver cannot hang the CLI. A `streaming` call (attach to a pod) runs
+     * without --request-timeout, which would cut the stream, and gets
+     * `streaming.seconds` (its own wait, e.g. --pod-running-timeout) on top.
      */
-    run(args: readonly string[], input?: string, streaming = false): Promise<string> {
+    run(args: readonly string[], input?: string, streaming?: { readonly seconds: number }): Promise<string> {
         const timeout = this.options.requestTimeoutSeconds;
         const argv = timeout !== undefined && !streaming ? [`--request-timeout=${timeout}s`, ...args] : [...args];
-        doing(`running kubectl ${args.slice(0, 3).join(" ")}`);
+        const deadlineSeconds = timeout === undefined ? undefined : 2 * timeout + (streaming?.seconds ?? 0);
+        const firstFlag = args.findIndex((arg) => arg.startsWith("-"));
+        const step = `running kubectl ${args.slice(0, Math.min(3, firstFlag < 0 ? args.length : firstFlag)).join(" ")}`;
+        doing(step);
         return new Promise((resolve, reject) => {
             const child = spawn(this.options.binary ?? "kubectl", this.argv(argv), { stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
+            const timer = deadlineSeconds === undefined ? undefined : setTimeout(() => {
+                child.kill();
+                reject(new OpsError(`no answer within ${deadlineSeconds} s while ${step} (--timeout ${timeout} s): is the cluster reachable?`));
+            }, deadlineSeconds * 1000);
             child.stdout.on("data", (d) => (stdout += d));
             child.stderr.on("data", (d) => (stderr += d));
             child.on("error", (error) => reject(new OpsError(`cannot run kubectl: ${error.message}`)));
-            child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr))));
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                return code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr));
+            });
             child.stdin.end(input ?? "");
         });
     }
