@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
+import { didYouMean } from "./closestName";
 import { crossChecks, SettingProblem } from "./crossChecks";
 import { settingNames, Settings, settingsSchema, SettingName } from "./settings";
 
@@ -25,6 +26,11 @@ export class ConfigError extends Error {
 export type SettingReader = (name: SettingName) => string | undefined;
 
 const pulumiReader: SettingReader = (name) => new pulumi.Config(projectName).get(name);
+
+/** Every configured key, fully qualified ("rocketchat-ha:mongodbMembers", "keycloak:url"). */
+export type ConfigKeyLister = () => string[];
+
+const pulumiKeys: ConfigKeyLister = () => Object.keys(pulumi.runtime.allConfig());
 
 function describe(value: unknown): string {
     return value === undefined ? "(not set)" : JSON.stringify(value);
@@ -61,11 +67,31 @@ function validSubset(raw: Record<string, unknown>, invalid: Set<string>): Partia
 }
 
 /**
+ * Keys of our namespace that the program does not define. Pulumi hands the
+ * program every key of the stack file, but nothing reads an undefined one: a
+ * misspelled key would silently leave its setting at the default (with
+ * `channel` for `channels`, no channels and pruning on: every managed
+ * channel deleted). Other namespaces (keycloak:, kubernetes:) belong to
+ * their providers and are left alone.
+ */
+function unknownKeyProblems(keys: readonly string[], read: SettingReader): string[] {
+    const known = new Set<string>(settingNames);
+    return keys
+        .filter((key) => key.startsWith(`${projectName}:`))
+        .map((key) => key.slice(projectName.length + 1))
+        .filter((name) => !known.has(name))
+        .sort()
+        .map((name) => `${projectName}:${name} = ${describe(read(name as SettingName))}: is not a setting of this program${didYouMean(name, settingNames, (n) => `${projectName}:${n}`)} ` +
+            "(an unknown key would be ignored and its setting left at the default; Pulumi.yaml lists every setting)");
+}
+
+/**
  * Loads and validates all settings. Throws ConfigError listing every problem.
  * Missing settings are problems too: Pulumi.yaml gives every optional setting
  * a default, so a missing value means a required setting was not given.
  */
-export function loadSettings(read: SettingReader = pulumiReader): Settings {
+export function loadSettings(read: SettingReader = pulumiReader, keys: ConfigKeyLister = pulumiKeys): Settings {
+    const unknown = unknownKeyProblems(keys(), read);
     const raw: Record<string, unknown> = {};
     const missing: SettingName[] = [];
     for (const name of settingNames) {
@@ -86,6 +112,7 @@ export function loadSettings(read: SettingReader = pulumiReader): Settings {
         .filter((check) => check.reads.every((name) => !invalid.has(name)))
         .flatMap((check) => check.run(valid as Settings));
     const all = [
+        ...unknown,
         ...missing.map((name) => formatProblem(name, undefined, "set in Pulumi.<stack>.yaml (it has no default)")),
         ...problems.filter((p) => !missing.includes(p.setting as SettingName)).map((p) => p.line),
         ...related.map((p) => formatProblem(p.setting, p.value, p.allowed)),

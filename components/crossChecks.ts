@@ -129,6 +129,18 @@ const openshiftUids: Check = (s) =>
         ? [{ setting: "fixedUids", value: true, allowed: "false on OpenShift: the restricted SCC assigns each namespace its own UID range and refuses fixed UIDs" }]
         : [];
 
+/**
+ * Without fixed UIDs the pods say runAsNonRoot and leave the UID to the
+ * platform. Plain Kubernetes assigns none, and the images give the kubelet
+ * nothing to verify: the official mongo image has no USER (it starts as root)
+ * and Rocket.Chat's declares its user by name, so the kubelet refuses to
+ * start them (CreateContainerConfigError). Only OpenShift's SCC fills the gap.
+ */
+const kubernetesUids: Check = (s) =>
+    s.platform === "kubernetes" && !s.fixedUids
+        ? [{ setting: "fixedUids", value: false, allowed: "true on Kubernetes: with no UID from the platform, runAsNonRoot pods of the mongo image (no USER) and Rocket.Chat's (a named USER) are refused by the kubelet; false is for OpenShift, whose restricted SCC assigns UIDs" }]
+        : [];
+
 const ssoComplete: Check = (s) => {
     if (!s.ssoEnabled) {
         return [];
@@ -178,6 +190,7 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["uploadsStorage", "uploadsAccessMode", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: sharedUploads },
     { reads: ["mongodbImage", "rocketchatImage"], run: compatibleVersions },
     { reads: ["platform", "fixedUids"], run: openshiftUids },
+    { reads: ["platform", "fixedUids"], run: kubernetesUids },
     { reads: ["ssoEnabled", "keycloakUrl", "keycloakRealm"], run: ssoComplete },
     { reads: ["ssoEnabled", "keycloakGroups"], run: groupsNeedSso },
     { reads: ["restoreArchive", "backupEnabled", "backupExistingClaim"], run: restoreNeedsBackups },

@@ -4,10 +4,7 @@
  * one a Grafana sidecar watches (`grafana_dashboard=1`), or an Ingress
  * annotation (`cert-manager.io/cluster-issuer=letsencrypt`).
  */
-import { annotationKey } from "./validators";
-
-/** Label values: at most 63 characters, alphanumeric at both ends, '-', '_', '.' inside; may be empty. */
-const labelValueShape = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+import { annotationKeyProblem, labelKeyProblem, labelValueProblem } from "./kubernetesMetadata";
 
 /** Splits `key=value` at the first '='; undefined when there is none. */
 export function splitKeyValue(pair: string): [string, string] | undefined {
@@ -17,11 +14,29 @@ export function splitKeyValue(pair: string): [string, string] | undefined {
 
 /** Undefined when `pair` is a valid `key=value` label, else what is allowed. */
 export function labelPair(pair: string): string | undefined {
+    const shape = "a label as key=value, such as release=kube-prometheus-stack";
     const parts = splitKeyValue(pair);
-    if (!parts || annotationKey(parts[0]) !== undefined || !labelValueShape.test(parts[1])) {
-        return "a label as key=value, such as release=kube-prometheus-stack: a label key, '=', and a value of at most 63 letters, digits, '-', '_' or '.'";
+    if (!parts) {
+        return shape;
     }
-    return undefined;
+    const problem = labelKeyProblem(parts[0]) ?? labelValueProblem(parts[1]);
+    return problem ? `${shape}, with ${problem} (Kubernetes label rules)` : undefined;
+}
+
+/** Undefined when `pair` is a valid `key=value` annotation, else what is allowed. */
+export function annotationPair(pair: string): string | undefined {
+    const shape = "entries of the form key=value, such as nginx.ingress.kubernetes.io/proxy-body-size=64m";
+    const parts = splitKeyValue(pair);
+    if (!parts) {
+        return shape;
+    }
+    const problem = annotationKeyProblem(parts[0]);
+    return problem ? `${shape}, with an annotation key of ${problem} (Kubernetes annotation rules)` : undefined;
+}
+
+/** The key of a `key=value` entry (the whole entry when it has no '='): what must not repeat. */
+export function keyOfPair(pair: string): string {
+    return splitKeyValue(pair)?.[0] ?? pair;
 }
 
 /** `["a=b", "c=d"]` as `{ a: "b", c: "d" }`; entries are validated by the settings schema first. */

@@ -9,7 +9,9 @@
  * matters to every offline render (zod took about 40 ms per run).
  */
 import * as v from "valibot";
-import { labelPair, splitKeyValue } from "./keyValuePairs";
+import { annotationPair, keyOfPair, labelPair } from "./keyValuePairs";
+import { totalAnnotationSizeLimitBytes } from "./kubernetesMetadata";
+import { mongodMemoryProblem } from "./mongodb/sizing";
 import * as rules from "./validators";
 
 type Rule = (value: string) => string | undefined;
@@ -47,8 +49,15 @@ const wholeNumber = (min: number, max: number) => {
     );
 };
 
-/** Arrays arrive as JSON text from the CLI. */
-const list = <T extends v.GenericSchema>(item: T, allowed: string) =>
+/**
+ * Arrays arrive as JSON text from the CLI. Entries must be distinct by
+ * `keyOf` (the entry itself by default): a repeated group would declare the
+ * same Keycloak resource twice (a duplicate URN at `pulumi up`), a repeated
+ * label or annotation key would silently keep only the last value.
+ * Entries without a key (`undefined`, e.g. channel objects) are compared by
+ * their own check.
+ */
+const list = <T extends v.GenericSchema>(item: T, allowed: string, keyOf: (entry: v.InferOutput<T>) => string | undefined = (entry) => (typeof entry === "string" ? entry : undefined)) =>
     v.pipe(
         v.unknown(),
         v.transform((raw) => {
@@ -62,6 +71,22 @@ const list = <T extends v.GenericSchema>(item: T, allowed: string) =>
             }
         }),
         v.array(item, allowed),
+        v.rawCheck<v.InferOutput<T>[]>(({ dataset, addIssue }) => {
+            if (!dataset.typed) {
+                return;
+            }
+            const seen = new Set<string>();
+            dataset.value.forEach((entry, index) => {
+                const key = keyOf(entry);
+                if (key === undefined) {
+                    return;
+                }
+                if (seen.has(key)) {
+                    addIssue({ message: `a list without repeats; entry ${index + 1} repeats ${JSON.stringify(key)}` });
+                }
+                seen.add(key);
+            });
+        }),
     );
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => v.picklist(values, `one of ${values.join(", ")}`);
@@ -107,14 +132,18 @@ const channelList = v.pipe(
     v.transform((entries) => entries as ChannelDeclaration[]),
 );
 
-/** `key=value` with a valid annotation key. */
-const annotationEntry: Rule = (entry) => {
-    const parts = splitKeyValue(entry);
-    return !parts || rules.annotationKey(parts[0]) ? "entries of the form key=value with a valid annotation key" : undefined;
-};
-
 const cpu = text(rules.cpuQuantity);
 const bytes = text(rules.byteQuantity);
+/** A container memory limit mongod runs under (sizing.ts). */
+const mongodMemory = text((value) => rules.byteQuantity(value) ?? mongodMemoryProblem(value));
+const storage = (minimum: string, why: string) => text(rules.byteQuantityOfAtLeast(minimum, why));
+
+/** Ingress annotations: valid keys, none repeated, within the apiserver's 256 KiB per object. */
+const annotationList = v.pipe(
+    list(text(annotationPair), "a list of key=value annotations", keyOfPair),
+    v.check((pairs) => pairs.reduce((total, pair) => total + Buffer.byteLength(pair) - 1, 0) <= totalAnnotationSizeLimitBytes,
+        `annotations totalling at most ${totalAnnotationSizeLimitBytes / 1024} KiB (the apiserver's limit per object)`),
+);
 const storageClass = optionalText(rules.dnsLabel);
 
 export const settingsSchema = v.object({
@@ -133,13 +162,13 @@ export const settingsSchema = v.object({
     mongodbMembers: wholeNumber(1, 7),
     mongodbReplicaSetName: text(rules.dnsLabel),
     mongodbAllowMemberRemoval: flag,
-    mongodbDatabase: pattern(/^[A-Za-z0-9_-]{1,38}$/, "1 to 38 letters, digits, '_' or '-'"),
+    mongodbDatabase: text(rules.applicationDatabase),
     mongodbStorageClass: storageClass,
-    mongodbStorageSize: bytes,
+    mongodbStorageSize: storage("5Gi", "before any data, mongod sets aside at least 990 MB for the oplog (its floor on small disks) and journal files of up to 100 MB each"),
     mongodbCpuRequest: cpu,
     mongodbCpuLimit: cpu,
     mongodbMemoryRequest: bytes,
-    mongodbMemoryLimit: bytes,
+    mongodbMemoryLimit: mongodMemory,
 
     // Rocket.Chat application.
     rocketchatImage: text(rules.pinnedImage),
@@ -162,7 +191,7 @@ export const settingsSchema = v.object({
     uploadsStorage: oneOf(["FileSystem", "GridFS"] as const),
     uploadsAccessMode: oneOf(["ReadWriteMany", "ReadWriteOnce"] as const),
     uploadsStorageClass: storageClass,
-    uploadsStorageSize: bytes,
+    uploadsStorageSize: storage("1Gi", "a smaller volume fills with the first few uploads"),
     uploadsMaxFileSizeBytes: wholeNumber(-1, 2 ** 31 - 1),
     uploadsMediaTypeWhitelist: list(
         pattern(/^[a-z]+\/([a-z0-9.+*-]+)$/, "MIME types such as image/* or application/pdf"),
@@ -176,7 +205,7 @@ export const settingsSchema = v.object({
 
     // Ingress or OpenShift Route.
     ingressClassName: optionalText(rules.dnsLabel),
-    ingressAnnotations: list(text(annotationEntry), "a list of key=value annotations"),
+    ingressAnnotations: annotationList,
     tlsSecretName: optionalText(rules.dnsLabel),
     ingressControllerNamespace: text(rules.dnsLabel),
 
@@ -184,7 +213,7 @@ export const settingsSchema = v.object({
     ssoEnabled: flag,
     keycloakUrl: optionalText(rules.httpsBaseUrl),
     keycloakBasePath: text(rules.pathPrefix),
-    keycloakRealm: pattern(/^([A-Za-z0-9._-]{1,64})?$/, "a realm name of letters, digits, '.', '_' or '-'"),
+    keycloakRealm: pattern(/^(?!\.{1,2}$)([A-Za-z0-9._-]{1,64})?$/, "a realm name of letters, digits, '.', '_' or '-', other than '.' or '..' (it becomes a path segment of every endpoint)"),
     keycloakClientId: text(rules.dnsLabel),
     keycloakButtonLabel: v.pipe(v.string("a button text"), v.minLength(1, "a non-empty button text"), v.maxLength(60, "at most 60 characters")),
     keycloakGroups: list(v.pipe(v.string("group names"), v.minLength(1, "non-empty group names")), "a list of Keycloak group names"),
@@ -195,7 +224,7 @@ export const settingsSchema = v.object({
     backupRetention: wholeNumber(1, 365),
     backupExistingClaim: optionalText(rules.dnsLabel),
     backupStorageClass: storageClass,
-    backupStorageSize: bytes,
+    backupStorageSize: storage("1Gi", "it holds several compressed dumps plus the uploads copies"),
     backupDeleteClaimOnDestroy: flag,
     backupVerifySchedule: text(rules.cronSchedule),
     backupScratchStorageClass: storageClass,
@@ -204,7 +233,7 @@ export const settingsSchema = v.object({
     backupCpuRequest: cpu,
     backupCpuLimit: cpu,
     backupMemoryRequest: bytes,
-    backupMemoryLimit: bytes,
+    backupMemoryLimit: mongodMemory,
     restoreArchive: pattern(/^((pre-upgrade\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.archive\.gz)?$/,
         "empty, or the file name of an archive on the backup volume such as rocketchat-20261128T021500Z.archive.gz (pre-upgrade/<name> for one taken before an upgrade)"),
     restoreDropExisting: flag,
@@ -218,7 +247,7 @@ export const settingsSchema = v.object({
     monitoringEnabled: flag,
     monitoringNamespace: text(rules.dnsLabel),
     monitoringPrometheusOperator: flag,
-    monitoringSelectorLabels: list(text(labelPair), "a list of key=value labels such as [\"release=kube-prometheus-stack\"]"),
+    monitoringSelectorLabels: list(text(labelPair), "a list of key=value labels such as [\"release=kube-prometheus-stack\"]", keyOfPair),
     monitoringRocketchatPort: wholeNumber(1024, 65535),
     monitoringExporterImage: text(rules.pinnedImage),
     monitoringReplicationLagSeconds: wholeNumber(1, 86400),

@@ -4,6 +4,7 @@
  * module turns those sentences into one error that names setting and value.
  */
 import { CronExpressionParser } from "cron-parser";
+import { asFiveFields, cronDescriptors, kubernetesScheduleProblem } from "./kubernetesCron";
 
 /** RFC 1123 label as Kubernetes uses it for namespaces and most object names. */
 export function dnsLabel(value: string): string | undefined {
@@ -28,27 +29,40 @@ export function hostname(value: string): string | undefined {
     return undefined;
 }
 
-/** An https URL without a trailing slash, query or fragment. */
+/** True when a '/'-separated path has a "." or ".." segment, which clients and proxies resolve away. */
+function hasDotSegment(path: string): boolean {
+    return path.split("/").some((segment) => segment === "." || segment === "..");
+}
+
+/**
+ * An https URL without credentials, query, fragment, dot segments or a
+ * trailing slash: the program appends paths to it, so `?x`, `#` or `/..`
+ * would turn every endpoint into a query, a fragment or another path. The raw
+ * text is checked, because `new URL` drops an empty `#` or `?` and resolves
+ * `..` silently.
+ */
 export function httpsBaseUrl(value: string): string | undefined {
+    const allowed = "an https:// base URL without credentials, query (?), fragment (#), '.' or '..' path segments or trailing slash, such as https://sso.example.org";
     let url: URL;
     try {
         url = new URL(value);
     } catch {
         return "an absolute https:// URL such as https://sso.example.org";
     }
-    if (url.protocol !== "https:" || url.search || url.hash || value.endsWith("/")) {
-        return "an https:// base URL without query, fragment or trailing slash, such as https://sso.example.org";
+    const afterScheme = value.replace(/^https:\/\/[^/]*/i, "");
+    if (url.protocol !== "https:" || /[?#@\s\\]/.test(value) || value.endsWith("/") || hasDotSegment(afterScheme)) {
+        return allowed;
     }
     return undefined;
 }
 
-/** A URL path prefix: empty, or starting with '/' and not ending with one. */
+/** A URL path prefix: empty, or starting with '/' and not ending with one, without '.' or '..' segments. */
 export function pathPrefix(value: string): string | undefined {
     if (value === "") {
         return undefined;
     }
-    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
-        return "empty (Keycloak 17 and later) or a path such as /auth, starting with '/' and without a trailing '/'";
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value) || hasDotSegment(value)) {
+        return "empty (Keycloak 17 and later) or a path such as /auth, starting with '/', without a trailing '/' and without '.' or '..' segments";
     }
     return undefined;
 }
@@ -79,27 +93,47 @@ export function cpuQuantity(value: string): string | undefined {
     return undefined;
 }
 
-/** A positive byte quantity of at least 1Mi such as 512Mi or 10Gi. */
-export function byteQuantity(value: string): string | undefined {
-    const parsed = parseQuantity(value);
-    if (parsed === undefined || parsed < 2 ** 20 || value.endsWith("m")) {
-        return "a Kubernetes byte quantity of at least 1Mi such as 512Mi or 10Gi";
-    }
-    return undefined;
+/**
+ * A byte quantity of at least `minimum` (written like "5Gi"), such as 512Mi
+ * or 10Gi, with `why` saying where the minimum comes from.
+ */
+export function byteQuantityOfAtLeast(minimum: string, why?: string): (value: string) => string | undefined {
+    const floor = parseQuantity(minimum)!;
+    return (value) => {
+        const parsed = parseQuantity(value);
+        if (parsed === undefined || parsed < floor || value.endsWith("m") || !Number.isInteger(parsed)) {
+            return `a Kubernetes byte quantity of at least ${minimum} such as 512Mi or 10Gi${why ? ` (${why})` : ""}`;
+        }
+        return undefined;
+    };
 }
 
-/** An image reference with an exact tag and/or a sha256 digest; never `latest`. */
+/** A byte quantity of at least 1Mi. */
+export const byteQuantity = byteQuantityOfAtLeast("1Mi");
+
+/**
+ * An image reference pinned to one build: a digest, or an exact
+ * major.minor.patch version tag (optionally with a variant suffix such as
+ * 8.0.29-noble). `latest`, no tag, and major or major.minor tags (mongo:8.0,
+ * mongo:8) float: the registry moves them to each new release.
+ */
 export function pinnedImage(value: string): string | undefined {
     const match = /^([a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(value);
     if (!match) {
         return "an image reference such as registry/name:1.2.3 or registry/name@sha256:<64 hex>";
     }
     const [, , tag, digest] = match;
-    if (!tag && !digest) {
+    if (digest) {
+        return undefined;
+    }
+    if (!tag) {
         return "an image with an exact tag or digest; a missing tag means 'latest', which changes under you";
     }
-    if (tag === "latest" && !digest) {
+    if (tag === "latest") {
         return "an exact tag or digest, not 'latest'";
+    }
+    if (!/^v?\d+\.\d+\.\d+(?:[-+._][0-9A-Za-z._-]+)?$/.test(tag)) {
+        return `an exact version tag (major.minor.patch, such as ${value.split(":")[0]}:8.0.29) or a digest; '${tag}' floats to each new release`;
     }
     return undefined;
 }
@@ -121,30 +155,37 @@ export function majorMinor(tag: string | undefined): { major: number; minor: num
     return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
 }
 
-const cronDescriptors = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
-
-/** A schedule a Kubernetes CronJob accepts: five cron fields or a descriptor. */
+/** A schedule a Kubernetes CronJob accepts (see kubernetesCron.ts) that cron-parser also reads. */
 export function cronSchedule(value: string): string | undefined {
-    const allowed = "five cron fields (minute hour day-of-month month day-of-week) such as '15 2 * * *', or one of " + cronDescriptors.join(", ");
-    const trimmed = value.trim();
-    if (cronDescriptors.includes(trimmed)) {
-        return undefined;
-    }
-    if (trimmed.split(/\s+/).length !== 5 || /TZ=/.test(trimmed)) {
-        return allowed;
+    const allowed = "five cron fields in the Kubernetes CronJob dialect (minute hour day-of-month month day-of-week; numbers, names, '*', ',', '-', '/'), such as '15 2 * * *', or one of " +
+        cronDescriptors.join(", ") + "; no L, W, #, H, seconds or years";
+    const problem = kubernetesScheduleProblem(value);
+    if (problem) {
+        return `${allowed} (${problem})`;
     }
     try {
-        CronExpressionParser.parse(trimmed);
+        CronExpressionParser.parse(asFiveFields(value));
     } catch (error) {
         return `${allowed} (${(error as Error).message})`;
     }
     return undefined;
 }
 
-/** A Kubernetes label or annotation key (optional DNS prefix, then a name). */
-export function annotationKey(value: string): string | undefined {
-    const [prefix, name] = value.includes("/") ? value.split("/", 2) : [undefined, value];
-    const nameOk = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name);
-    const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split(".").every((label) => dnsLabel(label) === undefined));
-    return nameOk && prefixOk ? undefined : "an annotation key such as nginx.ingress.kubernetes.io/proxy-read-timeout";
+/**
+ * MongoDB's reserved databases: `local` is neither replicated nor dumped,
+ * `admin` and `config` hold users, roles and cluster metadata. Names are
+ * compared ignoring case, because mongod refuses a database whose name
+ * differs from an existing one only by case (DatabaseDifferCase).
+ */
+export const reservedDatabases = ["admin", "config", "local"] as const;
+
+/** A database name for the application's data. */
+export function applicationDatabase(value: string): string | undefined {
+    if (!/^[A-Za-z0-9_-]{1,38}$/.test(value)) {
+        return "1 to 38 letters, digits, '_' or '-'";
+    }
+    if ((reservedDatabases as readonly string[]).includes(value.toLowerCase())) {
+        return `a database of its own, not ${reservedDatabases.join(", ")} (local is neither replicated nor backed up; admin and config belong to mongod)`;
+    }
+    return undefined;
 }

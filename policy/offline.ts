@@ -9,6 +9,8 @@
 import { readFileSync, existsSync } from "fs";
 import * as path from "path";
 import type { DeclaredResource } from "../tools/mockRuntime";
+// offline.ts runs inside the project's tools (render, tests), never in the CLI's analyzer.
+import { didYouMean } from "../components/closestName";
 import { allPolicies, packEnforcementLevel } from "./allPolicies";
 import {
     EnforcementLevel,
@@ -20,6 +22,7 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "./lib/policyTypes";
+import { unknownConfigKeys } from "./lib/strictConfig";
 
 /** A resource as the pack sees it: Pulumi type, name, URN and (input) properties. */
 export interface PolicyResource {
@@ -80,11 +83,10 @@ function jsonType(value: unknown): string {
 /** The checks the CLI's JSON-schema validation would make on our (flat) schemas, plus unknown keys. */
 function schemaProblems(policy: string, schema: PolicyConfigSchema | undefined, properties: Record<string, unknown>): string[] {
     const declared = schema?.properties ?? {};
-    const problems: string[] = [];
+    const problems = unknownConfigKeys(policy, schema, properties, (key, known) => didYouMean(key, known, (name) => `${policy}.${name}`));
     for (const [key, value] of Object.entries(properties)) {
         const property = declared[key];
         if (!property) {
-            problems.push(`${policy}.${key} is not a setting of this policy (known: ${Object.keys(declared).join(", ") || "none"})`);
             continue;
         }
         const allowedTypes = ([] as string[]).concat(property.type ?? []);
@@ -119,7 +121,7 @@ export function resolvePolicyConfig(file: PolicyConfigFile, policies: readonly P
     const known = new Set(policies.map((policy) => policy.name));
     const problems: string[] = Object.keys(file)
         .filter((key) => key !== "all" && !known.has(key))
-        .map((key) => `${key} is not a policy of this pack`);
+        .map((key) => `${key} is not a policy of this pack${didYouMean(key, [...known, "all"])}`);
     const entryOf = (key: string) => {
         const entry = file[key];
         return typeof entry === "string" ? { enforcementLevel: entry } : entry ?? {};

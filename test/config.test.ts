@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { load as parse } from "js-yaml";
 import { ConfigError, loadSettings } from "../components/config";
 import { settingNames, structuredSettings } from "../components/settings";
@@ -61,7 +62,38 @@ describe("stack configuration", () => {
     });
 
     it("throws a ConfigError carrying the individual problems", () => {
-        assert.throws(() => loadSettings(() => undefined), (error: unknown) => error instanceof ConfigError && error.problems.length === settingNames.length);
+        assert.throws(() => loadSettings(() => undefined, () => []), (error: unknown) => error instanceof ConfigError && error.problems.length === settingNames.length);
+    });
+
+    describe("unknown keys", () => {
+        it("refuses the test stack's channels renamed to 'channel' (which would prune every channel) and suggests 'channels'", () => {
+            const testStack = parse(readFileSync(path.join(projectRoot, "Pulumi.test.yaml"), "utf8")) as any;
+            const channels = testStack.config["rocketchat-ha:channels"];
+            assert.equal(testStack.config["rocketchat-ha:channelsPrune"], true, "the test stack prunes channels");
+            const message = configErrorFor("test", { channels: undefined, channel: channels });
+            assert.match(message, /rocketchat-ha:channel = "\[\{\\"name\\":\\"general\\".*: is not a setting of this program; did you mean rocketchat-ha:channels\?/);
+        });
+
+        it("suggests the nearest setting, ignoring case, and none for a key that resembles nothing", () => {
+            const message = configErrorFor("prod", { mongodbmembers: 5, backupShedule: "0 1 * * *", frobnicate: "x" });
+            assert.match(message, /rocketchat-ha:mongodbmembers = "5": is not a setting of this program; did you mean rocketchat-ha:mongodbMembers\?/);
+            assert.match(message, /rocketchat-ha:backupShedule = .*did you mean rocketchat-ha:backupSchedule\?/);
+            assert.match(message, /rocketchat-ha:frobnicate = "x": is not a setting of this program \(/);
+        });
+
+        it("leaves other namespaces to their providers", () => {
+            settingsFor("prod", { "keycloak:someFutureOption": "x", "kubernetes:context": "prod" });
+        });
+
+        it("reads the keys from the Pulumi runtime by default (the path index.ts takes)", () => {
+            const values: Record<string, string> = { "rocketchat-ha:namespace": "chat", "rocketchat-ha:mongodbMember": "5" };
+            pulumi.runtime.setAllConfig(values);
+            try {
+                assert.throws(() => loadSettings((name) => values[`rocketchat-ha:${name}`]), /rocketchat-ha:mongodbMember = "5": is not a setting of this program; did you mean rocketchat-ha:mongodbMembers\?/);
+            } finally {
+                pulumi.runtime.setAllConfig({});
+            }
+        });
     });
 
     // Each case: stack, overrides, the setting named and what the message must say.
@@ -73,7 +105,7 @@ describe("stack configuration", () => {
         ["prod", { platform: "aks" }, "platform", /"aks": must be one of kubernetes, openshift/],
         ["prod", { mongodbStorageClass: "Fast SSD" }, "mongodbStorageClass", /DNS-1123 label/],
         ["prod", { mongodbStorageSize: "10GB" }, "mongodbStorageSize", /"10GB": must be a Kubernetes byte quantity/],
-        ["prod", { uploadsStorageSize: "500m" }, "uploadsStorageSize", /at least 1Mi/],
+        ["prod", { uploadsStorageSize: "500m" }, "uploadsStorageSize", /at least 1Gi/],
         ["prod", { mongodbCpuLimit: "two" }, "mongodbCpuLimit", /"two": must be a positive Kubernetes CPU quantity/],
         ["prod", { mongodbMemoryRequest: "8Gi" }, "mongodbMemoryRequest", /"8Gi": must be at most mongodbMemoryLimit \(4Gi\)/],
         ["prod", { rocketchatCpuRequest: "2500m" }, "rocketchatCpuRequest", /at most rocketchatCpuLimit \(2\)/],
@@ -125,6 +157,58 @@ describe("stack configuration", () => {
         ["prod", { monitoringExporterImage: "percona/mongodb_exporter" }, "monitoringExporterImage", /missing tag means 'latest'/],
         ["prod", { monitoringNamespace: "Monitoring" }, "monitoringNamespace", /DNS-1123 label/],
         ["prod", { monitoringReplicationLagSeconds: 0 }, "monitoringReplicationLagSeconds", /from 1 to 86400/],
+        // Issue 17: each rule in the dialect of the system that consumes the value.
+        // Cron as a CronJob's apiserver parses it (robfig/cron ParseStandard).
+        ["prod", { backupSchedule: "0 0 L * *" }, "backupSchedule", /"0 0 L \* \*": must be five cron fields in the Kubernetes CronJob dialect.*\(failed to parse int from L\)/],
+        ["prod", { backupSchedule: "0 2 * * 1#2" }, "backupSchedule", /Kubernetes CronJob dialect.*\(failed to parse int from 1#2\)/],
+        ["prod", { backupSchedule: "H 2 * * *" }, "backupSchedule", /\(failed to parse int from H\)/],
+        ["prod", { backupSchedule: "0 0 2 * * *" }, "backupSchedule", /\(expected exactly 5 fields, found 6/],
+        ["prod", { backupSchedule: "0 0 * * 7" }, "backupSchedule", /\(end of range \(7\) above maximum \(6\): 7\)/],
+        ["prod", { backupSchedule: "0 0 15W * *" }, "backupSchedule", /\(failed to parse int from 15W\)/],
+        ["prod", { backupSchedule: "@every 1h" }, "backupSchedule", /@every is robfig\/cron's own extension/],
+        ["prod", { backupSchedule: "@reboot" }, "backupSchedule", /unrecognized descriptor: @reboot/],
+        ["prod", { backupSchedule: "CRON_TZ=UTC 0 2 * * *" }, "backupSchedule", /cannot use TZ or CRON_TZ in schedule/],
+        ["prod", { backupVerifySchedule: "*/0 * * * *" }, "backupVerifySchedule", /step of range should be a positive number: \*\/0/],
+        ["prod", { backupVerifySchedule: "5-1 * * * *" }, "backupVerifySchedule", /beginning of range \(5\) beyond end of range \(1\)/],
+        ["prod", { backupVerifySchedule: "1,,2 * * * *" }, "backupVerifySchedule", /empty element in the minute list/],
+        // Labels and annotations by apimachinery's IsQualifiedName / IsValidLabelValue.
+        ["prod", { ingressAnnotations: ["example.com/a/b=x"] }, "ingressAnnotations", /annotation key of at most one '\/'/],
+        ["prod", { ingressAnnotations: ["/proxy-body-size=1m"] }, "ingressAnnotations", /non-empty prefix/],
+        ["prod", { ingressAnnotations: ["example_com/x=1"] }, "ingressAnnotations", /DNS-1123 subdomain/],
+        ["prod", { ingressAnnotations: [`example.com/${"n".repeat(64)}=1`] }, "ingressAnnotations", /name part of 1 to 63 characters/],
+        ["prod", { ingressAnnotations: ["a=1", "a=2"] }, "ingressAnnotations", /without repeats; entry 2 repeats "a"/],
+        ["prod", { ingressAnnotations: [`a=${"x".repeat(256 * 1024)}`] }, "ingressAnnotations", /at most 256 KiB/],
+        ["prod", { monitoringSelectorLabels: ["Example.com/release=x"] }, "monitoringSelectorLabels", /prefix that is a DNS-1123 subdomain/],
+        ["prod", { monitoringSelectorLabels: ["release=-x"] }, "monitoringSelectorLabels", /starting and ending with a letter or digit \(or empty\)/],
+        ["prod", { monitoringSelectorLabels: ["release=a", "release=b"] }, "monitoringSelectorLabels", /entry 2 repeats "release"/],
+        ["prod", { monitoringDashboardLabel: `grafana_dashboard=${"1".repeat(64)}` }, "monitoringDashboardLabel", /value of at most 63 characters/],
+        // Images pinned to one build.
+        ["prod", { mongodbImage: "mongo:8.0" }, "mongodbImage", /"mongo:8.0": must be an exact version tag \(major.minor.patch, such as mongo:8.0.29\) or a digest; '8.0' floats/],
+        ["prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8" }, "rocketchatImage", /exact version tag .* '8' floats/],
+        ["prod", { monitoringExporterImage: "percona/mongodb_exporter:stable" }, "monitoringExporterImage", /'stable' floats/],
+        // mongod's memory: WiredTiger cache 0.25..10000 GB, headroom below the limit.
+        ["prod", { mongodbMemoryRequest: "200Mi", mongodbMemoryLimit: "200Mi" }, "mongodbMemoryLimit", /"200Mi": must be at least 1Gi: mongod's smallest WiredTiger cache is 0.25 GB/],
+        ["prod", { mongodbMemoryLimit: "100Ti" }, "mongodbMemoryLimit", /at most 20001Gi: it would give a WiredTiger cache of 51199.5 GB, above mongod's maximum of 10000/],
+        ["prod", { backupMemoryRequest: "64Mi", backupMemoryLimit: "64Mi" }, "backupMemoryLimit", /"64Mi": must be at least 1Gi/],
+        // Volumes with room for what goes on them.
+        ["prod", { mongodbStorageSize: "1Mi" }, "mongodbStorageSize", /at least 5Gi .*990 MB for the oplog/],
+        ["prod", { backupStorageSize: "100Mi" }, "backupStorageSize", /at least 1Gi/],
+        // MongoDB's reserved databases.
+        ["prod", { mongodbDatabase: "local" }, "mongodbDatabase", /"local": must be a database of its own, not admin, config, local/],
+        ["prod", { mongodbDatabase: "admin" }, "mongodbDatabase", /not admin, config, local/],
+        ["prod", { mongodbDatabase: "Config" }, "mongodbDatabase", /not admin, config, local/],
+        // URLs and paths that endpoints are appended to.
+        ["prod", { keycloakUrl: "https://sso.example.org#" }, "keycloakUrl", /without credentials, query \(\?\), fragment \(#\)/],
+        ["prod", { keycloakUrl: "https://sso.example.org?" }, "keycloakUrl", /fragment \(#\)/],
+        ["prod", { keycloakUrl: "https://sso.example.org/a/../b" }, "keycloakUrl", /'\.' or '\.\.' path segments/],
+        ["prod", { keycloakUrl: "https://admin:pw@sso.example.org" }, "keycloakUrl", /without credentials/],
+        ["prod", { keycloakRealm: ".." }, "keycloakRealm", /other than '\.' or '\.\.'/],
+        ["prod", { keycloakBasePath: "/.." }, "keycloakBasePath", /without '\.' or '\.\.' segments/],
+        // Duplicates in every list.
+        ["prod", { keycloakGroups: ["chat-users", "chat-users"] }, "keycloakGroups", /a list without repeats; entry 2 repeats "chat-users"/],
+        ["prod", { uploadsMediaTypeWhitelist: ["image/*", "image/*"] }, "uploadsMediaTypeWhitelist", /entry 2 repeats "image\/\*"/],
+        // Pods the kubelet would refuse to start.
+        ["prod", { fixedUids: false }, "fixedUids", /false: must be true on Kubernetes: .*runAsNonRoot/],
     ];
 
     for (const [stack, overrides, setting, expected] of badInputs) {

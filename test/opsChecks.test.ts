@@ -3,7 +3,10 @@
  * rendered program, and the command-line parsing and error messages.
  */
 import { strict as assert } from "assert";
-import { explainKubectlFailure } from "../tools/ops/kubectl";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { explainKubectlFailure, Kubectl } from "../tools/ops/kubectl";
 import { explainMongoError, redactUri } from "../tools/ops/errors";
 import { assessBackups, newestJob, parseListing } from "../tools/ops/backupReport";
 import { listingPodOverrides } from "../tools/ops/backupListing";
@@ -83,7 +86,9 @@ describe("ops backups: archives against the schedules", () => {
             schedule: "15 2 * * *",
             verifySchedule: "45 3 * * *",
             verifySelector: "app.kubernetes.io/name=mongodb-backup,app.kubernetes.io/instance=rocketchat,app.kubernetes.io/component=backup-verify",
+            runAsUser: 999,
         });
+        assert.equal(layoutOf(await stackRun("test")).backup?.runAsUser, undefined, "OpenShift assigns the UID");
         assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.members, layout.users.secret, layout.users.root.passwordKey], ["rocketchat-prod", "rocketchat-mongodb", 3, "rocketchat-mongodb-users", "root-password"]);
     });
 
@@ -92,6 +97,9 @@ describe("ops backups: archives against the schedules", () => {
         assert.equal(spec.containers[0].name, "ops-backup-listing-1", "kubectl attaches to the container named after the pod");
         assert.equal(spec.containers[0].securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(spec.volumes[0].persistentVolumeClaim, { claimName: "rocketchat-backup", readOnly: true });
+        // The mongo image has no USER: without a UID the kubelet refuses runAsNonRoot.
+        assert.equal(spec.securityContext.runAsUser, undefined);
+        assert.equal((listingPodOverrides("p", "mongo:8.0.29", "c", 999) as any).spec.securityContext.runAsUser, 999);
     });
 });
 
@@ -112,11 +120,13 @@ describe("ops command line", () => {
 
     it("passes parsed options to the command and returns its exit code", async () => {
         assert.equal((await run("status", "--stack", "prod", "--max-lag", "30")).code, 0);
-        assert.deepEqual(calls, ['status {"maxLag":30,"stack":"prod"}']);
-        assert.equal((await run("backups", "-s", "test", "--context", "ocp-test")).code, 1);
-        assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test"}']);
-        await run("settings", "--stack", "prod", "--uri", "mongodb://app:pw@127.0.0.1:27017/rocketchat");
-        assert.deepEqual(calls, ['settings {"stack":"prod","uri":"mongodb://app:pw@127.0.0.1:27017/rocketchat"}']);
+        assert.deepEqual(calls, ['status {"maxLag":30,"timeout":30,"stack":"prod"}']);
+        assert.equal((await run("backups", "-s", "test", "--context", "ocp-test", "--timeout", "5")).code, 1);
+        assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test","timeout":5}']);
+        const passwordFile = path.join(mkdtempSync(path.join(tmpdir(), "ops-pw-")), "password");
+        writeFileSync(passwordFile, "s3cret\n", { mode: 0o600 });
+        await run("settings", "--stack", "prod", "--uri", "mongodb://app@127.0.0.1:27017/rocketchat", "--password-file", passwordFile);
+        assert.deepEqual(calls, ['settings {"timeout":30,"stack":"prod","uri":"mongodb://app@127.0.0.1:27017/rocketchat","password":"s3cret"}']);
     });
 
     const usage: [string[], RegExp][] = [
@@ -128,6 +138,10 @@ describe("ops command line", () => {
         [["backups", "--stack", "prod", "--uri", "mongodb://h"], /backups reads the backup volume inside the cluster: --uri does not apply/],
         [["settings", "--uri", "mongodb://h"], /required option '-s, --stack <name>' not specified/],
         [["stauts"], /unknown command 'stauts'/],
+        // Issue 17: no password on the command line, and a stated deadline.
+        [["status", "--uri", "mongodb://root:hunter2@h:27017/"], /^ops: --uri mongodb:\/\/root:\*\*\*@h:27017\/ must be a URI without a password \(a password on the command line is visible to every user of this machine and stays in shell history\): put the user in the URI and the password in OPS_MONGODB_PASSWORD or a file named by --password-file$/],
+        [["status", "--stack", "prod", "--password-file", "/dev/null"], /--password-file applies to --uri/],
+        [["status", "--uri", "mongodb://h", "--timeout", "0"], /a positive number of seconds/],
     ];
     for (const [argv, message] of usage) {
         it(`refuses ${argv.join(" ")} with exit 2`, async () => {
@@ -144,6 +158,16 @@ describe("ops command line", () => {
         for (const command of ["status", "backups", "settings"]) {
             assert.match(result.out, new RegExp(`^  ${command} \\[options\\]`, "m"));
         }
+    });
+
+    it("ends a kubectl call that hangs within twice the request timeout, naming the step", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "ops-kubectl-"));
+        const hanging = path.join(dir, "kubectl");
+        writeFileSync(hanging, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+        const started = Date.now();
+        await assert.rejects(new Kubectl({ binary: hanging, requestTimeoutSeconds: 0.5 }).json(["get", "pods"]),
+            /^OpsError: no answer within 1 s while running kubectl get pods \(--timeout 0.5 s\): is the cluster reachable\?$/);
+        assert.ok(Date.now() - started < 5000);
     });
 
     it("explains kubectl failures: unreachable cluster, missing namespace, anything else", () => {

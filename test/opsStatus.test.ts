@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { createServer, Server, Socket } from "net";
 import { BSON, Timestamp } from "mongodb";
 import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
-import { runOps } from "./support/runOps";
+import { runOps, startOps } from "./support/runOps";
 
 const host = (i: number) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`;
 const now = new Date("2026-11-28T10:00:00.000Z");
@@ -123,9 +123,11 @@ describe("ops status: replica-set verdicts", () => {
  */
 class FakeMongod {
     private server?: Server;
+    private readonly sockets = new Set<Socket>();
     readonly commands: string[] = [];
 
-    constructor(private readonly replies: Record<string, () => Record<string, unknown>>) {}
+    /** `stalls`: commands received and never answered, like a server that hangs after the handshake. */
+    constructor(private readonly replies: Record<string, () => Record<string, unknown>>, private readonly stalls: string[] = []) {}
 
     async start(): Promise<number> {
         this.server = createServer((socket) => this.serve(socket));
@@ -134,7 +136,15 @@ class FakeMongod {
     }
 
     stop(): Promise<void> {
+        this.sockets.forEach((socket) => socket.destroy());
         return new Promise((resolve) => this.server!.close(() => resolve()));
+    }
+
+    /** Resolves once `command` has arrived. */
+    async received(command: string): Promise<void> {
+        while (!this.commands.includes(command)) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
     }
 
     private hello(): Record<string, unknown> {
@@ -155,6 +165,8 @@ class FakeMongod {
     }
 
     private serve(socket: Socket): void {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
         let buffer = Buffer.alloc(0);
         socket.on("error", () => undefined);
         socket.on("data", (chunk) => {
@@ -163,12 +175,15 @@ class FakeMongod {
                 const length = buffer.readInt32LE(0);
                 const message = buffer.subarray(0, length);
                 buffer = buffer.subarray(length);
-                socket.write(this.reply(message));
+                const reply = this.reply(message);
+                if (reply) {
+                    socket.write(reply);
+                }
             }
         });
     }
 
-    private reply(message: Buffer): Buffer {
+    private reply(message: Buffer): Buffer | undefined {
         const requestId = message.readInt32LE(4);
         const opCode = message.readInt32LE(12);
         const header = (length: number, responseOp: number) => {
@@ -190,6 +205,10 @@ class FakeMongod {
         }
         // OP_MSG: flag bits, then a kind-0 section holding the command.
         const command = BSON.deserialize(message.subarray(21, 21 + message.readInt32LE(21)));
+        if (this.stalls.includes(Object.keys(command)[0])) {
+            this.commands.push(Object.keys(command)[0]);
+            return undefined;
+        }
         const doc = BSON.serialize(this.answer(command));
         return Buffer.concat([header(16 + 5 + doc.length, 2013), Buffer.from([0, 0, 0, 0, 0]), doc]);
     }
@@ -232,10 +251,65 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const fake = new FakeMongod({ saslStart: () => ({ ok: 0, code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." }) });
         const port = await fake.start();
         try {
-            const result = await runOps(["status", "--uri", `mongodb://root:wrong@127.0.0.1:${port}/?directConnection=true&authMechanism=SCRAM-SHA-256`]);
+            // The password comes from the environment, not the command line.
+            const result = await runOps(["status", "--uri", `mongodb://root@127.0.0.1:${port}/?directConnection=true&authMechanism=SCRAM-SHA-256`], { OPS_MONGODB_PASSWORD: "wrong" });
             assert.equal(result.code, 2);
-            assert.match(result.stderr, /refused the credentials .*AuthenticationFailed/);
+            assert.match(result.stderr, /refused the credentials of user 'root' .*AuthenticationFailed/);
+            assert.ok(fake.commands.includes("saslStart"), "the driver authenticated with the password from OPS_MONGODB_PASSWORD");
             assert.ok(!result.stderr.includes("wrong"), "the password is never printed");
+        } finally {
+            await fake.stop();
+        }
+    });
+
+    it("a user in the URI without a password source is a clear error, before connecting", async () => {
+        const unset = await runOps(["status", "--uri", "mongodb://root@127.0.0.1:1/?directConnection=true"], { OPS_MONGODB_PASSWORD: undefined });
+        assert.equal(unset.code, 2);
+        assert.match(unset.stderr, /the --uri names user 'root': give its password in OPS_MONGODB_PASSWORD or a file named by --password-file/);
+    });
+
+    it("a server that completes the handshake and then stalls a command fails within --timeout (exit 2), naming the step", async () => {
+        const fake = new FakeMongod({}, ["replSetGetStatus"]);
+        const port = await fake.start();
+        try {
+            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "1"]);
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(result.stderr, /ops: MongoDB at the --uri server did not answer within 1 s while running replSetGetStatus on the --uri server \(--timeout, default 30 s\)/);
+            assert.ok(fake.commands.includes("ping"), "the handshake and ping were answered: only the command stalled");
+            // 1 s of command budget plus 2 s of socket grace, plus process start-up.
+            assert.ok(result.millis < 20_000, `gave up after ${result.millis} ms`);
+        } finally {
+            await fake.stop();
+        }
+    });
+
+    it("sends maxTimeMS with every command, so mongod itself stops a slow one", async () => {
+        const seen: Record<string, unknown>[] = [];
+        const fake = new FakeMongod({
+            replSetGetStatus: () => ({ ok: 0, code: 50, codeName: "MaxTimeMSExpired", errmsg: "operation exceeded time limit" }),
+        });
+        const port = await fake.start();
+        (fake as any).answer = new Proxy((fake as any).answer, { apply: (target, self, args) => (seen.push(args[0]), Reflect.apply(target, self, args)) });
+        try {
+            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "7"]);
+            assert.equal(result.code, 2);
+            assert.equal(seen.find((c) => "replSetGetStatus" in c)?.maxTimeMS, 7000);
+            assert.match(result.stderr, /did not answer within 7 s while running replSetGetStatus .*operation exceeded time limit/);
+        } finally {
+            await fake.stop();
+        }
+    });
+
+    it("Ctrl-C says what it interrupted and exits 130", async () => {
+        const fake = new FakeMongod({}, ["replSetGetStatus"]);
+        const port = await fake.start();
+        try {
+            const { child, result } = startOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+            await fake.received("replSetGetStatus");
+            child.kill("SIGINT");
+            const done = await result;
+            assert.equal(done.code, 130, done.stderr);
+            assert.match(done.stderr, /^ops: interrupted \(Ctrl-C\) while running replSetGetStatus on the --uri server; nothing was changed$/m);
         } finally {
             await fake.stop();
         }

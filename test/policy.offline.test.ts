@@ -8,6 +8,9 @@ import { allPolicies } from "../policy/allPolicies";
 import { PackPolicy, ResourceValidationPolicy, StackValidationPolicy } from "../policy/lib/policyTypes";
 import { evaluateWithConfig, loadPolicyConfig, policyConfigDir, resolvePolicyConfig, toPolicyResources } from "../policy/offline";
 import { compliantObjects, resources } from "../policy/testing/fixtures";
+import { withStrictConfig } from "../policy/lib/strictConfig";
+import { pinnedImages } from "../policy/policies/pinnedImages";
+import { replicasWithinNodes } from "../policy/policies/replicasWithinNodes";
 
 const policyRoot = path.resolve(__dirname, "..", "policy");
 
@@ -64,12 +67,34 @@ describe("policy pack: configuration", () => {
             "mongodb-replica-set-members": { minMembers: "3" },
             "container-probes": "strict" as any,
         }), (error: Error) => {
-            assert.match(error.message, /pinned-image is not a policy of this pack/);
-            assert.match(error.message, /replicas-within-schedulable-nodes\.schedulableNode is not a setting of this policy \(known: schedulableNodes\)/);
+            assert.match(error.message, /pinned-image is not a policy of this pack; did you mean pinned-images\?/);
+            assert.match(error.message, /replicas-within-schedulable-nodes\.schedulableNode is not a setting of this policy; did you mean replicas-within-schedulable-nodes\.schedulableNodes\? \(known: schedulableNodes\)/);
             assert.match(error.message, /mongodb-replica-set-members\.minMembers must be of type integer, not string/);
             assert.match(error.message, /container-probes has enforcement level "strict"/);
             return true;
         });
+    });
+});
+
+describe("policy pack: unknown config keys under the CLI (withStrictConfig)", () => {
+    // The CLI validates policy config only against properties/required, so an unknown key reaches the policy.
+    const stackArgs = (config: object) => ({ getConfig: () => config, resources: [] }) as any;
+
+    it("a stack policy refuses a misspelled key before validating, and runs with a valid one", () => {
+        const strict = withStrictConfig(replicasWithinNodes) as StackValidationPolicy;
+        assert.throws(() => strict.validateStack(stackArgs({ schedulableNode: 3 }), () => undefined),
+            /replicas-within-schedulable-nodes\.schedulableNode is not a setting of this policy \(known: schedulableNodes\)/);
+        strict.validateStack(stackArgs({ schedulableNodes: 3 }), () => undefined);
+    });
+
+    it("a resource policy without a schema refuses any key", () => {
+        const strict = withStrictConfig(pinnedImages) as ResourceValidationPolicy;
+        const validators = [strict.validateResource].flat();
+        assert.ok(validators.length > 0);
+        const args = { getConfig: () => ({ allowLatest: true }), type: "kubernetes:core/v1:ConfigMap", props: {}, urn: "u", name: "n" } as any;
+        for (const validate of validators) {
+            assert.throws(() => validate!(args, () => undefined), /pinned-images\.allowLatest is not a setting of this policy \(known: none\)/);
+        }
     });
 });
 

@@ -103,6 +103,13 @@ describe("policy pinned-images", () => {
         assert.match(messages[1], /container mongod uses image 'registry\.example\.org:5000\/mongo' without a tag/);
     });
 
+    it("reports floating major or major.minor tags (issue 17)", async () => {
+        const sts = mongoStatefulSet();
+        firstContainer(sts).image = "mongo:8.0";
+        sts.spec.template.spec.initContainers[0].image = "mongo:8.0.29-noble";
+        assertOneViolation(await messagesOf(pinnedImages, [sts]), /container mongod uses image 'mongo:8\.0' whose tag '8\.0' is not an exact major\.minor\.patch version/);
+    });
+
     it("checks CronJob pods too", async () => {
         const cronJob = backupCronJob();
         firstContainer(cronJob).image = "mongo";

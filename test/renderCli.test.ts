@@ -49,6 +49,14 @@ describe("render CLI (subprocess)", () => {
         assert.ok(!existsSync(path.join(outDir, "manifests.yaml")), "nothing written for an invalid stack");
     });
 
+    it("refuses a misspelled --set key with the setting it probably meant, and writes nothing", () => {
+        // Before issue 17 this rendered 3 members and exited 0.
+        const result = render(["prod", "--out", outDir, "--set", "mongodbMember=5"]);
+        assert.equal(result.status, 2, result.stdout);
+        assert.match(result.stderr, /rocketchat-ha:mongodbMember = "5": is not a setting of this program; did you mean rocketchat-ha:mongodbMembers\?/);
+        assert.ok(!existsSync(path.join(outDir, "manifests.yaml")), "nothing written for an invalid stack");
+    });
+
     it("fails only the Route, saying why, when the Go module proxy cannot deliver its CRD (openshift stack)", () => {
         // An empty cache and no proxy: the Route schema cannot be fetched.
         const result = render(["test", "--out", outDir], { RENDER_CACHE_DIR: path.join(outDir, "cache"), GOPROXY: "off" });

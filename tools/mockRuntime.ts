@@ -133,7 +133,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     // surfaces as unhandled rejections from the SDK).
     forgetProgramModules();
     const { loadSettings } = require(path.join(projectRoot, "components", "config"));
-    loadSettings((name: string) => config.values[`${projectName}:${name}`]);
+    loadSettings((name: string) => config.values[`${projectName}:${name}`], () => Object.keys(config.values));
     const resources: DeclaredResource[] = [];
     const secretValues = new Set<string>();
     const warnings: string[] = [];

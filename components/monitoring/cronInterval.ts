@@ -11,6 +11,7 @@
  * iterator takes seconds per schedule.
  */
 import { CronExpressionParser } from "cron-parser";
+import { asFiveFields } from "../kubernetesCron";
 
 /** Any fixed start gives the same gaps; a fixed one keeps the result reproducible. */
 const measuredFrom = Date.UTC(2026, 0, 1);
@@ -30,7 +31,7 @@ function numbers(values: readonly (number | string)[]): Set<number> {
 
 /** The schedule as times of day and run days; undefined for the L and # extensions (Kubernetes has neither). */
 function scheduleFields(schedule: string): ScheduleFields | undefined {
-    const { minute, hour, dayOfMonth, month, dayOfWeek } = CronExpressionParser.parse(schedule.trim()).fields;
+    const { minute, hour, dayOfMonth, month, dayOfWeek } = CronExpressionParser.parse(asFiveFields(schedule)).fields;
     if (dayOfMonth.hasLastChar || dayOfWeek.hasLastChar || dayOfWeek.nthDay > 0) {
         return undefined;
     }
@@ -53,7 +54,7 @@ function scheduleFields(schedule: string): ScheduleFields | undefined {
 
 /** Fallback for L and #: step through the runs (slow, and only for schedules Kubernetes would refuse anyway). */
 function iteratedGapSeconds(schedule: string): number {
-    const runs = CronExpressionParser.parse(schedule.trim(), { currentDate: new Date(measuredFrom), tz: "UTC" });
+    const runs = CronExpressionParser.parse(asFiveFields(schedule), { currentDate: new Date(measuredFrom), tz: "UTC" });
     let previous = runs.next().getTime();
     let longest = 0;
     for (let count = 0; count < 30; count++) {

@@ -1,7 +1,10 @@
 /**
  * Container image references: `[registry[:port]/]path[:tag][@digest]`.
- * A reference is pinned when it carries a digest, or a tag other than
- * `latest`; without either the runtime pulls `latest`, which moves.
+ * A reference is pinned when it carries a digest, or an exact version tag
+ * (major.minor.patch, optionally with a variant such as 8.0.29-noble); without
+ * either the runtime pulls `latest`, and `mongo:8.0` or `mongo:8` move to each
+ * new release just the same (the same rule as the stack settings'
+ * components/validators.ts pinnedImage).
  */
 export interface ImageReference {
     readonly repository: string;
@@ -22,6 +25,7 @@ export function parseImage(reference: string): ImageReference {
 
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
 const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const exactVersion = /^v?\d+\.\d+\.\d+(?:[-+._][0-9A-Za-z._-]+)?$/;
 
 /** Undefined when pinned, else a sentence saying what is wrong. */
 export function imagePinningProblem(reference: string | undefined): string | undefined {
@@ -40,6 +44,9 @@ export function imagePinningProblem(reference: string | undefined): string | und
     }
     if (tag === "latest") {
         return `uses image '${reference}' tagged 'latest', which changes under you`;
+    }
+    if (!exactVersion.test(tag)) {
+        return `uses image '${reference}' whose tag '${tag}' is not an exact major.minor.patch version, so it floats to each new release`;
     }
     return undefined;
 }

@@ -11,7 +11,7 @@ import { validateWorkloads } from "../lib/workloads";
 
 export const pinnedImages: ResourceValidationPolicy = {
     name: "pinned-images",
-    description: "Every container image has an exact tag (not 'latest') or a sha256 digest, so what runs is what was reviewed.",
+    description: "Every container image has an exact major.minor.patch tag (not 'latest', not a floating '8.0') or a sha256 digest, so what runs is what was reviewed.",
     validateResource: validateWorkloads((workload, report) => {
         for (const entry of containersOf(workload.template.spec)) {
             const problem = imagePinningProblem(entry.container.image);

@@ -8,7 +8,7 @@ import { loadStackConfig, projectName } from "../../tools/stackConfig";
 
 export function settingsFor(stack: string, overrides: Record<string, unknown> = {}): Settings {
     const config = loadStackConfig(stack, overrides);
-    return loadSettings((name) => config.values[`${projectName}:${name}`]);
+    return loadSettings((name) => config.values[`${projectName}:${name}`], () => Object.keys(config.values));
 }
 
 /** The ConfigError message for a stack with overrides; fails if none is thrown. */

@@ -6,6 +6,7 @@
  * this pod waits, bounded by --pod-running-timeout.
  */
 import { randomBytes } from "crypto";
+import { undoOnInterrupt } from "./activity";
 import { Kubectl } from "./kubectl";
 
 /** Prints `file <mtime> <bytes> <path>` and `status <name> <content>` lines (parsed by backupReport.parseListing). */
@@ -16,13 +17,17 @@ export const listingScript = [
     "exit 0",
 ].join("\n");
 
-/** The pod spec overrides: restricted, read-only, no token, the claim at /backup. */
-export function listingPodOverrides(podName: string, image: string, claimName: string): object {
+/**
+ * The pod spec overrides: restricted, read-only, no token, the claim at
+ * /backup. `runAsUser` where the stack fixes UIDs: the mongo image has no USER,
+ * so runAsNonRoot without a UID is refused by the kubelet (issue 17).
+ */
+export function listingPodOverrides(podName: string, image: string, claimName: string, runAsUser?: number): object {
     return {
         spec: {
             restartPolicy: "Never",
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: { runAsNonRoot: true, ...(runAsUser !== undefined ? { runAsUser } : {}), seccompProfile: { type: "RuntimeDefault" } },
             containers: [{
                 name: podName,
                 image,
@@ -44,11 +49,20 @@ export function listingPodOverrides(podName: string, image: string, claimName: s
     };
 }
 
+/** How long the listing pod may wait for the claim (a backup Job may hold it on another node). */
+const podRunningSeconds = 180;
+
 /** Runs the listing pod and returns its output. */
-export async function listBackupVolume(kubectl: Kubectl, namespace: string, image: string, claimName: string): Promise<string> {
+export async function listBackupVolume(kubectl: Kubectl, namespace: string, image: string, claimName: string, runAsUser?: number): Promise<string> {
     const podName = `ops-backup-listing-${randomBytes(3).toString("hex")}`;
-    return kubectl.run([
-        "run", podName, "-n", namespace, "--image", image, "--restart=Never", "--rm", "-i", "--quiet",
-        "--pod-running-timeout=3m", `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName))}`,
-    ]);
+    // kubectl's --rm does not run when it is interrupted: remove the pod ourselves on Ctrl-C.
+    const forget = undoOnInterrupt(() => kubectl.deletePodNow(namespace, podName));
+    try {
+        return await kubectl.run([
+            "run", podName, "-n", namespace, "--image", image, "--restart=Never", "--rm", "-i", "--quiet",
+            `--pod-running-timeout=${podRunningSeconds}s`, `--overrides=${JSON.stringify(listingPodOverrides(podName, image, claimName, runAsUser))}`,
+        ], undefined, { seconds: podRunningSeconds });
+    } finally {
+        forget();
+    }
 }

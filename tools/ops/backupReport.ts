@@ -7,6 +7,7 @@
  * "<epoch seconds> <archive>". Pure.
  */
 import { CronExpressionParser } from "cron-parser";
+import { asFiveFields } from "../../components/kubernetesCron";
 
 export interface ListedFile {
     /** Path relative to the volume, e.g. mongodb/rocketchat-20261128T021500Z.archive.gz. */
@@ -56,7 +57,7 @@ export function parseListing(output: string): VolumeListing {
 
 /** When the schedule last fired at or before `at` (cluster time zone taken as UTC). */
 export function lastFire(schedule: string, at: Date): Date {
-    return CronExpressionParser.parse(schedule, { currentDate: at, tz: "UTC" }).prev().toDate();
+    return CronExpressionParser.parse(asFiveFields(schedule), { currentDate: at, tz: "UTC" }).prev().toDate();
 }
 
 const hours = (ms: number) => Math.round(ms / 360000) / 10;

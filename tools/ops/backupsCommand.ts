@@ -13,6 +13,8 @@ import { loadLayout } from "./stackLayout";
 export interface BackupsOptions {
     readonly stack: string;
     readonly context?: string;
+    /** Seconds each kubectl call may wait on the apiserver (deadline.ts). */
+    readonly timeout: number;
 }
 
 export async function backupsCommand(options: BackupsOptions, out: (line: string) => void, now = new Date()): Promise<number> {
@@ -20,8 +22,8 @@ export async function backupsCommand(options: BackupsOptions, out: (line: string
     if (!layout.backup) {
         throw new OpsError(`stack ${layout.stack} has no backup schedules (backupEnabled is false)`);
     }
-    const kubectl = new Kubectl({ context: options.context });
-    const listing = parseListing(await listBackupVolume(kubectl, layout.namespace, layout.mongodb.image, layout.backup.claimName));
+    const kubectl = new Kubectl({ context: options.context, requestTimeoutSeconds: options.timeout });
+    const listing = parseListing(await listBackupVolume(kubectl, layout.namespace, layout.mongodb.image, layout.backup.claimName, layout.backup.runAsUser));
     const verifyJobs = await kubectl.json(["get", "jobs", "-n", layout.namespace, "-l", layout.backup.verifySelector]);
     const report = assessBackups({
         listing,

@@ -1,15 +1,21 @@
 /**
- * `npm run ops -- <command> [--stack <name>] [--uri <mongodb-uri>]`: day-2
- * checks on a deployed stack, through kubectl port-forward to the MongoDB
- * members (credentials read from the stack's Secrets) or a URI you give.
+ * `npm run ops -- <command> [--stack <name>] [--uri <mongodb-uri>] [--timeout <s>]`:
+ * day-2 checks on a deployed stack, through kubectl port-forward to the
+ * MongoDB members (credentials read from the stack's Secrets) or a URI you
+ * give (without a password: it comes from OPS_MONGODB_PASSWORD or
+ * --password-file). Every step waiting on a server ends within --timeout
+ * seconds; Ctrl-C says what it interrupted.
  *
  * Exit codes: 0 all good, 1 the check found a problem (writes would stop,
  * backups overdue, settings differ), 2 the check could not run (usage,
  * unreachable cluster or database, wrong credentials, unknown stack).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { interrupt } from "./activity";
 import { backupsCommand, BackupsOptions } from "./backupsCommand";
-import { exitCodes, OpsError } from "./errors";
+import { passwordInUriProblem, readPassword } from "./credentials";
+import { defaultTimeoutSeconds } from "./deadline";
+import { exitCodes, OpsError, redactUri } from "./errors";
 import { settingsCommand, SettingsOptions } from "./settingsCommand";
 import { statusCommand, StatusOptions } from "./statusCommand";
 
@@ -45,7 +51,26 @@ function seconds(value: string): number {
 
 const stackOption = () => new Option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml describes the deployment (dev, test, prod)");
 const contextOption = () => new Option("--context <name>", "kubeconfig context (defaults to the current one)");
-const uriOption = (what: string) => new Option("-u, --uri <mongodb-uri>", what).argParser(mongoUri);
+const uriOption = (what: string) => new Option("-u, --uri <mongodb-uri>", `${what}; no password in it`).argParser(mongoUri);
+const passwordFileOption = () => new Option("--password-file <file>", "file whose first line is the password of the --uri user (or set OPS_MONGODB_PASSWORD)");
+const timeoutOption = () => new Option("--timeout <seconds>", "how long each step (connect, each command, each kubectl call) may wait on a server").default(defaultTimeoutSeconds).argParser(seconds);
+
+/** The --uri user's password, read only when --uri is given. */
+function uriPassword(uri: string | undefined, passwordFile: string | undefined): { password?: string } {
+    if (uri === undefined) {
+        if (passwordFile !== undefined) {
+            throw new OpsError("--password-file applies to --uri; with --stack the password comes from the stack's Secret");
+        }
+        return {};
+    }
+    // Checked here, not in the option's parser, whose message would echo the password.
+    const problem = passwordInUriProblem(uri);
+    if (problem) {
+        throw new OpsError(`--uri ${redactUri(uri)} must be ${problem}`);
+    }
+    const password = readPassword(passwordFile);
+    return password === undefined ? {} : { password };
+}
 
 /** The commander program; every action stores its exit code in `result`. */
 export function buildProgram(handlers: CommandHandlers, io: CliIo, result: { code: number }): Command {
@@ -59,13 +84,15 @@ export function buildProgram(handlers: CommandHandlers, io: CliIo, result: { cod
         .description("members, states, primary, replication lag, failures tolerated before writes stop, members sharing a node")
         .addOption(stackOption())
         .addOption(uriOption("connect to this URI instead of port-forwarding to the stack's members (add directConnection=true for a single member)"))
+        .addOption(passwordFileOption())
         .addOption(contextOption())
         .addOption(new Option("--max-lag <seconds>", "lag above which a member counts as lagging").default(10).argParser(seconds))
-        .action(async (options: { stack?: string; uri?: string; context?: string; maxLag: number }) => {
+        .addOption(timeoutOption())
+        .action(async ({ passwordFile, ...options }: { stack?: string; uri?: string; passwordFile?: string; context?: string; maxLag: number; timeout: number }) => {
             if (!options.stack === !options.uri) {
                 throw new OpsError("status needs --stack <name> (through the cluster) or --uri <mongodb-uri>, exactly one of them");
             }
-            result.code = await handlers.status(options, io.out);
+            result.code = await handlers.status({ ...options, ...uriPassword(options.uri, passwordFile) }, io.out);
         });
 
     program.command("backups")
@@ -73,20 +100,23 @@ export function buildProgram(handlers: CommandHandlers, io: CliIo, result: { cod
         .addOption(stackOption().makeOptionMandatory())
         .addOption(contextOption())
         .addOption(new Option("-u, --uri <mongodb-uri>").hideHelp())
-        .action(async (options: { stack: string; uri?: string; context?: string }) => {
+        .addOption(timeoutOption())
+        .action(async (options: { stack: string; uri?: string; context?: string; timeout: number }) => {
             if (options.uri) {
                 throw new OpsError("backups reads the backup volume inside the cluster: --uri does not apply, use --stack");
             }
-            result.code = await handlers.backups({ stack: options.stack, context: options.context }, io.out);
+            result.code = await handlers.backups({ stack: options.stack, context: options.context, timeout: options.timeout }, io.out);
         });
 
     program.command("settings")
         .description("whether the Rocket.Chat settings the program enforces (OAuth, login form, uploads, retention) hold the declared values")
         .addOption(stackOption().makeOptionMandatory())
         .addOption(uriOption("read rocketchat_settings through this URI (the application user's) instead of port-forwarding"))
+        .addOption(passwordFileOption())
         .addOption(contextOption())
-        .action(async (options: SettingsOptions) => {
-            result.code = await handlers.settings(options, io.out);
+        .addOption(timeoutOption())
+        .action(async ({ passwordFile, ...options }: Omit<SettingsOptions, "password"> & { passwordFile?: string }) => {
+            result.code = await handlers.settings({ ...options, ...uriPassword(options.uri, passwordFile) }, io.out);
         });
 
     return program;
@@ -113,6 +143,13 @@ export async function runCli(argv: readonly string[], handlers: CommandHandlers 
     }
 }
 
+/** Exit status after Ctrl-C, as shells report it (128 + SIGINT). */
+export const interruptedExitCode = 130;
+
 if (require.main === module) {
+    process.once("SIGINT", () => {
+        console.error(interrupt("Ctrl-C"));
+        process.exit(interruptedExitCode);
+    });
     runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

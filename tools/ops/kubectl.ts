@@ -3,7 +3,8 @@
  * unreachable cluster or a missing namespace, reading Secret keys without
  * printing them, and a port-forward started and stopped by the CLI itself.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { doing } from "./activity";
 import { OpsError } from "./errors";
 
 export interface KubectlOptions {
@@ -11,6 +12,8 @@ export interface KubectlOptions {
     readonly context?: string;
     /** The kubectl binary. Defaults to "kubectl" on PATH. */
     readonly binary?: string;
+    /** kubectl's --request-timeout for one-shot calls, in seconds. Defaults to kubectl's own (none). */
+    readonly requestTimeoutSeconds?: number;
 }
 
 /** stderr lines by which kubectl says it never reached the API server. */
@@ -36,16 +39,36 @@ export class Kubectl {
         return [...(this.options.context ? ["--context", this.options.context] : []), ...args];
     }
 
-    /** Runs kubectl and resolves with stdout; rejects with an OpsError. */
-    run(args: readonly string[], input?: string): Promise<string> {
+    /**
+     * Runs kubectl and resolves with stdout; rejects with an OpsError. With a
+     * request timeout set, each call also has a deadline for the whole
+     * process (discovery plus the request: twice the timeout), so a stalled
+     * apiserver cannot hang the CLI. A `streaming` call (attach to a pod) runs
+     * without --request-timeout, which would cut the stream, and gets
+     * `streaming.seconds` (its own wait, e.g. --pod-running-timeout) on top.
+     */
+    run(args: readonly string[], input?: string, streaming?: { readonly seconds: number }): Promise<string> {
+        const timeout = this.options.requestTimeoutSeconds;
+        const argv = timeout !== undefined && !streaming ? [`--request-timeout=${timeout}s`, ...args] : [...args];
+        const deadlineSeconds = timeout === undefined ? undefined : 2 * timeout + (streaming?.seconds ?? 0);
+        const firstFlag = args.findIndex((arg) => arg.startsWith("-"));
+        const step = `running kubectl ${args.slice(0, Math.min(3, firstFlag < 0 ? args.length : firstFlag)).join(" ")}`;
+        doing(step);
         return new Promise((resolve, reject) => {
-            const child = spawn(this.options.binary ?? "kubectl", this.argv(args), { stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn(this.options.binary ?? "kubectl", this.argv(argv), { stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
+            const timer = deadlineSeconds === undefined ? undefined : setTimeout(() => {
+                child.kill();
+                reject(new OpsError(`no answer within ${deadlineSeconds} s while ${step} (--timeout ${timeout} s): is the cluster reachable?`));
+            }, deadlineSeconds * 1000);
             child.stdout.on("data", (d) => (stdout += d));
             child.stderr.on("data", (d) => (stderr += d));
             child.on("error", (error) => reject(new OpsError(`cannot run kubectl: ${error.message}`)));
-            child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr))));
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                return code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr));
+            });
             child.stdin.end(input ?? "");
         });
     }
@@ -64,11 +87,17 @@ export class Kubectl {
         return Buffer.from(encoded, "base64").toString("utf8");
     }
 
+    /** Deletes a pod without waiting, synchronously: for interrupt cleanup, when the process is about to exit. */
+    deletePodNow(namespace: string, pod: string): void {
+        spawnSync(this.options.binary ?? "kubectl", this.argv(["delete", "pod", pod, "-n", namespace, "--wait=false", "--ignore-not-found"]), { stdio: "ignore", timeout: 10_000 });
+    }
+
     /**
      * Forwards a free local port to `target` (e.g. pod/rocketchat-mongodb-0)
      * and resolves once kubectl reports the port. Call `stop()` when done.
      */
     portForward(namespace: string, target: string, remotePort: number, timeoutMs = 15000): Promise<PortForward> {
+        doing(`starting kubectl port-forward to ${namespace}/${target}`);
         return new Promise((resolve, reject) => {
             const child = spawn(this.options.binary ?? "kubectl", this.argv(["port-forward", "-n", namespace, target, `:${remotePort}`, "--address", "127.0.0.1"]), { stdio: ["ignore", "pipe", "pipe"] });
             let stderr = "";

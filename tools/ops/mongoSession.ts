@@ -5,7 +5,9 @@
  * inside the cluster. Whatever happens, the client is closed and the
  * port-forward stopped.
  */
-import { Db, MongoClient } from "mongodb";
+import { Db, Document, MongoClient } from "mongodb";
+import { doing, undoOnInterrupt } from "./activity";
+import { deadlineError, driverDeadlines, isDeadlineError, maxTimeMS } from "./deadline";
 import { explainMongoError, OpsError } from "./errors";
 import { Kubectl, PortForward } from "./kubectl";
 import { StackLayout } from "./stackLayout";
@@ -16,32 +18,47 @@ export type Role = "root" | "app";
 export interface Session {
     readonly admin: Db;
     db(name: string): Db;
+    /** Runs an admin command under the step deadline (maxTimeMS), recording it as the current step. */
+    adminCommand(command: Document): Promise<Document>;
+    /** The server-side limit for reads the work issues itself (find(..., { maxTimeMS })). */
+    readonly maxTimeMS: number;
     /** Where we are connected, for messages (no password). */
     readonly where: string;
 }
 
-/** Connects with `uri`, runs `work`, closes. Errors become OpsErrors naming `where`. */
-export async function withUri<T>(uri: string, where: string, user: string | undefined, work: (session: Session) => Promise<T>): Promise<T> {
+/**
+ * Connects with `uri`, runs `work`, closes. Every step ends within
+ * `timeoutSeconds` (deadline.ts); errors become OpsErrors naming `where` and
+ * the step.
+ */
+export async function withUri<T>(uri: string, where: string, user: string | undefined, timeoutSeconds: number, work: (session: Session) => Promise<T>): Promise<T> {
     let client: MongoClient;
     try {
-        // Fail within seconds when nothing answers, unless the URI says otherwise.
-        const timeout = /serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 8000 };
-        client = new MongoClient(uri, { ...timeout, connectTimeoutMS: 8000, appName: "rocketchat-ha-ops" });
+        client = new MongoClient(uri, { ...driverDeadlines(timeoutSeconds, uri), appName: "rocketchat-ha-ops" });
     } catch (error) {
         throw explainMongoError(error, where, user);
     }
+    const explain = (error: unknown, step: string) =>
+        error instanceof OpsError ? error : isDeadlineError(error) ? deadlineError(where, step, timeoutSeconds, error) : explainMongoError(error, where, user);
+    let step = `connecting to ${where}`;
+    const forget = undoOnInterrupt(() => void client.close(true).catch(() => undefined));
     try {
+        doing(step);
         await client.connect();
-        await client.db("admin").command({ ping: 1 });
+        const limit = maxTimeMS(timeoutSeconds);
+        const adminCommand = (command: Document) => {
+            step = `running ${Object.keys(command)[0]} on ${where}`;
+            doing(step);
+            return client.db("admin").command({ ...command, maxTimeMS: limit });
+        };
+        await adminCommand({ ping: 1 });
+        step = `reading from ${where}`;
+        doing(step);
+        return await work({ admin: client.db("admin"), db: (name) => client.db(name), adminCommand, maxTimeMS: limit, where });
     } catch (error) {
-        await client.close().catch(() => undefined);
-        throw explainMongoError(error, where, user);
-    }
-    try {
-        return await work({ admin: client.db("admin"), db: (name) => client.db(name), where });
-    } catch (error) {
-        throw error instanceof OpsError ? error : explainMongoError(error, where, user);
+        throw explain(error, step);
     } finally {
+        forget();
         await client.close().catch(() => undefined);
     }
 }
@@ -56,7 +73,7 @@ export function forwardedUri(port: number, username: string, password: string): 
  * and runs `work`. Members are tried in order so a down member-0 does not
  * hide the others.
  */
-export async function withCluster<T>(kubectl: Kubectl, layout: StackLayout, role: Role, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withCluster<T>(kubectl: Kubectl, layout: StackLayout, role: Role, timeoutSeconds: number, work: (session: Session) => Promise<T>): Promise<T> {
     const keys = layout.users[role];
     const username = await kubectl.secretValue(layout.namespace, layout.users.secret, keys.usernameKey);
     const password = await kubectl.secretValue(layout.namespace, layout.users.secret, keys.passwordKey);
@@ -70,9 +87,11 @@ export async function withCluster<T>(kubectl: Kubectl, layout: StackLayout, role
             failures.push((error as Error).message);
             continue;
         }
+        const forget = undoOnInterrupt(() => forward.stop());
         try {
-            return await withUri(forwardedUri(forward.localPort, username, password), `${layout.namespace}/${pod}`, username, work);
+            return await withUri(forwardedUri(forward.localPort, username, password), `${layout.namespace}/${pod}`, username, timeoutSeconds, work);
         } finally {
+            forget();
             forward.stop();
         }
     }

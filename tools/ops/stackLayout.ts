@@ -26,6 +26,8 @@ export interface StackLayout {
         readonly schedule: string;
         readonly verifySchedule: string;
         readonly verifySelector: string;
+        /** The UID the backup pods run as where UIDs are fixed; undefined where the platform assigns one (OpenShift). */
+        readonly runAsUser?: number;
     };
 }
 
@@ -74,6 +76,7 @@ export function layoutOf(run: StackRun): StackLayout {
                     "app.kubernetes.io/instance": verifyJob.metadata.labels["app.kubernetes.io/instance"],
                     "app.kubernetes.io/component": "backup-verify",
                 }),
+                ...(backupPod.securityContext?.runAsUser !== undefined ? { runAsUser: backupPod.securityContext.runAsUser } : {}),
             }
             : undefined,
     };

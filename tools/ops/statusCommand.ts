@@ -2,6 +2,7 @@
  * `ops status`: the replica set's members, states, primary, lag, failure
  * tolerance and node placement. Exits 1 when writes would stop.
  */
+import { uriUser, withPassword } from "./credentials";
 import { exitCodes, OpsError } from "./errors";
 import { Kubectl } from "./kubectl";
 import { Session, withCluster, withUri } from "./mongoSession";
@@ -13,6 +14,10 @@ export interface StatusOptions {
     readonly uri?: string;
     readonly context?: string;
     readonly maxLag: number;
+    /** Seconds each step may wait on a server (deadline.ts). */
+    readonly timeout: number;
+    /** Where the --uri user's password comes from (credentials.ts); undefined for none. */
+    readonly password?: string;
 }
 
 /** Server codes meaning "this server is not (yet) a replica-set member". */
@@ -26,7 +31,7 @@ const notReplicaSet: Record<number, string> = {
 export async function readReplicaSet(session: Session): Promise<{ status: StatusReply; config?: ConfigReply }> {
     let status: StatusReply;
     try {
-        status = (await session.admin.command({ replSetGetStatus: 1 })) as unknown as StatusReply;
+        status = (await session.adminCommand({ replSetGetStatus: 1 })) as unknown as StatusReply;
     } catch (error) {
         const code = (error as { code?: number }).code;
         if (code !== undefined && notReplicaSet[code]) {
@@ -35,7 +40,7 @@ export async function readReplicaSet(session: Session): Promise<{ status: Status
         throw error;
     }
     // Votes come from the config; without it every member is taken to vote.
-    const config = await session.admin.command({ replSetGetConfig: 1 }).then((r) => r.config as ConfigReply, () => undefined);
+    const config = await session.adminCommand({ replSetGetConfig: 1 }).then((r) => r.config as ConfigReply, () => undefined);
     return { status, config };
 }
 
@@ -49,11 +54,11 @@ export async function statusCommand(options: StatusOptions, out: (line: string) 
     let replies: { status: StatusReply; config?: ConfigReply };
     let nodeOfPod: Map<string, string> | undefined;
     if (options.uri) {
-        replies = await withUri(options.uri, "the --uri server", undefined, readReplicaSet);
+        replies = await withUri(withPassword(options.uri, options.password), "the --uri server", uriUser(options.uri), options.timeout, readReplicaSet);
     } else {
         const layout = await loadLayout(options.stack!);
-        const kubectl = new Kubectl({ context: options.context });
-        replies = await withCluster(kubectl, layout, "root", readReplicaSet);
+        const kubectl = new Kubectl({ context: options.context, requestTimeoutSeconds: options.timeout });
+        replies = await withCluster(kubectl, layout, "root", options.timeout, readReplicaSet);
         nodeOfPod = await podNodes(kubectl, layout.namespace, layout.mongodb.podSelector);
     }
     const report = assessReplicaSet(replies.status, replies.config, { maxLagSeconds: options.maxLag, nodeOfPod });
