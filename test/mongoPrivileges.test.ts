@@ -171,7 +171,8 @@ describe("MongoDB privileges: the table against the users the bootstrap creates"
             const driverCalls: Record<string, string> = { find: "find", findOne: "find", aggregate: "aggregate", countDocuments: "aggregate", watch: "aggregate",
                 insertOne: "insert", insertMany: "insert", updateOne: "update", updateMany: "update", deleteOne: "delete", deleteMany: "delete" };
             const commandsIn = (text: string) => new Set([
-                ...[...text.matchAll(/\.command\(\{\s*(\w+)\s*:/g)].map((m) => m[1]),
+                // db.command({ name: 1 }) and the session's own adminCommand({ name: 1 }) wrapper.
+                ...[...text.matchAll(/(?:\.command|\badminCommand)\(\{\s*(\w+)\s*:/g)].map((m) => m[1]),
                 ...[...text.matchAll(/\.collection(?:<[^>]*>)?\([^)]*\)\s*\.(\w+)\(/g)].map((m) => driverCalls[m[1]] ?? `unknown driver call ${m[1]}`),
             ]);
             const source = (file: string) => readFileSync(path.join(opsDir, file), "utf8");

@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { explainKubectlFailure, Kubectl } from "../tools/ops/kubectl";
 import { explainMongoError, redactUri } from "../tools/ops/errors";
-import { assessBackups, newestJob, parseListing } from "../tools/ops/backupReport";
+import { assessBackups, formatBackupReport, newestJob, parseListing } from "../tools/ops/backupReport";
 import { listingPodOverrides } from "../tools/ops/backupListing";
 import { CommandHandlers, runCli } from "../tools/ops/cli";
 import { compareSettings, declaredSettings } from "../tools/ops/settingsDrift";
@@ -63,6 +63,22 @@ describe("ops backups: archives against the schedules", () => {
         const report = assess([...archive("20261128T021500Z", "2026-11-28T02:20:00Z", false), ...archive("20261127T021500Z", "2026-11-27T02:21:00Z"), verifiedAt("2026-11-22T03:58:00Z")]);
         assert.equal(report.healthy, false);
         assert.match(report.findings.join("\n"), /never restore these\): rocketchat-20261128T021500Z.archive.gz/);
+    });
+
+    it("suspect archives and a failed last restore test are problems; each archive's state is shown", () => {
+        const suspect = assess([
+            ...archive("20261127T021500Z", "2026-11-27T02:21:00Z"), `file ${epoch("2026-11-27T03:58:00Z")} 20 mongodb/rocketchat-20261127T021500Z.archive.gz.verified`,
+            ...archive("20261128T021500Z", "2026-11-28T02:20:00Z"), `file ${epoch("2026-11-28T02:20:00Z")} 90 mongodb/rocketchat-20261128T021500Z.archive.gz.suspect`,
+            verifiedAt("2026-11-22T03:58:00Z"),
+        ]);
+        assert.equal(suspect.healthy, false);
+        assert.deepEqual(suspect.archives.map((a) => a.state), ["suspect", "verified"]);
+        assert.match(suspect.findings.join("\n"), /suspect .*: rocketchat-20261128T021500Z.archive.gz/);
+        assert.match(formatBackupReport(suspect).join("\n"), /rocketchat-20261127T021500Z.archive.gz .* verified/);
+        const failed = assess([...archive("20261128T021500Z", "2026-11-28T02:20:00Z"), verifiedAt("2026-11-22T03:58:00Z"),
+            `status last-verify-result ${epoch("2026-11-28T03:58:00Z")} failed rocketchat-20261128T021500Z.archive.gz`]);
+        assert.equal(failed.healthy, false);
+        assert.match(failed.findings.join("\n"), /most recent restore test failed .*retention prunes nothing/);
     });
 
     it("a missed or failed restore test is a problem", () => {

@@ -2,9 +2,10 @@
  * The state of the backup volume against the schedules, from a listing taken
  * inside the cluster (see backupListing.ts) and the newest restore-test Job.
  * Layout (components/backup/layout.ts): mongodb/<prefix>-<stamp>.archive.gz
- * with .sha256 and .manifest.json beside it, uploads/..., and
- * status/last-{backup,uploads,verify,restore}-success holding
- * "<epoch seconds> <archive>". Pure.
+ * with .sha256 and .manifest.json beside it (and .verified, .verify-failed
+ * or .suspect once known), uploads/..., status/last-{backup,uploads,verify,
+ * restore}-success holding "<epoch seconds> <archive>", and
+ * status/last-verify-result "<epoch seconds> ok|failed <archive>". Pure.
  */
 import { CronExpressionParser } from "cron-parser";
 import { asFiveFields } from "../../components/kubernetesCron";
@@ -30,8 +31,11 @@ export interface VerifyJobState {
     readonly finishedAt?: string;
 }
 
+/** What is known of an archive from the files beside it (see components/backup/scripts/catalogue.js). */
+export type ArchiveState = "verified" | "suspect" | "verify-failed" | "unverified";
+
 export interface BackupReport {
-    readonly archives: readonly { readonly name: string; readonly bytes: number; readonly ageHours: number; readonly complete: boolean }[];
+    readonly archives: readonly { readonly name: string; readonly bytes: number; readonly ageHours: number; readonly complete: boolean; readonly state: ArchiveState }[];
     readonly findings: readonly string[];
     readonly healthy: boolean;
 }
@@ -96,6 +100,9 @@ export function assessBackups(args: {
             mtime: file.mtime,
             ageHours: hours(args.now.getTime() - file.mtime * 1000),
             complete: paths.has(`${file.path}.sha256`) && paths.has(`${file.path}.manifest.json`),
+            state: (paths.has(`${file.path}.suspect`) ? "suspect"
+                : paths.has(`${file.path}.verify-failed`) ? "verify-failed"
+                : paths.has(`${file.path}.verified`) ? "verified" : "unverified") as ArchiveState,
         }))
         .sort((a, b) => b.name.localeCompare(a.name));
 
@@ -116,6 +123,16 @@ export function assessBackups(args: {
     if (incomplete.length > 0) {
         findings.push(`without checksum or manifest (never restore these): ${incomplete.map((a) => a.name).join(", ")}`);
     }
+    const suspect = archives.filter((a) => a.state === "suspect");
+    if (suspect.length > 0) {
+        healthy = false;
+        findings.push(`suspect (no application document, or far smaller than the newest verified archive; kept, not counted by retention; see their .suspect files): ${suspect.map((a) => a.name).join(", ")}`);
+    }
+    const lastResult = /^\d+ (ok|failed) (\S+)/.exec(args.listing.status.get("last-verify-result")?.trim() ?? "");
+    if (lastResult?.[1] === "failed") {
+        healthy = false;
+        findings.push(`the most recent restore test failed (${lastResult[2]}): retention prunes nothing until one succeeds`);
+    }
 
     const verified = parseMark(args.listing.status.get("last-verify-success"));
     const dueVerify = lastFire(args.verifySchedule, new Date(args.now.getTime() - grace));
@@ -135,7 +152,7 @@ export function assessBackups(args: {
         }
         findings.push(`newest restore-test Job ${job.name}: ${job.outcome}${job.finishedAt ? ` at ${job.finishedAt}` : ""}`);
     }
-    return { archives: archives.map(({ name, bytes, ageHours, complete }) => ({ name, bytes, ageHours, complete })), findings, healthy };
+    return { archives: archives.map(({ name, bytes, ageHours, complete, state }) => ({ name, bytes, ageHours, complete, state })), findings, healthy };
 }
 
 /** The newest Job of a `kubectl get jobs -o json` list, with its outcome. */
@@ -155,7 +172,7 @@ export function newestJob(jobList: { items?: any[] }): VerifyJobState | undefine
 }
 
 export function formatBackupReport(report: BackupReport): string[] {
-    const rows = report.archives.map((a) => `  ${a.name}  ${(a.bytes / 2 ** 20).toFixed(1)} MiB  ${a.ageHours} h${a.complete ? "" : "  INCOMPLETE"}`);
+    const rows = report.archives.map((a) => `  ${a.name}  ${(a.bytes / 2 ** 20).toFixed(1)} MiB  ${a.ageHours} h  ${a.complete ? a.state : "INCOMPLETE"}`);
     return [
         `backups: ${report.healthy ? "OK" : "PROBLEM"}`,
         "",
