@@ -15,7 +15,8 @@
 #
 # Usage: build.sh [cli|host|kubernetes|random]...   (default: all four)
 # Each piece has its own stamp (versions + Go version); a second run with the
-# same pins does nothing (seconds). Build times go to .cache/engine/timings.log.
+# same pins does nothing (seconds). Build times go to .cache/engine/timings.log
+# (a first build with Go's caches cold is the cold time; later rebuilds only link).
 #
 # Go's module and build caches are the default ones, shared with test/e2e.
 #
@@ -69,20 +70,20 @@ write_wrapper() {
 }
 
 # piece NAME STAMP BUILD_FUNCTION OUTPUT: runs BUILD_FUNCTION unless OUTPUT
-# exists with the same stamp; records the time taken.
+# exists and was built with the same STAMP; records the time taken.
 piece() {
-    local name=$1 stamp=$2 fn=$3 out=$4
-    if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
+    local name=$1 stamp=$2 fn=$3 out=$4 stamp_file="$cache/stamps/$1"
+    if [ -x "$out" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
         log "$name cached ($stamp)"
         return 0
     fi
     local start=$SECONDS
-    rm -f "$out.stamp"
+    rm -f "$stamp_file"
     log "building $name ($stamp)"
     "$fn"
-    echo "$stamp" >"$out.stamp"
+    echo "$stamp" >"$stamp_file"
     log "built $name in $((SECONDS - start))s"
-    echo "$(date -u +%FT%TZ) $name cold_build_seconds=$((SECONDS - start)) $stamp" >>"$cache/timings.log"
+    echo "$(date -u +%FT%TZ) $name build_seconds=$((SECONDS - start)) $stamp" >>"$cache/timings.log"
 }
 
 build_cli() {
@@ -133,7 +134,7 @@ build_random() {
 
 pieces=("$@")
 [ ${#pieces[@]} -eq 0 ] && pieces=(cli host kubernetes random)
-mkdir -p "$bin" "$cache/host" "$plugins" "$src"
+mkdir -p "$bin" "$cache/host" "$cache/stamps" "$plugins" "$src"
 for p in "${pieces[@]}"; do
     case "$p" in
         cli) piece cli "pulumi=$PULUMI_VERSION go=$goversion" build_cli "$bin/pulumi" ;;

@@ -16,10 +16,14 @@ function stackConfig(stack: string): Record<string, unknown> {
     return (load(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as any).config;
 }
 
-/** Pulumi.prod.yaml with ssoEnabled false and without the Keycloak provider's settings. */
+/**
+ * Pulumi.prod.yaml with ssoEnabled false, no Keycloak provider settings and
+ * no Keycloak groups (the program rejects groups without SSO).
+ */
 export function prodWithoutSso(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const config = Object.fromEntries(Object.entries(stackConfig("prod")).filter(([k]) => !k.startsWith("keycloak:")));
     config[`${project}:ssoEnabled`] = false;
+    config[`${project}:keycloakGroups`] = [];
     for (const [k, v] of Object.entries(overrides)) {
         config[`${project}:${k}`] = v;
     }
@@ -34,22 +38,21 @@ export function stackYaml(config: Record<string, unknown>): string {
     return dump({ config }, { lineWidth: -1 });
 }
 
-/** The project's settings of a stack config, as mock-runtime overrides of the committed stack. */
-function overridesOf(config: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(config)
-        .filter(([k]) => k.startsWith(`${project}:`))
-        .map(([k, v]) => [k.slice(project.length + 1), v]));
+/** Mock-runtime overrides that turn the committed stack `base` into `config` (undefined removes a key). */
+function overridesOf(base: string, config: Record<string, unknown>): Record<string, unknown> {
+    const removed = Object.keys(stackConfig(base)).filter((k) => !(k in config)).map((k) => [k, undefined]);
+    return { ...Object.fromEntries(removed), ...config };
 }
 
 /** `type::name` of every resource the mock runtime sees the program declare. */
 export async function declaredResources(base: string, config: Record<string, unknown>): Promise<string[]> {
-    const run = await runStack(base, overridesOf(config));
+    const run = await runStack(base, overridesOf(base, config));
     return run.resources.map((r) => `${r.type}::${r.name}`).sort();
 }
 
 /** Every storageClassName the stack's claims name (claims, claim templates, ephemeral volumes). */
 export async function storageClassesOf(base: string, config: Record<string, unknown>): Promise<string[]> {
-    const objects = kubernetesObjects(await runStack(base, overridesOf(config)));
+    const objects = kubernetesObjects(await runStack(base, overridesOf(base, config)));
     const names = new Set<string>();
     const walk = (v: any): void => {
         if (Array.isArray(v)) {
