@@ -100,17 +100,15 @@ export class EngineProject {
         return path.join(path.dirname(this.backend), `${name}.events.jsonl`);
     }
 
-    /** The raw checkpoint of a stack in the file backend. */
-    stateFile(stack: string): string {
-        const candidates = [
-            path.join(this.backend, ".pulumi", "stacks", "rocketchat-ha", `${stack}.json`),
-            path.join(this.backend, ".pulumi", "stacks", `${stack}.json`),
-        ];
-        const found = candidates.find((f) => fs.existsSync(f));
-        if (!found) {
-            throw new Error(`no state file for stack ${stack} under ${this.backend}`);
+    /** Every file the file backend wrote (checkpoints, history, backups), as raw text. */
+    backendText(): string {
+        const files = (fs.readdirSync(this.backend, { recursive: true }) as string[])
+            .map((f) => path.join(this.backend, f))
+            .filter((f) => fs.statSync(f).isFile());
+        if (files.length === 0) {
+            throw new Error(`the file backend under ${this.backend} is empty`);
         }
-        return fs.readFileSync(found, "utf8");
+        return files.map((f) => fs.readFileSync(f, "utf8")).join("\n");
     }
 
     remove(): void {
