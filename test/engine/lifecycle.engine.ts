@@ -30,7 +30,8 @@ async function lastUpdateChanges(project: EngineProject): Promise<Record<string,
     return changes;
 }
 
-const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:"));
+// Default providers are the engine's own; the mock runtime does not see them.
+const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:providers:"));
 const typeAndName = (urn: string) => {
     const parts = urn.split("::");
     return `${parts[2].split("$").pop()}::${parts[3]}`;
