@@ -56,6 +56,8 @@ export class EngineProject {
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
+            // Enables `--event-log` (the engine's event stream, for the ordering check).
+            PULUMI_DEBUG_COMMANDS: "true",
             // `npm test` type-checks the program; here it only has to run.
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             KUBECONFIG: kubeconfig(),
