@@ -23,6 +23,11 @@ async function plannedSteps(project: EngineProject, stack: string): Promise<any[
     return JSON.parse(res.stdout).steps ?? [];
 }
 
+/** A value of `pulumi stack export --show-secrets`: secrets come as {<sig>: <secret sig>, plaintext: "<JSON>"}. */
+function plaintextOf(value: any): unknown {
+    return value && typeof value === "object" && typeof value.plaintext === "string" ? JSON.parse(value.plaintext) : value;
+}
+
 /** The resource changes of the stack's last update, without the unchanged count. */
 async function lastUpdateChanges(project: EngineProject): Promise<Record<string, number>> {
     const history = JSON.parse((await project.ok(["stack", "history", "--stack", "prod", "--json"])).stdout);
@@ -148,7 +153,7 @@ describe("the program under the real Pulumi engine", function () {
         const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
         const generated: string[] = plain.deployment.resources
             .filter((r: any) => r.type.startsWith("random:"))
-            .flatMap((r: any) => [r.outputs.result, r.outputs.bcryptHash, r.outputs.base64, r.outputs.hex].filter((v) => typeof v === "string"));
+            .flatMap((r: any) => ["result", "bcryptHash", "base64", "hex"].map((k) => plaintextOf(r.outputs[k])).filter((v) => typeof v === "string"));
         assert.ok(generated.length >= 7, `the passwords and the keyfile were generated (${generated.length} values)`);
         const raw = project.backendText();
         for (const value of generated) {
