@@ -13,8 +13,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -28,8 +30,23 @@ import (
 var version = "0.0.0+test-double"
 
 func main() {
+	// Like real providers, exit when the engine that started us (its address
+	// is the first argument) stops answering, so no orphan outlives a killed CLI.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelChannel := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		close(cancelChannel)
+	}()
+	if len(os.Args) > 1 {
+		if err := rpcutil.Healthcheck(ctx, os.Args[1], 5*time.Minute, cancel); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-resource-random (test double): %v\n", err)
+			os.Exit(1)
+		}
+	}
 	server := plugin.NewProviderServer(&randomDouble{version: version})
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelChannel,
 		Init: func(s *grpc.Server) error {
 			pulumirpc.RegisterResourceProviderServer(s, server)
 			return nil
