@@ -94,6 +94,18 @@ describe("channel reconcile Job", () => {
         assert.notEqual(pruning, base);
     });
 
+    it("the Job's name and declared list do not depend on the key order config arrives in", async () => {
+        // The Pulumi CLI hands object-valued config to the program as JSON with
+        // keys sorted (Go's encoding/json), YAML files keep the author's order:
+        // found by the engine tests (test/engine), where the real CLI's Job name
+        // differed from the offline render's.
+        const reversedKeys = settingsFor("prod").channels.map((c: object) => Object.fromEntries(Object.entries(c).reverse()));
+        const base = await runStack("prod");
+        const reordered = await runStack("prod", { channels: reversedKeys });
+        assert.equal(onlyJob(reordered).metadata.name, onlyJob(base).metadata.name);
+        assert.deepEqual(findObject(reordered, "ConfigMap", "rocketchat-channels").data, findObject(base, "ConfigMap", "rocketchat-channels").data);
+    });
+
     it("no Job while a restore keeps Rocket.Chat at zero", async () => {
         assert.deepEqual(channelJobs(await runStack("prod", { restoreArchive: "rocketchat-20261128T021500Z.archive.gz" })), []);
     });

@@ -11,6 +11,7 @@ import { childOf } from "../childOptions";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { canonicalJson } from "../canonicalJson";
 import { standardLabels } from "../labels";
 import { envFromSecret, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { ChannelDeclaration } from "../settings";
@@ -66,7 +67,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
         const image = args.image ?? nodeImage;
         const labels = standardLabels({ instance: name, name: "rocketchat-channels", component: "channels" }, imageParts(image).tag);
         const scripts = Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(__dirname, "scripts", file), "utf8")]));
-        const declared = JSON.stringify(args.channels, null, 2);
+        const declared = canonicalJson(args.channels, 2);
         const prune = args.prune ?? false;
 
         const configMap = new k8s.core.v1.ConfigMap(`${name}-channels`, {

@@ -42,35 +42,9 @@ export GOTOOLCHAIN=local
 export GOFLAGS="${E2E_GOFLAGS:--p=2 -buildvcs=false -trimpath}"
 export CGO_ENABLED=0
 nice_cmd=(nice -n 10)
-UNREACHABLE=3
-
-log() { printf '[e2e-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# retry CMD...: three attempts with a pause; the last failure's status is kept.
-retry() {
-    local attempt status=0
-    for attempt in 1 2 3; do
-        "$@" && return 0
-        status=$?
-        log "attempt $attempt of '$*' failed (exit $status)"
-        [ "$attempt" -lt 3 ] && sleep $((attempt * 10))
-    done
-    return "$status"
-}
-
-# fetch_modules DIR: `go mod download` in a module; exits 3 when the proxy is unreachable.
-go_download() {
-    local out
-    if ! out=$(retry "$@" 2>&1); then
-        echo "$out" >&2
-        if grep -Eqi 'dial tcp|no such host|i/o timeout|connection refused|TLS handshake|proxyconnect|network is unreachable|503 Service|502 Bad' <<<"$out"; then
-            log "the Go module proxy ($(go env GOPROXY)) could not be reached: cluster tests skipped"
-            exit "$UNREACHABLE"
-        fi
-        log "module download failed (not a network error): $*"
-        exit 1
-    fi
-}
+LOG_TAG=e2e-build
+# shellcheck source=../lib/go-build.sh
+source "$here/../lib/go-build.sh"
 
 stamp_want="k8s=$K8S_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION kube-score=$KUBE_SCORE_VERSION openshift-api=$OPENSHIFT_API_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION go=$(go env GOVERSION)"
 binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kube-score)

@@ -1,0 +1,226 @@
+/**
+ * The program under the real Pulumi engine (issue 14): CLI 3.248 from the Go
+ * module proxy, the real pulumi-kubernetes provider against the project's
+ * control plane (test/e2e/cluster.sh, kwok nodes), a local file backend with
+ * the passphrase secrets provider. docs/engine-tests.md says which pieces are
+ * real and which stand in. The steps build on each other (mocha bails).
+ */
+import { strict as assert } from "assert";
+import { createNodes, deleteAllNodes, getJson, kubectlRaw } from "../e2e/lib/kube";
+import { layoutOf } from "../../tools/ops/stackLayout";
+import { runStack } from "../../tools/mockRuntime";
+import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
+import { EngineProject } from "./lib/pulumiCli";
+import { previewWithPolicies } from "./lib/policyRun";
+import { declaredResources, devConfig, prodWithoutSso, stackYaml, storageClassesOf } from "./lib/stacks";
+
+const prod = prodWithoutSso();
+const namespace = prod["rocketchat-ha:namespace"] as string;
+
+/** `pulumi preview --json`: the planned steps. */
+async function plannedSteps(project: EngineProject, stack: string): Promise<any[]> {
+    const res = await project.ok(["preview", "--stack", stack, "--json"]);
+    return JSON.parse(res.stdout).steps ?? [];
+}
+
+/** A value of `pulumi stack export --show-secrets`: secrets come as {<sig>: <secret sig>, plaintext: "<JSON>"}. */
+function plaintextOf(value: any): unknown {
+    return value && typeof value === "object" && typeof value.plaintext === "string" ? JSON.parse(value.plaintext) : value;
+}
+
+/** The resource changes of the stack's last update, without the unchanged count. */
+async function lastUpdateChanges(project: EngineProject): Promise<Record<string, number>> {
+    const history = JSON.parse((await project.ok(["stack", "history", "--stack", "prod", "--json"])).stdout);
+    const { same, ...changes } = history[0].resourceChanges ?? {};
+    return changes;
+}
+
+// Default providers are the engine's own; the mock runtime does not see them.
+const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:providers:"));
+const typeAndName = (urn: string) => {
+    const parts = urn.split("::");
+    return `${parts[2].split("$").pop()}::${parts[3]}`;
+};
+const opsOf = (steps: any[]) => steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${typeAndName(s.urn)}`).sort();
+
+describe("the program under the real Pulumi engine", function () {
+    const project = new EngineProject();
+    let stopServices: () => Promise<void>;
+
+    before(async function () {
+        await createNodes("engine", 6);
+        createStorageClasses(await storageClassesOf("prod", prod));
+        stopServices = startClusterServices();
+        project.writeStackFile("dev", stackYaml(devConfig()));
+        project.writeStackFile("prod", stackYaml(prod));
+        for (const stack of ["dev", "prod"]) {
+            await project.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+        }
+    });
+
+    after(async function () {
+        await stopServices?.();
+        deleteAllNodes();
+        if (!process.env.ENGINE_KEEP_PROJECT) {
+            project.remove();
+        }
+    });
+
+    it("1. previews dev and the prod-shaped stack with every resource the program declares", async function () {
+        for (const [stack, config] of [["dev", devConfig()], ["prod", prod]] as const) {
+            const steps = programResources(await plannedSteps(project, stack));
+            assert.ok(steps.every((s) => s.op === "create"), `${stack}: a first preview only creates`);
+            assert.deepEqual(steps.map((s) => typeAndName(s.urn)).sort(), await declaredResources(stack, config),
+                `${stack}: the engine plans exactly what the mock runtime saw declared`);
+        }
+    });
+
+    it("2. `pulumi up` of prod completes; workloads reach what the provider awaits; dependants wait for the bootstrap", async function () {
+        const events = project.eventLog("up-1");
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview", "--event-log", events]);
+        for (const d of getJson(["deployments", "-n", namespace]).items) {
+            assert.equal(d.status.availableReplicas, d.status.replicas, `Deployment ${d.metadata.name} available`);
+        }
+        for (const s of getJson(["statefulsets", "-n", namespace]).items) {
+            assert.equal(s.status.readyReplicas, s.spec.replicas, `StatefulSet ${s.metadata.name} ready`);
+        }
+        const jobs = getJson(["jobs", "-n", namespace]).items;
+        assert.ok(jobs.length > 0, "the bootstrap Job exists");
+        for (const j of jobs) {
+            assert.ok((j.status.succeeded ?? 0) >= 1, `Job ${j.metadata.name} completed`);
+        }
+        // Order: what depends on the bootstrap Job (state `dependencies`) is
+        // created only after the engine has the Job's outputs, i.e. after the
+        // provider saw it complete.
+        const state = JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout);
+        const bootstrap = state.deployment.resources.find((r: any) => r.type === "kubernetes:batch/v1:Job" && /-bootstrap-/.test(r.urn));
+        assert.ok(bootstrap, "a bootstrap Job in the state");
+        const dependants = state.deployment.resources.filter((r: any) => (r.dependencies ?? []).includes(bootstrap.urn)).map((r: any) => r.urn);
+        assert.ok(dependants.length > 0, "the program makes something wait for the bootstrap");
+        const log = EngineProject.readEvents(events);
+        const at = (kind: string, urn: string) => log.findIndex((e) => e[kind]?.metadata?.urn === urn);
+        const bootstrapDone = at("resOutputsEvent", bootstrap.urn);
+        assert.ok(bootstrapDone >= 0, "the engine logged the bootstrap Job's outputs");
+        for (const urn of dependants) {
+            assert.ok(at("resourcePreEvent", urn) > bootstrapDone, `${typeAndName(urn)} starts after the bootstrap Job completed`);
+        }
+    });
+
+    it("3. a second `pulumi up` changes nothing", async function () {
+        const steps = await plannedSteps(project, "prod");
+        assert.deepEqual(opsOf(steps), []);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.deepEqual(await lastUpdateChanges(project), {}, "the update itself changed nothing");
+    });
+
+    it("4a. a Rocket.Chat CPU request change updates the Deployment in place (a rolling update), nothing else", async function () {
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:rocketchatCpuRequest", "600m"]);
+        assert.deepEqual(opsOf(await plannedSteps(project, "prod")), ["update kubernetes:apps/v1:Deployment::rocketchat"]);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        const d = getJson(["deployment", "-n", namespace, "rocketchat"]);
+        assert.equal(d.spec.template.spec.containers[0].resources.requests.cpu, "600m");
+        assert.equal(d.status.updatedReplicas, d.status.replicas, "the rollout finished");
+    });
+
+    it("4b. a backup resource change updates the backup CronJobs' job templates in place, nothing is replaced", async function () {
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:backupMemoryRequest", "768Mi"]);
+        const ops = opsOf(await plannedSteps(project, "prod"));
+        assert.ok(ops.length > 0 && ops.every((op) => op.startsWith("update kubernetes:batch/v1:CronJob::")), `only CronJob updates, got ${ops.join(", ")}`);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        for (const c of getJson(["cronjobs", "-n", namespace]).items) {
+            const requests = c.spec.jobTemplate.spec.template.spec.containers[0].resources.requests;
+            assert.equal(requests.memory, "768Mi", `CronJob ${c.metadata.name}`);
+        }
+    });
+
+    it("4c. a channel change runs a new channels Job (its name carries a digest), replaces the list's ConfigMap and removes the old Job", async function () {
+        const oldJobs = getJson(["jobs", "-n", namespace, "-l", "app.kubernetes.io/component=channels"]).items.map((j: any) => j.metadata.name);
+        assert.equal(oldJobs.length, 1, "one channels Job");
+        await project.ok(["config", "set", "--stack", "prod", "--path", "rocketchat-ha:channels[0].topic", "Company-wide news, questions and answers"]);
+        const ops = opsOf(await plannedSteps(project, "prod"));
+        // pulumi-kubernetes treats ConfigMap data as immutable and replaces the
+        // ConfigMap (fixed name: delete, then create); the Job is new by name.
+        assert.ok(ops.some((op) => /^create kubernetes:batch\/v1:Job::rocketchat-channels-/.test(op)), ops.join(", "));
+        assert.ok(ops.includes("replace kubernetes:core/v1:ConfigMap::rocketchat-channels"), ops.join(", "));
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        const jobs = getJson(["jobs", "-n", namespace, "-l", "app.kubernetes.io/component=channels"]).items;
+        assert.deepEqual(jobs.map((j: any) => j.metadata.name).filter((n: string) => oldJobs.includes(n)), [], "the old channels Job is gone");
+        assert.equal(jobs.length, 1);
+        assert.ok((jobs[0].status.succeeded ?? 0) >= 1, "the new channels Job completed");
+    });
+
+    it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {
+        const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
+        const generated: string[] = plain.deployment.resources
+            .filter((r: any) => r.type.startsWith("random:"))
+            .flatMap((r: any) => ["result", "bcryptHash", "base64", "hex"].map((k) => plaintextOf(r.outputs[k])).filter((v) => typeof v === "string"));
+        assert.ok(generated.length >= 7, `the passwords and the keyfile were generated (${generated.length} values)`);
+        const raw = project.backendText();
+        for (const value of generated) {
+            assert.ok(!raw.includes(value), "a generated value appears in plain text in the state");
+            assert.ok(!raw.includes(Buffer.from(value).toString("base64")), "a generated value appears base64-encoded in the state");
+        }
+    });
+
+    it("6. the policy pack runs on the real analyzer with each stack's levels, and fails a broken stack with our message", async function () {
+        const passing = await previewWithPolicies(project, "prod", "prod");
+        assert.equal(passing.code, 0, `prod passes its mandatory policies:\n${passing.stdout.slice(-4000)}\n${passing.stderr.slice(-2000)}`);
+        assert.match(passing.stdout, /Policies:[\s\S]*rocketchat-ha@v\d/, "the pack loaded on the analyzer");
+
+        const advisory = await previewWithPolicies(project, "dev", "dev");
+        assert.equal(advisory.code, 0, `dev's findings are advisory:\n${advisory.stdout.slice(-4000)}`);
+        assert.match(advisory.stdout, /advisory/);
+        assert.match(advisory.stdout, /ha-pod-anti-affinity/);
+
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:podAntiAffinity", "preferred"]);
+        try {
+            const broken = await previewWithPolicies(project, "prod", "prod");
+            assert.notEqual(broken.code, 0, "preferred anti-affinity fails prod's preview");
+            assert.match(broken.stdout, /mandatory/);
+            assert.match(broken.stdout, /ha-pod-anti-affinity/);
+            assert.match(broken.stdout, /requiredDuringSchedulingIgnoredDuringExecution with topologyKey kubernetes\.io\/hostname/);
+        } finally {
+            await project.ok(["config", "rm", "--stack", "prod", "rocketchat-ha:podAntiAffinity"]);
+        }
+    });
+
+    it("8. `pulumi stack output --json` gives README's outputs, naming what the ops command's layout and the cluster have", async function () {
+        const outputs = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout);
+        assert.deepEqual(Object.keys(outputs).sort(), ["adminSecret", "backupClaim", "backupCronJob", "channelsJob", "keycloakClientId",
+            "mongodbConnectionSecret", "mongodbReplicaSet", "namespace", "url"]);
+        assert.equal(outputs.namespace, namespace);
+        assert.equal(outputs.url, `https://${prod["rocketchat-ha:hostname"]}`);
+        assert.equal(outputs.keycloakClientId, null, "no SSO in this stack");
+        for (const [kind, name] of [["secret", outputs.adminSecret], ["secret", outputs.mongodbConnectionSecret], ["cronjob", outputs.backupCronJob],
+            ["pvc", outputs.backupClaim], ["job", outputs.channelsJob]]) {
+            assert.equal(kubectlRaw(["-n", namespace, "get", kind, name]).code, 0, `${kind} ${name} exists`);
+        }
+        // The ops command finds the deployment from its own render of the stack.
+        const layout = layoutOf(await runStack("prod", prod));
+        assert.equal(layout.namespace, outputs.namespace);
+        assert.equal(layout.backup?.claimName, outputs.backupClaim);
+        assert.equal(kubectlRaw(["-n", namespace, "get", "secret", layout.users.secret]).code, 0, "the users Secret ops reads exists");
+        assert.equal(kubectlRaw(["-n", namespace, "get", "statefulset", layout.mongodb.statefulSet]).code, 0, "the StatefulSet ops inspects exists");
+    });
+
+    it("7. `pulumi destroy` leaves the namespace, the uploads claim, the MongoDB volumes and the backup claim, and nothing else of ours", async function () {
+        const before = getJson(["pvc", "-n", namespace]).items.map((c: any) => c.metadata.name).sort();
+        await project.ok(["destroy", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.equal(kubectlRaw(["get", "namespace", namespace]).code, 0, "the namespace is retained");
+        const claims = getJson(["pvc", "-n", namespace]).items.map((c: any) => c.metadata.name).sort();
+        const mongoClaims = before.filter((n: string) => /mongodb/.test(n) && !/backup/.test(n));
+        assert.ok(mongoClaims.length === 3, `three MongoDB member volumes (${before.join(", ")})`);
+        for (const name of mongoClaims) {
+            assert.ok(claims.includes(name), `MongoDB volume ${name} retained`);
+        }
+        assert.ok(claims.some((n: string) => /uploads/.test(n)), `uploads claim retained (${claims.join(", ")})`);
+        assert.ok(claims.some((n: string) => /backup/.test(n)), `backup claim retained (${claims.join(", ")})`);
+        for (const kind of ["deployments", "statefulsets", "cronjobs", "jobs", "services", "configmaps", "secrets", "ingresses", "networkpolicies",
+            "poddisruptionbudgets", "horizontalpodautoscalers", "serviceaccounts", "roles", "rolebindings"]) {
+            // What Kubernetes itself puts in every namespace stays.
+            const left = getJson([kind, "-n", namespace]).items.map((o: any) => o.metadata.name)
+                .filter((n: string) => !(kind === "configmaps" && n === "kube-root-ca.crt") && !(kind === "serviceaccounts" && n === "default"));
+            assert.deepEqual(left, [], `no ${kind} left`);
+        }
+    });
+});
