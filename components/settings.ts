@@ -155,6 +155,7 @@ export const settingsSchema = v.object({
     clusterDomain: text(rules.hostname),
     schedulableNodes: wholeNumber(1, 1000),
     podAntiAffinity: oneOf(["required", "preferred"] as const),
+    topologyZones: wholeNumber(0, 64),
     fixedUids: flag,
 
     // MongoDB replica set.

@@ -16,7 +16,7 @@ import {
     ResourceSettings,
     restrictedContainerSecurity,
     restrictedPodSecurity,
-    spreadAcrossNodes,
+    podPlacement,
 } from "../podShapes";
 import { imageParts } from "../validators";
 import { declareBootstrapJob } from "./bootstrapJob";
@@ -48,6 +48,8 @@ export interface MongoReplicaSetArgs {
     readonly resources: ResourceSettings;
     /** Hard or soft one-member-per-node placement. */
     readonly antiAffinity: AntiAffinityMode;
+    /** Zones the nodes spread over (topologyZones): with zones on, members spread over them with maxSkew 1. Defaults to 0 (off). */
+    readonly zones?: number;
     /** Run as the image's mongodb UID (999); undefined lets the platform assign one. */
     readonly fixedUid: boolean;
     /** Generated users and keyfile. */
@@ -156,7 +158,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 template: {
                     metadata: { labels: { ...labels, ...this.clientLabels } },
                     spec: {
-                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        ...podPlacement(selector, { antiAffinity: args.antiAffinity, zones: args.zones ?? 0 }),
                         securityContext: restrictedPodSecurity(uid),
                         // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
                         terminationGracePeriodSeconds: 60,

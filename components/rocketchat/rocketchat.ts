@@ -16,7 +16,7 @@ import {
     ResourceSettings,
     restrictedContainerSecurity,
     restrictedPodSecurity,
-    spreadAcrossNodes,
+    podPlacement,
 } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
 import { namespacePeer } from "../networkPeers";
@@ -42,6 +42,8 @@ export interface RocketChatArgs {
     readonly scaledToZero?: boolean;
     readonly resources: ResourceSettings;
     readonly antiAffinity: AntiAffinityMode;
+    /** Zones the nodes spread over (topologyZones): with zones on, pods spread over them with maxSkew 1. Defaults to 0 (off). */
+    readonly zones?: number;
     /** Nodes that can run these pods; with required anti-affinity it decides whether a rollout may surge. */
     readonly schedulableNodes: number;
     readonly fixedUid: boolean;
@@ -163,7 +165,7 @@ export class RocketChat extends pulumi.ComponentResource {
                         annotations: { "rocketchat-ha.io/config-checksum": pulumi.unsecret(checksum) },
                     },
                     spec: {
-                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        ...podPlacement(selector, { antiAffinity: args.antiAffinity, zones: args.zones ?? 0 }),
                         securityContext: restrictedPodSecurity(args.fixedUid ? rocketchatImageUid : undefined),
                         automountServiceAccountToken: false,
                         terminationGracePeriodSeconds: 30,
