@@ -1,31 +1,10 @@
 /**
- * Zone arithmetic for the `topologyZones` setting: how the scheduler spreads
- * pods over zones under `topologySpreadConstraints` with maxSkew 1 and
- * whenUnsatisfiable DoNotSchedule, and what that means for a majority.
- *
- * Scheduler rule (kubernetes/pkg/scheduler/framework/plugins/podtopologyspread,
- * filtering.go): a pod may go to a zone only if, after placing it, the zone's
- * matching pods minus the fewest matching pods of any eligible zone is at most
- * maxSkew. With maxSkew 1 the zones' counts therefore differ by at most one.
+ * Zone arithmetic for the `topologyZones` setting beyond the majority rule
+ * (policy/lib/zoneMajority.ts, shared with the policy pack): how one pod per
+ * node spreads over zones under topologySpreadConstraints with maxSkew 1 and
+ * whenUnsatisfiable DoNotSchedule.
  */
-
-/** The well-known zone label (k8s.io/api/core/v1 LabelTopologyZone). */
-export const zoneTopology = "topology.kubernetes.io/zone";
-
-/** The most of `pods` one zone holds when they spread over `zones` with maxSkew 1. */
-export function largestZoneShare(pods: number, zones: number): number {
-    return Math.ceil(pods / zones);
-}
-
-/** Votes a replica set of `members` voting members needs to elect a primary. */
-export function majorityOf(members: number): number {
-    return Math.floor(members / 2) + 1;
-}
-
-/** True when losing the zone with the most members still leaves a majority. */
-export function survivesLosingAZone(members: number, zones: number): boolean {
-    return members - largestZoneShare(members, zones) >= majorityOf(members);
-}
+export { largestZoneShare, majorityOf, survivesLosingAZone, zoneTopology } from "../policy/lib/zoneMajority";
 
 /**
  * Nodes per zone when `nodes` spread as evenly as their count allows (five over
