@@ -4,6 +4,7 @@
  * an idempotent bootstrap Job (see bootstrap.js).
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { Credentials, MongoUser } from "../credentials";
@@ -52,6 +53,8 @@ export interface MongoReplicaSetArgs {
     readonly zones?: number;
     /** Run as the image's mongodb UID (999); undefined lets the platform assign one. */
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** Generated users and keyfile. */
     readonly credentials: Credentials;
     /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
@@ -156,8 +159,9 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 // Scaling down or deleting the set never deletes data volumes.
                 persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                 template: {
-                    metadata: { labels: { ...labels, ...this.clientLabels } },
+                    metadata: placementMetadata(args.placement, { ...labels, ...this.clientLabels }),
                     spec: {
+                        ...placementSpec(args.placement),
                         ...podPlacement(selector, { antiAffinity: args.antiAffinity, zones: args.zones ?? 0 }),
                         securityContext: restrictedPodSecurity(uid),
                         // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
@@ -271,6 +275,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             labels,
             clientLabels: this.clientLabels,
             uid,
+            placement: args.placement,
             allowMemberRemoval: args.allowMemberRemoval ?? false,
             credentialEnv: [
                 ...userEnv("ROOT", creds.root),
