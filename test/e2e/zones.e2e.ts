@@ -11,8 +11,6 @@ import { majorityOf } from "../../components/zones";
 import { applyObjects, createNodes, deleteNamespace, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, waitFor } from "./lib/kube";
 import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
 
-const zoneKey = "topology.kubernetes.io/zone";
-
 /** Pods of a workload not being deleted. */
 const current = (ns: string, selector: string) => podsOf(ns, selector).filter((p) => !p.metadata.deletionTimestamp);
 
@@ -96,7 +94,7 @@ describe("zones: the prod stack over 3 zones of 2+2+1 nodes", function () {
     it("2 zones are refused before anything is declared, naming the setting and the missing third site", async function () {
         // By name: the program is loaded afresh under the mock runtime, so its ConfigError class is another instance.
         await assert.rejects(stackObjectsWith("prod", { topologyZones: 2 }), (error: unknown) =>
-            (error as Error).name === "ConfigError" && /rocketchat-ha:topologyZones = 2: .*cannot survive losing the zone that holds the majority.*third site/.test(error.message));
+            (error as Error).name === "ConfigError" && /rocketchat-ha:topologyZones = 2: .*cannot survive losing the zone that holds the majority.*third site/.test((error as Error).message));
     });
 });
 
