@@ -54,6 +54,12 @@ describe("zones: the prod stack over 3 zones of 2+2+1 nodes", function () {
     const zoneOfNode = new Map<string, string>();
     let nodes: string[] = [];
     let w: Awaited<ReturnType<typeof deployReady>>;
+    /** maxSkew 1: the zones' pod counts differ by at most one. */
+    const assertSpread = (pods: any[], what: string) => {
+        const counts = perZone(pods, zoneOfNode);
+        const perZoneCounts = ["zone-a", "zone-b", "zone-c"].map((zone) => counts.get(zone) ?? 0);
+        assert.ok(Math.max(...perZoneCounts) - Math.min(...perZoneCounts) <= 1, `${what}: ${perZoneCounts.join(", ")}`);
+    };
 
     before(async function () {
         nodes = await createNodes("zone", zones.length, (i) => ({ zone: zones[i] }));
@@ -65,9 +71,19 @@ describe("zones: the prod stack over 3 zones of 2+2+1 nodes", function () {
     it("no zone holds a majority of the members, and Rocket.Chat pods differ by at most one between zones", function () {
         const members = perZone(current(ns, w.mongo), zoneOfNode);
         assert.ok(Math.max(...members.values()) < majorityOf(w.members), `members per zone: ${JSON.stringify([...members])}`);
-        const chat = perZone(current(ns, w.chat), zoneOfNode);
-        const chatCounts = ["zone-a", "zone-b", "zone-c"].map((zone) => chat.get(zone) ?? 0);
-        assert.ok(Math.max(...chatCounts) - Math.min(...chatCounts) <= 1, `Rocket.Chat pods per zone: ${chatCounts.join(", ")}`);
+        assertSpread(current(ns, w.chat), "Rocket.Chat pods per zone");
+    });
+
+    it("a template change rolls out to completion under the zone constraint, the pods still spread", async function () {
+        const patch = JSON.stringify({ spec: { template: { metadata: { annotations: { "e2e.rocketchat-ha.io/rollout": "zones" } } } } });
+        kubectl(["patch", "deployment", "rocketchat", "-n", ns, "--type=merge", "-p", patch]);
+        const status = kubectlRaw(["rollout", "status", "deployment/rocketchat", "-n", ns, "--timeout=150s"]);
+        assert.strictEqual(status.code, 0, `rollout did not complete: ${status.stdout}${status.stderr}`);
+        const chat = await waitFor(`${w.chatPods} Rocket.Chat pods of the new template Ready`, () => {
+            const pods = current(ns, w.chat);
+            return pods.length === w.chatPods && pods.every(isReady) && pods.every((p) => p.metadata.annotations?.["e2e.rocketchat-ha.io/rollout"] === "zones") ? pods : undefined;
+        }, 60_000);
+        assertSpread(chat, "Rocket.Chat pods per zone after the rollout");
     });
 
     it("losing every node of zone-a leaves a majority of members and a Rocket.Chat pod Ready", async function () {
