@@ -6,6 +6,7 @@
 import { mostRocketchatPods, Settings, SettingName } from "./settings";
 import { deployableMongodbSeries, deployableSeriesFor, parseVersion, seriesOf, supportLineFor } from "./upgrades/versionTable";
 import { imageParts, parseQuantity } from "./validators";
+import { largestZoneShare, majorityOf, survivesLosingAZone } from "./zones";
 
 export interface SettingProblem {
     setting: SettingName;
@@ -64,6 +65,49 @@ const fitsOnNodes: Check = (s) => {
     return counts
         .filter(([, count]) => count > s.schedulableNodes)
         .map(([setting, count]) => ({ setting, value: count, allowed: why }));
+};
+
+/**
+ * With zones on, members spread with maxSkew 1, so the largest zone holds
+ * ceil(members / zones) of them; losing it must leave a majority. Two zones
+ * never can: one of them holds at least half, and a replica set needs more
+ * than half to elect a primary.
+ */
+const zonesKeepMajority: Check = (s) => {
+    const zones = s.topologyZones;
+    if (zones === 0) {
+        return [];
+    }
+    if (zones === 1) {
+        return [{ setting: "topologyZones", value: 1, allowed: "0 (off) or at least 3: one zone has nothing to spread over, and losing it loses everything" }];
+    }
+    if (zones === 2) {
+        return [{
+            setting: "topologyZones",
+            value: 2,
+            allowed: "0 (off) or at least 3: a replica set over 2 zones cannot survive losing the zone that holds the majority of its members " +
+                `(with mongodbMembers ${s.mongodbMembers}, one zone holds ${largestZoneShare(s.mongodbMembers, 2)} members and a majority is ${majorityOf(s.mongodbMembers)}), ` +
+                "so writes stop; it needs a third site (a third zone, or an arbiter there, which this program does not run)",
+        }];
+    }
+    const problems: SettingProblem[] = [];
+    // An even count is already refused by oddMembers; one message per cause.
+    if (s.mongodbMembers % 2 === 1 && !survivesLosingAZone(s.mongodbMembers, zones)) {
+        problems.push({
+            setting: "mongodbMembers",
+            value: s.mongodbMembers,
+            allowed: `a count whose largest zone share stays below a majority over topologyZones (${zones}): ` +
+                `${s.mongodbMembers} member(s) put ${largestZoneShare(s.mongodbMembers, zones)} in one zone and a majority is ${majorityOf(s.mongodbMembers)}, ` +
+                "so losing that zone stops every write (3, 5 or 7 members survive a zone over 3 or more zones)",
+        });
+    }
+    // One pod per node over nodes spread as evenly as their count allows
+    // places any count up to schedulableNodes within maxSkew 1 (test/zones.test.ts
+    // proves it), so fitsOnNodes covers capacity; zones only need a node each.
+    if (s.schedulableNodes < zones) {
+        problems.push({ setting: "schedulableNodes", value: s.schedulableNodes, allowed: `at least topologyZones (${zones}): each zone needs a node` });
+    }
+    return problems;
 };
 
 const autoscalingRange: Check = (s) =>
@@ -186,6 +230,7 @@ export const crossChecks: CrossCheck[] = [
     },
     { reads: ["mongodbMembers"], run: oddMembers },
     { reads: ["podAntiAffinity", "schedulableNodes", "mongodbMembers", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: fitsOnNodes },
+    { reads: ["topologyZones", "schedulableNodes", "mongodbMembers"], run: zonesKeepMajority },
     { reads: ["autoscalingEnabled", "autoscalingMaxReplicas", "rocketchatReplicas"], run: autoscalingRange },
     { reads: ["uploadsStorage", "uploadsAccessMode", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: sharedUploads },
     { reads: ["mongodbImage", "rocketchatImage"], run: compatibleVersions },

@@ -39,6 +39,13 @@ export function qualifiedNameProblem(key: string): string | undefined {
     return nameShape.test(name) ? undefined : "a name part of letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
 }
 
+/** IsDNS1123Subdomain: names of Secrets and PriorityClasses. Undefined when `name` is one. */
+export function dnsSubdomainProblem(name: string): string | undefined {
+    return name.length > 0 && name.length <= 253 && subdomainShape.test(name)
+        ? undefined
+        : "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)";
+}
+
 export function labelKeyProblem(key: string): string | undefined {
     return qualifiedNameProblem(key);
 }

@@ -19,6 +19,7 @@ import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
+import { placementFor } from "./placement";
 import { envFromSecret, ResourceSettings } from "./podShapes";
 import { mostRocketchatPods, Settings } from "./settings";
 
@@ -120,6 +121,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             storageSize: s.mongodbStorageSize,
             resources: resourceSettings(s, "mongodb"),
             antiAffinity: s.podAntiAffinity,
+            zones: s.topologyZones,
+            placement: placementFor(s, "mongodb"),
             fixedUid: s.fixedUids,
             credentials: this.credentials,
             allowMemberRemoval: s.mongodbAllowMemberRemoval,
@@ -159,6 +162,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             labels: { "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "upgrade-guard" },
             clientLabels: this.mongodb.clientLabels,
             uid: s.fixedUids ? mongoImageUid : undefined,
+            placement: placementFor(s, "mongodb"),
             rootCredentialEnv: [
                 envFromSecret("ROOT_USERNAME", creds.mongoUsersSecretName, creds.root.usernameKey),
                 envFromSecret("ROOT_PASSWORD", creds.mongoUsersSecretName, creds.root.passwordKey),
@@ -202,7 +206,10 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             scaledToZero: s.restoreArchive !== "",
             resources: resourceSettings(s, "rocketchat"),
             antiAffinity: s.podAntiAffinity,
+            zones: s.topologyZones,
             schedulableNodes: s.schedulableNodes,
+            placement: placementFor(s, "rocketchat"),
+            extraEnv: s.rocketchatExtraEnv,
             fixedUid: s.fixedUids,
             mongodbClientLabels: this.mongodb.clientLabels,
             // On a first install Rocket.Chat would crash-loop until the users exist.
@@ -262,6 +269,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             rocketchatUrl: `http://${this.rocketchat.serviceName}.${s.namespace}.svc.${s.clusterDomain}:${httpPort}`,
             adminSecretName: this.credentials.adminSecretName,
             apiClientLabels: rocketchatApiClientLabels(name),
+            placement: placementFor(s, "channels"),
             fixedUid: s.fixedUids,
             after: [this.rocketchat],
         }, opts);
@@ -284,6 +292,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                     passwordKey: this.credentials.monitoring.passwordKey,
                 },
                 mongodbClientLabels: this.mongodb.clientLabels,
+                placement: placementFor(s, "exporter"),
                 fixedUid: s.fixedUids,
             },
             rocketchat: { selector: this.rocketchat.selector, metricsPort: s.monitoringRocketchatPort },
@@ -320,6 +329,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         return new MongoBackups(name, {
             namespace: s.namespace,
             image: s.mongodbImage,
+            placement: placementFor(s, "backup"),
             mongodb: {
                 hosts: this.mongodb.hosts,
                 replicaSetName: this.mongodb.replicaSetName,

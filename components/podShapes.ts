@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "./k8s";
 import { parseQuantity } from "./validators";
+import { zoneTopology } from "./zones";
 
 type Affinity = k8s.types.input.core.v1.Affinity;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -26,6 +27,37 @@ export function spreadAcrossNodes(matchLabels: Record<string, string>, mode: Ant
             mode === "required"
                 ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
                 : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+    };
+}
+
+type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
+
+/** How a workload's pods spread: per node (anti-affinity) and, with zones on, over zones. */
+export interface Spread {
+    readonly antiAffinity: AntiAffinityMode;
+    /** Zones the nodes spread over (the topologyZones setting); 0 leaves zones out. */
+    readonly zones: number;
+}
+
+/**
+ * Pod spec fields that place a workload's pods: one per node, and with zones
+ * on at most one more in any zone than in the emptiest (maxSkew 1). The zone
+ * rule is hard (DoNotSchedule): a soft one lets the scheduler pile a majority
+ * of MongoDB members into one zone when another is short of nodes.
+ */
+export function podPlacement(matchLabels: Record<string, string>, spread: Spread): { affinity: Affinity; topologySpreadConstraints?: TopologySpreadConstraint[] } {
+    const affinity = spreadAcrossNodes(matchLabels, spread.antiAffinity);
+    if (spread.zones === 0) {
+        return { affinity };
+    }
+    return {
+        affinity,
+        topologySpreadConstraints: [{
+            maxSkew: 1,
+            topologyKey: zoneTopology,
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels },
+        }],
     };
 }
 

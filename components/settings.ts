@@ -12,6 +12,8 @@ import * as v from "valibot";
 import { annotationPair, keyOfPair, labelPair } from "./keyValuePairs";
 import { totalAnnotationSizeLimitBytes } from "./kubernetesMetadata";
 import { mongodMemoryProblem } from "./mongodb/sizing";
+import { podPlacementSchema, pullSecretName } from "./placementSettings";
+import { extraEnvSchema } from "./rocketchat/extraEnvironment";
 import * as rules from "./validators";
 
 type Rule = (value: string) => string | undefined;
@@ -57,19 +59,21 @@ const wholeNumber = (min: number, max: number) => {
  * Entries without a key (`undefined`, e.g. channel objects) are compared by
  * their own check.
  */
+const fromJsonText = (raw: unknown): unknown => {
+    if (typeof raw !== "string") {
+        return raw;
+    }
+    try {
+        return JSON.parse(raw) as unknown;
+    } catch {
+        return raw;
+    }
+};
+
 const list = <T extends v.GenericSchema>(item: T, allowed: string, keyOf: (entry: v.InferOutput<T>) => string | undefined = (entry) => (typeof entry === "string" ? entry : undefined)) =>
     v.pipe(
         v.unknown(),
-        v.transform((raw) => {
-            if (typeof raw !== "string") {
-                return raw;
-            }
-            try {
-                return JSON.parse(raw) as unknown;
-            } catch {
-                return raw;
-            }
-        }),
+        v.transform(fromJsonText),
         v.array(item, allowed),
         v.rawCheck<v.InferOutput<T>[]>(({ dataset, addIssue }) => {
             if (!dataset.typed) {
@@ -132,6 +136,25 @@ const channelList = v.pipe(
     v.transform((entries) => entries as ChannelDeclaration[]),
 );
 
+/**
+ * A structured setting (an object or list of objects, JSON text from the
+ * CLI) checked by `schema`; each problem says where in the value it is
+ * ("at rocketchat.tolerations.0.operator"), since the message names only the setting.
+ */
+const structured = <T extends v.GenericSchema>(schema: T) =>
+    v.pipe(
+        v.unknown(),
+        v.transform(fromJsonText),
+        v.rawCheck(({ dataset, addIssue }) => {
+            const parsed = v.safeParse(schema, dataset.value);
+            for (const issue of parsed.issues ?? []) {
+                const at = v.getDotPath(issue);
+                addIssue({ message: at ? `${issue.message} at ${at}` : issue.message });
+            }
+        }),
+        v.transform((value) => value as v.InferOutput<T>),
+    );
+
 const cpu = text(rules.cpuQuantity);
 const bytes = text(rules.byteQuantity);
 /** A container memory limit mongod runs under (sizing.ts). */
@@ -155,7 +178,10 @@ export const settingsSchema = v.object({
     clusterDomain: text(rules.hostname),
     schedulableNodes: wholeNumber(1, 1000),
     podAntiAffinity: oneOf(["required", "preferred"] as const),
+    topologyZones: wholeNumber(0, 64),
     fixedUids: flag,
+    podPlacement: structured(podPlacementSchema),
+    imagePullSecrets: list(text(pullSecretName), "a list of Secret names such as [\"registry-mirror\"]"),
 
     // MongoDB replica set.
     mongodbImage: text(rules.pinnedImage),
@@ -181,6 +207,7 @@ export const settingsSchema = v.object({
     adminEmail: optionalText((value) => (v.is(v.pipe(v.string(), v.email()), value) ? undefined : "an e-mail address, or empty for <adminUsername>@<hostname>")),
     licenseSecretName: optionalText(rules.dnsLabel),
     smtpSecretName: optionalText(rules.dnsLabel),
+    rocketchatExtraEnv: structured(extraEnvSchema),
 
     // Autoscaling.
     autoscalingEnabled: flag,
@@ -264,7 +291,7 @@ export const settingsSchema = v.object({
  * describe those, so Pulumi.yaml declares them without a type (only a default)
  * and the schema above checks their shape.
  */
-export const structuredSettings: readonly SettingName[] = ["channels"];
+export const structuredSettings: readonly SettingName[] = ["channels", "podPlacement", "rocketchatExtraEnv"];
 
 export type Settings = v.InferOutput<typeof settingsSchema>;
 

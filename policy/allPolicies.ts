@@ -10,6 +10,7 @@ import { haPodAntiAffinity } from "./policies/haPodAntiAffinity";
 import { mongodbBackupScheduled } from "./policies/mongodbBackupScheduled";
 import { mongodbMembers } from "./policies/mongodbMembers";
 import { mongodbNetworkPolicy } from "./policies/mongodbNetworkPolicy";
+import { mongodbZoneSpread } from "./policies/mongodbZoneSpread";
 import { noLiteralSecrets } from "./policies/noLiteralSecrets";
 import { pinnedImages } from "./policies/pinnedImages";
 import { podSecurityRestricted } from "./policies/podSecurityRestricted";
@@ -26,6 +27,7 @@ export const allPolicies: PackPolicy[] = [
     replicasWithinNodes,
     uploadsReadWriteMany,
     mongodbMembers,
+    mongodbZoneSpread,
     disruptionBudgets,
     pinnedImages,
     containerProbes,

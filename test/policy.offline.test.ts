@@ -39,6 +39,8 @@ describe("policy pack: configuration", () => {
             const config = loadPolicyConfig(stack);
             const stackNodes = Number(loadStackConfig(stack).values["rocketchat-ha:schedulableNodes"]);
             assert.equal(config.get("replicas-within-schedulable-nodes")!.properties.schedulableNodes, stackNodes, `${stack}: schedulableNodes differs between Pulumi.${stack}.yaml and policy/config/${stack}.json`);
+            const stackZones = Number(loadStackConfig(stack).values["rocketchat-ha:topologyZones"]);
+            assert.equal(config.get("mongodb-zone-spread")!.properties.zones, stackZones, `${stack}: topologyZones differs between Pulumi.${stack}.yaml and policy/config/${stack}.json`);
         }
         assert.deepEqual(readdirSync(policyConfigDir).sort(), knownStacks().map((stack) => `${stack}.json`).sort());
     });
@@ -48,6 +50,8 @@ describe("policy pack: configuration", () => {
         const prod = loadPolicyConfig("prod");
         assert.equal(dev.get("ha-pod-anti-affinity")!.level, "advisory");
         assert.equal(dev.get("no-literal-secrets")!.level, "mandatory");
+        assert.equal(dev.get("mongodb-zone-spread")!.level, "advisory");
+        assert.equal(loadPolicyConfig("test").get("mongodb-zone-spread")!.level, "advisory");
         assert.ok([...prod.values()].every((policy) => policy.level === "mandatory"));
     });
 

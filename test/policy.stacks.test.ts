@@ -58,6 +58,13 @@ describe("policy pack over the program's stacks", () => {
 });
 
 describe("policy pack: breaking the HA design in prod is mandatory and explained", () => {
+    it("a MongoDB StatefulSet without zone spreading while prod's policy config says 3 zones (rocketchat-ha:topologyZones=0)", async () => {
+        const violations = await evaluatePolicies(await declared("prod", { topologyZones: 0 }), "prod");
+        const messages = mandatoryOf(violations, "mongodb-zone-spread");
+        assert.equal(messages.length, 1, listViolations(violations));
+        assert.match(messages[0], /StatefulSet rocketchat-prod\/rocketchat-mongodb has no topologySpreadConstraint on topology\.kubernetes\.io\/zone/);
+    });
+
     it("preferred anti-affinity (rocketchat-ha:podAntiAffinity=preferred) on both workloads", async () => {
         const violations = await evaluatePolicies(await declared("prod", { podAntiAffinity: "preferred" }), "prod");
         const messages = mandatoryOf(violations, "ha-pod-anti-affinity");

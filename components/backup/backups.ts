@@ -4,6 +4,7 @@
  * an archive, the restore Job. See docs/backup.md for the runbook.
  */
 import * as k8s from "../k8s";
+import { WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { readFileSync } from "fs";
@@ -65,6 +66,8 @@ export interface MongoBackupsArgs {
     readonly resources: ResourceSettings;
     /** Run as the image's mongodb user (999). False lets the platform assign the UID (OpenShift). */
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** Size of the restore test's scratch volume (a generic ephemeral volume), e.g. a member's volume size. */
     readonly scratchSize: string;
     /** StorageClass of the scratch volume. Defaults to the cluster default. */
@@ -129,6 +132,7 @@ export class MongoBackups extends pulumi.ComponentResource {
             backupClaimName: storage.claimName,
             uid: args.fixedUid ? mongoImageUid : undefined,
             resources: args.resources,
+            placement: args.placement,
         };
         const env = [
             { name: "ARCHIVE_PREFIX", value: name },

@@ -6,6 +6,7 @@
  * secretKeyRef environment variables only for pods that reach MongoDB.
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../labels";
 import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
@@ -58,6 +59,8 @@ export interface BackupPodArgs {
     readonly extraVolumes?: ExtraVolume[];
     /** Placement, e.g. next to the pod that has a ReadWriteOnce claim attached. Defaults to none. */
     readonly affinity?: k8s.types.input.core.v1.Affinity;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
 }
 
 export function backupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
@@ -90,8 +93,9 @@ export function backupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.
     volumes.push(...(args.extraVolumes ?? []));
 
     return {
-        metadata: { labels: args.labels },
+        metadata: placementMetadata(args.placement, args.labels),
         spec: {
+            ...placementSpec(args.placement),
             // A failed run keeps its pod for `kubectl logs`; the Job's backoff starts a new one.
             restartPolicy: "Never",
             automountServiceAccountToken: false,
@@ -120,4 +124,4 @@ export function backupLabels(instance: string, component: string, version?: stri
 }
 
 /** What every backup pod shares: image, scripts, claim, identity, resources. */
-export type SharedPodArgs = Pick<BackupPodArgs, "image" | "scriptsConfigMapName" | "backupClaimName" | "uid" | "resources">;
+export type SharedPodArgs = Pick<BackupPodArgs, "image" | "scriptsConfigMapName" | "backupClaimName" | "uid" | "resources" | "placement">;

@@ -6,6 +6,7 @@
  * one never does.
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { createHash } from "crypto";
@@ -52,6 +53,8 @@ export interface ChannelsReconcilerArgs {
     readonly apiClientLabels: Record<string, string>;
     /** Run as reconcilerUid (65532); false lets the platform assign one (OpenShift). */
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** Resources the Job starts after, e.g. the Rocket.Chat component. Defaults to none. */
     readonly after?: pulumi.Resource[];
     /** Image with node 18 or later. Defaults to `nodeImage`. */
@@ -85,8 +88,9 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
                 // The wait for Rocket.Chat plus the calls themselves.
                 activeDeadlineSeconds: (waitAttempts * waitIntervalMs) / 1000 + 900,
                 template: {
-                    metadata: { labels: { ...labels, ...args.apiClientLabels } },
+                    metadata: placementMetadata(args.placement, { ...labels, ...args.apiClientLabels }),
                     spec: {
+                        ...placementSpec(args.placement),
                         restartPolicy: "Never",
                         automountServiceAccountToken: false,
                         securityContext: restrictedPodSecurity(args.fixedUid ? reconcilerUid : undefined),

@@ -9,6 +9,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { restoreRoleJson } from "./restoreRoleDefinition";
 
@@ -28,6 +29,8 @@ export interface BootstrapJobArgs {
     readonly clientLabels: Record<string, string>;
     /** Run as this UID; undefined lets the platform assign one. */
     readonly uid?: number;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** The mongodbAllowMemberRemoval opt-in: members no longer wanted may be removed from the config. */
     readonly allowMemberRemoval: boolean;
     /** USERNAME/PASSWORD pairs of the root, app, backup, restore and monitoring users, from the Secret. */
@@ -58,8 +61,9 @@ export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomR
             // Members may take minutes to start on a new cluster.
             activeDeadlineSeconds: 1800,
             template: {
-                metadata: { labels: { ...labels, ...args.clientLabels } },
+                metadata: placementMetadata(args.placement, { ...labels, ...args.clientLabels }),
                 spec: {
+                    ...placementSpec(args.placement),
                     restartPolicy: "Never",
                     automountServiceAccountToken: false,
                     securityContext: restrictedPodSecurity(args.uid),

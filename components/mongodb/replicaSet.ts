@@ -4,6 +4,7 @@
  * an idempotent bootstrap Job (see bootstrap.js).
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { Credentials, MongoUser } from "../credentials";
@@ -16,7 +17,7 @@ import {
     ResourceSettings,
     restrictedContainerSecurity,
     restrictedPodSecurity,
-    spreadAcrossNodes,
+    podPlacement,
 } from "../podShapes";
 import { imageParts } from "../validators";
 import { declareBootstrapJob } from "./bootstrapJob";
@@ -48,8 +49,12 @@ export interface MongoReplicaSetArgs {
     readonly resources: ResourceSettings;
     /** Hard or soft one-member-per-node placement. */
     readonly antiAffinity: AntiAffinityMode;
+    /** Zones the nodes spread over (topologyZones): with zones on, members spread over them with maxSkew 1. Defaults to 0 (off). */
+    readonly zones?: number;
     /** Run as the image's mongodb UID (999); undefined lets the platform assign one. */
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** Generated users and keyfile. */
     readonly credentials: Credentials;
     /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
@@ -154,9 +159,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 // Scaling down or deleting the set never deletes data volumes.
                 persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                 template: {
-                    metadata: { labels: { ...labels, ...this.clientLabels } },
+                    metadata: placementMetadata(args.placement, { ...labels, ...this.clientLabels }),
                     spec: {
-                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        ...placementSpec(args.placement),
+                        ...podPlacement(selector, { antiAffinity: args.antiAffinity, zones: args.zones ?? 0 }),
                         securityContext: restrictedPodSecurity(uid),
                         // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
                         terminationGracePeriodSeconds: 60,
@@ -269,6 +275,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             labels,
             clientLabels: this.clientLabels,
             uid,
+            placement: args.placement,
             allowMemberRemoval: args.allowMemberRemoval ?? false,
             credentialEnv: [
                 ...userEnv("ROOT", creds.root),

@@ -12,6 +12,7 @@
  * carries hosts only, so no password is ever in an argument or a plain value.
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { selectorLabels, standardLabels } from "../labels";
@@ -45,6 +46,8 @@ export interface MongoExporterArgs {
     readonly scraperNamespace: string;
     /** Run as the image's UID 65535. False lets the platform assign one (OpenShift). */
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
 }
 
 export class MongoExporter extends pulumi.ComponentResource {
@@ -70,8 +73,9 @@ export class MongoExporter extends pulumi.ComponentResource {
                 replicas: 1,
                 selector: { matchLabels: selector },
                 template: {
-                    metadata: { labels: { ...labels, ...args.mongodbClientLabels } },
+                    metadata: placementMetadata(args.placement, { ...labels, ...args.mongodbClientLabels }),
                     spec: {
+                        ...placementSpec(args.placement),
                         automountServiceAccountToken: false,
                         securityContext: restrictedPodSecurity(args.fixedUid ? exporterImageUid : undefined),
                         containers: [{

@@ -4,6 +4,7 @@
  * environment (see environment.ts); credentials only through Secrets.
  */
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { createHash } from "crypto";
@@ -16,7 +17,7 @@ import {
     ResourceSettings,
     restrictedContainerSecurity,
     restrictedPodSecurity,
-    spreadAcrossNodes,
+    podPlacement,
 } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
 import { namespacePeer } from "../networkPeers";
@@ -24,6 +25,7 @@ import { mostRocketchatPods } from "../settings";
 import { writableImageVolumes } from "./appsRuntime";
 import { declareExposure } from "./exposure";
 import { rollingUpdateFor } from "./rolloutStrategy";
+import { ExtraEnvEntry, extraEnvVars } from "./extraEnvironment";
 import { httpPort, RocketChatEnvironmentArgs, rocketchatEnvironment, uploadsPath } from "./environment";
 
 /** UID and GID of the rocketchat user in registry.rocket.chat images. */
@@ -42,9 +44,15 @@ export interface RocketChatArgs {
     readonly scaledToZero?: boolean;
     readonly resources: ResourceSettings;
     readonly antiAffinity: AntiAffinityMode;
+    /** Zones the nodes spread over (topologyZones): with zones on, pods spread over them with maxSkew 1. Defaults to 0 (off). */
+    readonly zones?: number;
     /** Nodes that can run these pods; with required anti-affinity it decides whether a rollout may surge. */
     readonly schedulableNodes: number;
     readonly fixedUid: boolean;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
+    /** rocketchatExtraEnv: settings the program does not model. Defaults to none. */
+    readonly extraEnv?: ExtraEnvEntry[];
     /** Settings and secret references for the container environment. */
     readonly environment: RocketChatEnvironmentArgs;
     /** Secret values whose change must roll the pods (hashed, never stored). */
@@ -121,7 +129,8 @@ export class RocketChat extends pulumi.ComponentResource {
             }, { ...child, retainOnDelete: true });
         }
 
-        const env = rocketchatEnvironment(args.environment);
+        // Extra entries come last; the settings refuse any name the program sets (extraEnvironment.ts).
+        const env = [...rocketchatEnvironment(args.environment), ...extraEnvVars(args.extraEnv ?? [])];
         const metricsPort = args.environment.metricsPort;
         const health = healthEndpoints(args.image);
         // A changed setting or Secret value changes the template and rolls the pods.
@@ -158,12 +167,10 @@ export class RocketChat extends pulumi.ComponentResource {
                 // A new pod may spend its whole startup budget migrating; the deadline must outlast it.
                 progressDeadlineSeconds: startupProbeTiming.periodSeconds * startupProbeTiming.failureThreshold + 300,
                 template: {
-                    metadata: {
-                        labels: { ...labels, ...args.mongodbClientLabels },
-                        annotations: { "rocketchat-ha.io/config-checksum": pulumi.unsecret(checksum) },
-                    },
+                    metadata: placementMetadata(args.placement, { ...labels, ...args.mongodbClientLabels }, { "rocketchat-ha.io/config-checksum": pulumi.unsecret(checksum) }),
                     spec: {
-                        affinity: spreadAcrossNodes(selector, args.antiAffinity),
+                        ...placementSpec(args.placement),
+                        ...podPlacement(selector, { antiAffinity: args.antiAffinity, zones: args.zones ?? 0 }),
                         securityContext: restrictedPodSecurity(args.fixedUid ? rocketchatImageUid : undefined),
                         automountServiceAccountToken: false,
                         terminationGracePeriodSeconds: 30,

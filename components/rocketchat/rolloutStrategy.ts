@@ -13,6 +13,12 @@
  *
  * The Deployment never takes more pods out of service than the
  * PodDisruptionBudget allows a voluntary disruption to take.
+ *
+ * With zones on (topologyZones) the pods also keep within one of each other
+ * per zone. The rule still holds when the nodes spread evenly over the zones
+ * (what the settings assume): a spare node then always lies in a zone with the
+ * fewest pods, and a replacement always fits the node its predecessor freed
+ * (test/zones.test.ts checks every count).
  */
 import { AntiAffinityMode } from "../podShapes";
 

@@ -21,6 +21,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import * as k8s from "../k8s";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { scriptFiles } from "../backup/layout";
 import { DeploymentRecord } from "./deploymentRecord";
@@ -45,6 +46,8 @@ export interface UpgradeGuardJobArgs {
     /** Labels that let the pod through the MongoDB NetworkPolicy. */
     readonly clientLabels: Record<string, string>;
     readonly uid?: number;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata (podPlacement, imagePullSecrets). Defaults to none. */
+    readonly placement?: WorkloadPlacement;
     /** ROOT_USERNAME/ROOT_PASSWORD from the users Secret (replSetReconfig, replSetStepDown need clusterAdmin). */
     readonly rootCredentialEnv: k8s.types.input.core.v1.EnvVar[];
     /** The pre-upgrade backup, or undefined when backups are off (the Job then only guards). */
@@ -147,8 +150,9 @@ export function declareUpgradeGuardJob(args: UpgradeGuardJobArgs, opts: pulumi.C
             backoffLimit: 1,
             activeDeadlineSeconds: 3 * 60 * 60,
             template: {
-                metadata: { labels: { ...labels, ...args.clientLabels } },
+                metadata: placementMetadata(args.placement, { ...labels, ...args.clientLabels }),
                 spec: {
+                    ...placementSpec(args.placement),
                     restartPolicy: "Never",
                     automountServiceAccountToken: false,
                     securityContext: restrictedPodSecurity(args.uid),

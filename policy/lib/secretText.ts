@@ -147,3 +147,17 @@ export function argumentSecrets(args: string[]): LiteralSecret[] {
     });
     return found;
 }
+
+/**
+ * Why an environment variable given as a literal `value` would put a secret
+ * into the manifest: its name says it holds one ("secret-name"), or the value
+ * is a URL with a literal password ("credential-url"); undefined when neither.
+ * Used by the no-literal-secrets policy and by the program's check of extra
+ * Rocket.Chat environment (components/extraEnvironment.ts).
+ */
+export function literalSecretInEnv(name: string, value: string): "secret-name" | "credential-url" | undefined {
+    if (namesASecret(name) && isLiteralSecretValue(value)) {
+        return "secret-name";
+    }
+    return urlCredentials(value).length > 0 ? "credential-url" : undefined;
+}

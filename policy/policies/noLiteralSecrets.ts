@@ -9,7 +9,7 @@
 import { containersOf, describeContainer, kubernetesKind } from "../lib/kubernetes";
 import { describeObject, violation } from "../lib/message";
 import { KubeObject, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "../lib/policyTypes";
-import { argumentSecrets, configMapEntrySecrets, isLiteralSecretValue, namesASecret, urlCredentials } from "../lib/secretText";
+import { argumentSecrets, configMapEntrySecrets, literalSecretInEnv } from "../lib/secretText";
 import { validateWorkloads, WorkloadCheck } from "../lib/workloads";
 
 const secretRefFix = "store the value in a Kubernetes Secret (components/credentials.ts) and reference it with env[].valueFrom.secretKeyRef or a mounted secret file; in scripts read it from that environment variable or file.";
@@ -21,9 +21,10 @@ function containerFindings(container: KubeObject): string[] {
         if (typeof env.value !== "string") {
             continue;
         }
-        if (namesASecret(env.name) && isLiteralSecretValue(env.value)) {
+        const found = literalSecretInEnv(env.name, env.value);
+        if (found === "secret-name") {
             findings.push(`env ${env.name} has a literal value instead of valueFrom.secretKeyRef`);
-        } else if (urlCredentials(env.value).length > 0) {
+        } else if (found === "credential-url") {
             findings.push(`env ${env.name} holds a URL with a literal password`);
         }
     }

@@ -77,8 +77,22 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     }
 }
 
-/** A fake node kwok keeps Ready (annotation kwok.x-k8s.io/node=fake), with room for every pod we schedule. */
-export function fakeNode(name: string): any {
+/** What a scenario sets on a fake node beyond the defaults. */
+export interface NodeShape {
+    /** topology.kubernetes.io/zone; defaults to the node's own name, so each node is a zone of its own. */
+    readonly zone?: string;
+    readonly labels?: Record<string, string>;
+    readonly taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+}
+
+/**
+ * A fake node kwok keeps Ready (annotation kwok.x-k8s.io/node=fake), with room
+ * for every pod we schedule. Every node carries a zone label: the prod stack
+ * spreads over zones (topologyZones), and the scheduler refuses a node without
+ * the topology key of a DoNotSchedule constraint (podtopologyspread filtering).
+ * One zone per node by default keeps scenarios about nodes about nodes.
+ */
+export function fakeNode(name: string, shape: NodeShape = {}): any {
     const resources = { cpu: "32", memory: "256Gi", pods: "110", "ephemeral-storage": "500Gi" };
     return {
         apiVersion: "v1",
@@ -92,17 +106,19 @@ export function fakeNode(name: string): any {
                 "kubernetes.io/arch": "amd64",
                 "type": "kwok",
                 "rocketchat-ha.io/e2e": "true",
+                "topology.kubernetes.io/zone": shape.zone ?? name,
+                ...shape.labels,
             },
         },
-        spec: {},
+        spec: shape.taints ? { taints: shape.taints } : {},
         status: { allocatable: resources, capacity: resources },
     };
 }
 
-/** Creates `count` fake nodes named `<prefix>-1..count` and waits until kwok has made them Ready. */
-export async function createNodes(prefix: string, count: number): Promise<string[]> {
+/** Creates `count` fake nodes named `<prefix>-1..count` (the i-th shaped by `shapeOf(i)`) and waits until kwok has made them Ready. */
+export async function createNodes(prefix: string, count: number, shapeOf: (index: number) => NodeShape = () => ({})): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
-    const yaml = names.map((n) => dump(fakeNode(n))).join("---\n");
+    const yaml = names.map((n, i) => dump(fakeNode(n, shapeOf(i)))).join("---\n");
     kubectl(["create", "-f", "-"], yaml);
     await waitFor(`nodes ${names.join(", ")} Ready`, () => {
         const nodes = getJson(["nodes", "-l", "rocketchat-ha.io/e2e=true"]).items.filter((n: any) => names.includes(n.metadata.name));

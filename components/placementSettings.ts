@@ -1,0 +1,116 @@
+/**
+ * The shape of the placement settings platform teams expect from a chart:
+ * node selectors, tolerations, priority classes, extra pod labels and
+ * annotations (`podPlacement`, per workload) and image pull secrets. Rules
+ * follow the apiserver's (k8s.io/kubernetes pkg/apis/core/validation,
+ * validation.go validateTolerations, ValidateNodeSelector via the label
+ * rules in kubernetesMetadata.ts); a value it would refuse at `pulumi up`,
+ * after other objects changed, is refused here first.
+ */
+import * as v from "valibot";
+import { annotationKeyProblem, dnsSubdomainProblem, labelKeyProblem, labelValueProblem } from "./kubernetesMetadata";
+
+/** The workloads a `podPlacement` entry can address; `all` applies to each of them first. */
+export const placedWorkloads = ["mongodb", "rocketchat", "backup", "exporter", "channels"] as const;
+export type PlacedWorkload = (typeof placedWorkloads)[number];
+
+/**
+ * Label and annotation prefixes the program sets on pods. Selectors, the
+ * MongoDB NetworkPolicy (rocketchat-ha.io/mongodb-client) and the config
+ * checksum rely on them: an extra label there could let a pod through the
+ * database's NetworkPolicy or move it out of its own selector.
+ */
+export const reservedPodMetadataPrefixes = ["app.kubernetes.io/", "rocketchat-ha.io/"];
+
+const reservedKey = (key: string) => reservedPodMetadataPrefixes.find((prefix) => key.startsWith(prefix));
+
+const tolerationOperators = ["Exists", "Equal"] as const;
+const taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** A map whose keys and values obey `problem`; the message names the offending entry. */
+const checkedMap = (what: string, keyProblem: (key: string) => string | undefined, valueProblem: (value: string) => string | undefined) =>
+    v.pipe(
+        v.record(v.string(), v.string(`${what} values as strings`), `${what} as a map of key: value`),
+        v.rawCheck<Record<string, string>>(({ dataset, addIssue }) => {
+            if (!dataset.typed) {
+                return;
+            }
+            for (const [key, value] of Object.entries(dataset.value)) {
+                const reserved = reservedKey(key);
+                const problem = keyProblem(key) ?? valueProblem(value);
+                if (problem) {
+                    addIssue({ message: `${what} with ${problem}; ${JSON.stringify(key)}: ${JSON.stringify(value)} is not` });
+                } else if (reserved && what !== "nodeSelector") {
+                    addIssue({ message: `${what} outside the program's own prefix ${reserved} (selectors and the MongoDB NetworkPolicy rely on it); ${JSON.stringify(key)} is not` });
+                }
+            }
+        }),
+    );
+
+/** validateTolerations: the rules the apiserver applies to one toleration. */
+function tolerationProblem(t: { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }): string | undefined {
+    const key = t.key ?? "";
+    const operator = t.operator ?? "Equal";
+    if (key !== "") {
+        const problem = labelKeyProblem(key);
+        if (problem) {
+            return `a key that is a qualified name: ${problem}`;
+        }
+    } else if (operator !== "Exists") {
+        return "operator Exists when key is empty (an empty key with Exists tolerates every taint)";
+    }
+    if (operator === "Exists" && (t.value ?? "") !== "") {
+        return "no value with operator Exists";
+    }
+    if (operator === "Equal") {
+        const problem = labelValueProblem(t.value ?? "");
+        if (problem) {
+            return `a value that is a label value: ${problem}`;
+        }
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+        return "effect NoExecute when tolerationSeconds is set";
+    }
+    return undefined;
+}
+
+const toleration = v.pipe(
+    v.strictObject({
+        key: v.optional(v.string("a toleration key string")),
+        operator: v.optional(v.picklist(tolerationOperators, `a toleration operator of ${tolerationOperators.join(" or ")}`)),
+        value: v.optional(v.string("a toleration value string")),
+        effect: v.optional(v.picklist(taintEffects, `a toleration effect of ${taintEffects.join(", ")} (or none for all effects)`)),
+        tolerationSeconds: v.optional(v.pipe(v.number("tolerationSeconds as a number"), v.integer("whole tolerationSeconds"), v.minValue(0, "tolerationSeconds of 0 or more"))),
+    }, "a toleration {key, operator, value, effect, tolerationSeconds} (no other keys)"),
+    v.rawCheck(({ dataset, addIssue }) => {
+        const problem = dataset.typed ? tolerationProblem(dataset.value) : undefined;
+        if (problem) {
+            addIssue({ message: `a toleration with ${problem}` });
+        }
+    }),
+);
+
+const optionalName = (what: string) => v.optional(v.pipe(v.string(`${what} as a string`), v.rawCheck<string>(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? dnsSubdomainProblem(dataset.value) : undefined;
+    if (problem) {
+        addIssue({ message: `${what} that is ${problem}` });
+    }
+})));
+
+export const workloadPlacementSchema = v.strictObject({
+    nodeSelector: v.optional(checkedMap("nodeSelector", labelKeyProblem, labelValueProblem)),
+    tolerations: v.optional(v.array(toleration, "tolerations as a list")),
+    priorityClassName: optionalName("a priorityClassName"),
+    podLabels: v.optional(checkedMap("podLabels", labelKeyProblem, labelValueProblem)),
+    podAnnotations: v.optional(checkedMap("podAnnotations", annotationKeyProblem, () => undefined)),
+}, "an object with nodeSelector, tolerations, priorityClassName, podLabels and podAnnotations (no other keys)");
+export type WorkloadPlacementSetting = v.InferOutput<typeof workloadPlacementSchema>;
+
+export const podPlacementSchema = v.strictObject(
+    Object.fromEntries(["all", ...placedWorkloads].map((workload) => [workload, v.optional(workloadPlacementSchema)])) as Record<"all" | PlacedWorkload, v.OptionalSchema<typeof workloadPlacementSchema, undefined>>,
+    `an object keyed by all, ${placedWorkloads.join(", ")} (no other keys)`,
+);
+export type PodPlacementSetting = v.InferOutput<typeof podPlacementSchema>;
+
+/** Image pull secret names: Secret names in the namespace. */
+export const pullSecretName = (name: string) => dnsSubdomainProblem(name);
