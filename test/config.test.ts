@@ -26,6 +26,8 @@ describe("stack configuration", () => {
                 assert.ok(!("type" in declaration) && typeof declaration.default === "object", `${key} is declared without a type and with a structured default`);
             } else {
                 assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${key} has a Pulumi config type`);
+                // The Pulumi CLI refuses the project file otherwise ("declares an array but does not specify the underlying type via the 'items' attribute").
+                assert.ok(declaration.type !== "array" || ["string", "integer", "boolean"].includes(declaration.items?.type), `${key}: an array declares its items' type`);
             }
             assert.ok(typeof declaration.description === "string" && declaration.description.length > 20, `${key} is described`);
         }
