@@ -4,6 +4,7 @@
  * `@pulumi/random`, stay Pulumi secrets, and reach workloads only through
  * Kubernetes Secrets (secretKeyRef or mounted files), never as literals.
  */
+import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "./childOptions";
@@ -47,7 +48,7 @@ export class Credentials extends pulumi.ComponentResource {
     public readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:index:Credentials", name, {}, opts);
+        super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
         const child = childOf(this, opts);
         const labels = standardLabels({ instance: name, name: "credentials", component: "credentials" });
 

@@ -7,6 +7,7 @@
  * The Keycloak provider is configured from the `keycloak:` config namespace
  * (url, realm, clientId, clientSecret as a secret) unless one is passed in.
  */
+import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "./childOptions";
@@ -34,7 +35,7 @@ export class KeycloakClient extends pulumi.ComponentResource {
     public readonly clientSecret: pulumi.Output<string>;
 
     constructor(name: string, args: KeycloakClientArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:index:KeycloakClient", name, {}, opts);
+        super(componentTypes.KeycloakClient.token, name, {}, withFormerTypes("KeycloakClient", opts));
         const child = childOf(this, opts);
         const realmId = keycloak.getRealmOutput({ realm: args.realm }, child).id;
         const origin = `https://${args.hostname}`;

@@ -3,6 +3,7 @@
  * replica set, Keycloak client, Rocket.Chat, backups, channels and monitoring. It maps validated
  * settings onto each component's args; components never read config.
  */
+import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
@@ -76,7 +77,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly deploymentRecord: pulumi.Output<DeploymentRecord>;
 
     constructor(name: string, args: RocketChatPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:index:Platform", name, {}, opts);
+        super(componentTypes.Platform.token, name, {}, withFormerTypes("Platform", opts));
         const s = args.settings;
         this.namespace = s.namespace;
 

@@ -4,6 +4,7 @@
  * archive. All are suspended while a restore is configured, so none starts
  * during a restore.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
@@ -74,7 +75,7 @@ export class BackupSchedules extends pulumi.ComponentResource {
     public readonly uploads?: k8s.batch.v1.CronJob;
 
     constructor(name: string, private readonly args: BackupSchedulesArgs, private readonly opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:backup:BackupSchedules", name, {}, opts);
+        super(componentTypes.BackupSchedules.token, name, {}, withFormerTypes("BackupSchedules", opts));
 
         const names = backupCronJobNames(name);
         this.backup = this.cronJob(names.backup, "backup", args.schedule, 2, {

@@ -3,6 +3,7 @@
  * outside the cluster) or a new PersistentVolumeClaim. A created claim
  * outlives `pulumi destroy` unless the stack opts in to deleting it.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
@@ -29,7 +30,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     public readonly created: boolean;
 
     constructor(name: string, args: BackupStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:backup:BackupStorage", name, {}, opts);
+        super(componentTypes.BackupStorage.token, name, {}, withFormerTypes("BackupStorage", opts));
         this.created = !args.existingClaimName;
         if (args.existingClaimName) {
             this.claimName = pulumi.output(args.existingClaimName);

@@ -3,6 +3,7 @@
  * database backup, uploads archive and restore test, and, while a stack names
  * an archive, the restore Job. See docs/backup.md for the runbook.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import { WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
@@ -101,7 +102,7 @@ export class MongoBackups extends pulumi.ComponentResource {
     public readonly restore?: RestoreJob;
 
     constructor(name: string, args: MongoBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:backup:MongoBackups", name, {}, opts);
+        super(componentTypes.MongoBackups.token, name, {}, withFormerTypes("MongoBackups", opts));
         const version = imageParts(args.image).tag;
         const deadlineSeconds = args.jobDeadlineSeconds ?? defaultJobDeadlineSeconds;
         this.restoring = Boolean(args.restoreArchive);

@@ -4,6 +4,7 @@
  * archive and the drop opt-in, so naming another archive runs a new Job while
  * the same setting never runs the same restore twice.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
@@ -50,7 +51,7 @@ export class RestoreJob extends pulumi.ComponentResource {
     public readonly jobName: string;
 
     constructor(name: string, args: RestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:backup:RestoreJob", name, {}, opts);
+        super(componentTypes.RestoreJob.token, name, {}, withFormerTypes("RestoreJob", opts));
         const dropExisting = args.dropExisting ?? false;
         this.jobName = restoreJobName(name, args.archive, dropExisting);
         const labels = backupLabels(args.instance, "restore", args.version);

@@ -5,6 +5,7 @@
  * the list and the scripts, so a changed list runs it again and an unchanged
  * one never does.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
@@ -66,7 +67,7 @@ export class ChannelsReconciler extends pulumi.ComponentResource {
     public readonly jobName: string;
 
     constructor(name: string, args: ChannelsReconcilerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:channels:ChannelsReconciler", name, {}, opts);
+        super(componentTypes.ChannelsReconciler.token, name, {}, withFormerTypes("ChannelsReconciler", opts));
         const image = args.image ?? nodeImage;
         const labels = standardLabels({ instance: name, name: "rocketchat-channels", component: "channels" }, imageParts(image).tag);
         const scripts = Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(__dirname, "scripts", file), "utf8")]));

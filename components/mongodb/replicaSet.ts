@@ -3,6 +3,7 @@
  * keyfile authentication, probes, a PodDisruptionBudget, a NetworkPolicy and
  * an idempotent bootstrap Job (see bootstrap.js).
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
@@ -88,7 +89,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     public readonly replicaSetName: string;
 
     constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:index:MongoReplicaSet", name, {}, opts);
+        super(componentTypes.MongoReplicaSet.token, name, {}, withFormerTypes("MongoReplicaSet", opts));
         const child = childOf(this, opts);
         const id = { instance: name, name: "mongodb", component: "database" };
         const selector = selectorLabels(id);

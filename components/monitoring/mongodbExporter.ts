@@ -11,6 +11,7 @@
  * reads from its environment (main.go GlobalFlags, env tags). MONGODB_URI
  * carries hosts only, so no password is ever in an argument or a plain value.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
@@ -56,7 +57,7 @@ export class MongoExporter extends pulumi.ComponentResource {
     public readonly serviceLabels: Record<string, string>;
 
     constructor(name: string, args: MongoExporterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:monitoring:MongoExporter", name, {}, opts);
+        super(componentTypes.MongoExporter.token, name, {}, withFormerTypes("MongoExporter", opts));
         const child = childOf(this, opts);
         const id = { instance: name, name: "mongodb-exporter", component: "monitoring" };
         const selector = selectorLabels(id);

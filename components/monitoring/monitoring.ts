@@ -5,6 +5,7 @@
  * with the alerts. Rocket.Chat's endpoint itself is switched on by the
  * RocketChat component (environment.ts); see docs/monitoring.md.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
@@ -48,7 +49,7 @@ export class Monitoring extends pulumi.ComponentResource {
     public readonly dashboardConfigMapName: string;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:monitoring:Monitoring", name, {}, opts);
+        super(componentTypes.Monitoring.token, name, {}, withFormerTypes("Monitoring", opts));
         const child = childOf(this, opts);
         const namespace = args.namespace;
         const labels = standardLabels({ instance: name, name: "monitoring", component: "monitoring" });

@@ -3,6 +3,7 @@
  * budget, NetworkPolicy and Ingress or Route. Settings reach the pods as
  * environment (see environment.ts); credentials only through Secrets.
  */
+import { componentTypes, withFormerTypes } from "../componentTypes";
 import * as k8s from "../k8s";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import * as pulumi from "@pulumi/pulumi";
@@ -105,7 +106,7 @@ export class RocketChat extends pulumi.ComponentResource {
     public readonly selector: Record<string, string>;
 
     constructor(name: string, args: RocketChatArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("rocketchat-ha:index:RocketChat", name, {}, opts);
+        super(componentTypes.RocketChat.token, name, {}, withFormerTypes("RocketChat", opts));
         const child = childOf(this, opts);
         const id = { instance: name, name: "rocketchat", component: "chat" };
         const selector = selectorLabels(id);
