@@ -42,6 +42,31 @@ export interface StackRun {
     readonly lookups: Lookup[];
     /** Mocked provider-computed outputs as "<resource name>.<output>" -> value (e.g. a client's clientSecret). */
     readonly computed: Map<string, string>;
+    /** Every resource as the program constructed it, with the options Pulumi acts on. */
+    readonly registrations: Registration[];
+}
+
+/** What the program asked Pulumi for, beyond the inputs: the parent and the options. */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    /** The parent's type token and name ("" for the stack itself). */
+    readonly parent: { readonly type: string; readonly name: string };
+    readonly retainOnDelete: boolean;
+    /** Former type tokens this resource answers to (aliases given as `{ type }`). */
+    readonly aliasTypes: string[];
+}
+
+function registrationOf(args: pulumi.ResourceTransformationArgs): Registration {
+    const parent = args.opts.parent as unknown as { __pulumiType?: string; __name?: string } | undefined;
+    const aliases = (args.opts.aliases ?? []) as { type?: string }[];
+    return {
+        type: args.type,
+        name: args.name,
+        parent: { type: parent?.__pulumiType ?? "", name: parent?.__name ?? "" },
+        retainOnDelete: args.opts.retainOnDelete === true,
+        aliasTypes: aliases.flatMap((alias) => (typeof alias === "object" && typeof alias.type === "string" ? [alias.type] : [])),
+    };
 }
 
 export interface Lookup {
@@ -139,6 +164,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     const warnings: string[] = [];
     const lookups: Lookup[] = [];
     const computedOutputs = new Map<string, string>();
+    const registrations: Registration[] = [];
 
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -178,11 +204,17 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     try {
         // The modules were forgotten above; the settings schema loaded by the
         // pre-validation is reused (config is read when loadSettings runs).
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(projectRoot, "index.ts")));
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                registrations.push(registrationOf(args));
+                return undefined;
+            });
+            return require(path.join(projectRoot, "index.ts"));
+        });
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
-        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
+        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs, registrations };
     } catch (error) {
         // What was declared before the program failed (e.g. nothing after a refused upgrade).
         if (error && typeof error === "object") {
