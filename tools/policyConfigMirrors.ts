@@ -41,10 +41,11 @@ function entryObject(entry: unknown): Record<string, unknown> {
  * The policy config text for `stack` with every mirrored property set to the
  * stack's value of its setting (defaults applied, parsed by the setting's
  * rule). Key order is kept, so only changed values show in a diff.
+ * `stackOverrides` (as for loadStackConfig) let tests change the stack.
  */
-export function withMirroredSettings(stack: string, policyConfigJson: string): string {
+export function withMirroredSettings(stack: string, policyConfigJson: string, stackOverrides: Record<string, unknown> = {}): string {
     const config = JSON.parse(policyConfigJson) as PolicyConfig;
-    const values = loadStackConfig(stack).values;
+    const values = loadStackConfig(stack, stackOverrides).values;
     for (const { name, definition, mirror } of mirroredSettings) {
         const value = v.parse(definition.rule, values[`${projectName}:${name}`]);
         config[mirror.policy] = { ...entryObject(config[mirror.policy]), [mirror.property]: value };
