@@ -479,15 +479,10 @@ export const settingSections = [
     { title: "Monitoring: metrics, alerts and the Grafana dashboard", settings: monitoringSettings },
 ] as const;
 
-export const settingDefinitions = {
-    ...platformSettings,
-    ...mongodbSettings,
-    ...rocketchatSettings,
-    ...autoscalingSettings,
-    ...uploadsSettings,
-    ...ingressSettings,
-    ...ssoSettings,
-    ...backupSettings,
-    ...channelSettings,
-    ...monitoringSettings,
-};
+type SettingsOfSections<T extends readonly { readonly settings: object }[]> =
+    T extends readonly [infer First extends { readonly settings: object }, ...infer Rest extends readonly { readonly settings: object }[]]
+        ? First["settings"] & SettingsOfSections<Rest>
+        : unknown;
+
+/** Every setting by name, in section order. */
+export const settingDefinitions = Object.assign({}, ...settingSections.map((section) => section.settings)) as SettingsOfSections<typeof settingSections>;
