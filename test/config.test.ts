@@ -3,9 +3,12 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as parse } from "js-yaml";
+import * as v from "valibot";
 import { ConfigError, loadSettings } from "../components/config";
-import { settingNames, structuredSettings } from "../components/settings";
-import { knownStacks, projectRoot } from "../tools/stackConfig";
+import { SettingDefinition, settingDefinitions } from "../components/settingDefinitions";
+import { DefaultedSettingName, settingDefault, settingNames, structuredSettings } from "../components/settings";
+import { configBlock, withConfigBlock, yamlValue } from "../tools/projectConfigBlock";
+import { knownStacks, projectDefaults, projectRoot } from "../tools/stackConfig";
 import { configErrorFor, settingsFor } from "./support/settings";
 
 describe("stack configuration", () => {
@@ -37,6 +40,79 @@ describe("stack configuration", () => {
         const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as any;
         const required = Object.entries<any>(project.config).filter(([, d]) => !("default" in d)).map(([k]) => k);
         assert.deepEqual(required.sort(), ["hostname", "namespace"]);
+    });
+
+    describe("Pulumi.yaml, generated from components/settingDefinitions.ts", () => {
+        const projectYaml = readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8");
+        const definitions = Object.entries<SettingDefinition>(settingDefinitions);
+
+        it("is the generated file (run npm run docs:config)", () => {
+            assert.equal(projectYaml, withConfigBlock(projectYaml));
+        });
+
+        it("as YAML readers see it, holds each definition's type, items, default and description", () => {
+            // A plain scalar ends at " #": backupSchedule's hand-written description was cut to "... no L, W,".
+            const config = (parse(projectYaml) as any).config;
+            assert.deepEqual(Object.keys(config).sort(), [...settingNames].sort());
+            for (const [name, d] of definitions) {
+                const expected = { type: d.type, items: d.items && { type: d.items }, default: d.default, description: d.description };
+                const declared = config[name];
+                assert.deepEqual({ type: declared.type, items: declared.items, default: declared.default, description: declared.description }, expected, name);
+            }
+        });
+
+        it("keeps the project's other keys", () => {
+            const project = parse(projectYaml) as any;
+            assert.deepEqual(Object.keys(project), ["name", "runtime", "description", "main", "config"]);
+            assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: true } });
+            assert.match(withConfigBlock("name: x\nconfig:\n  old:\n    type: string\nmain: index.ts\n"), /^name: x\n# Every setting[^]*\nconfig:\n[^]*\nmain: index.ts\n$/);
+        });
+
+        it("quotes every string a YAML reader would not read back as written", () => {
+            const tricky = ["", "2", "1.5", "1e3", "0x1F", "0o17", "12:30", "true", "False", "yes", "off", "null", "~", ".inf", "a #b", "x: y", "ends:", "#c", "- item", "@here", "'q'", "\"q\"",
+                "{a}", "[a]", "*alias", "&anchor", "!tag", "|", ">", "%x", "`x`", " lead", "trail ", "tab\there", "line\nbreak", "15 2 * * *", "a\\b", "émoji ✓"];
+            for (const text of tricky) {
+                assert.equal((parse(`k: ${yamlValue(text)}`) as { k: unknown }).k, text, JSON.stringify(text));
+            }
+            for (const text of ["2Gi", "500m", "mongo:8.0.29", "grafana_dashboard=1", "Sign in with Keycloak", "cluster.local"]) {
+                assert.equal(yamlValue(text), text, `${text} stays plain`);
+            }
+            for (const text of ["2", "yes", "a #b", "15 2 * * *", ""]) {
+                assert.equal(yamlValue(text), JSON.stringify(text), `${text} is quoted`);
+            }
+        });
+
+        it("declares only Pulumi's config types, with items on every array (as the CLI requires)", () => {
+            const config = (parse(configBlock()) as any).config;
+            for (const [name, d] of definitions) {
+                assert.ok(d.type === undefined || ["string", "integer", "boolean", "array"].includes(d.type), name);
+                assert.equal(d.type === "array", d.items === "string", `${name}: items exactly on arrays`);
+                assert.equal(config[name].type, d.type, name);
+            }
+        });
+    });
+
+    describe("setting defaults", () => {
+        const defaulted = settingNames.filter((name) => "default" in settingDefinitions[name]) as DefaultedSettingName[];
+
+        it("each default passes its own rule", () => {
+            assert.equal(defaulted.length, settingNames.length - 2);
+            for (const name of defaulted) {
+                const result = v.safeParse(settingDefinitions[name].rule, (settingDefinitions[name] as { default: unknown }).default);
+                assert.ok(result.success, `${name}: ${JSON.stringify(result.issues?.map((i) => i.message))}`);
+            }
+        });
+
+        it("settingDefault gives the value the program sees when a stack leaves the setting out", () => {
+            const defaults = projectDefaults();
+            for (const name of defaulted) {
+                assert.deepEqual(settingDefault(name), v.parse(settingDefinitions[name].rule, defaults[`rocketchat-ha:${name}`]), name);
+            }
+            assert.equal(settingDefault("mongodbMembers"), 3);
+            assert.equal(settingDefault("createNamespace"), true);
+            assert.deepEqual(settingDefault("channels"), []);
+            assert.deepEqual(settingDefault("podPlacement"), {});
+        });
     });
 
     it("applies project defaults", () => {

@@ -7,7 +7,7 @@ import { projectRoot } from "../tools/stackConfig";
 describe("README", () => {
     const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
 
-    it("carries the configuration reference generated from Pulumi.yaml (run npm run docs:config)", () => {
+    it("carries the configuration reference generated from components/settingDefinitions.ts (run npm run docs:config)", () => {
         assert.equal(readme, withConfigReference(readme));
     });
 
