@@ -49,6 +49,17 @@ export function credentialSecretNames(name: string): CredentialSecretNames {
     return { mongoUsers: `${name}-mongodb-users`, keyfile: `${name}-mongodb-keyfile`, admin: `${name}-admin` };
 }
 
+/** How passwords are generated: URI-safe (no special characters), as they are embedded in mongodb:// connection strings. */
+export const generatedPassword = { length: 32, special: false } as const;
+
+/**
+ * Random bytes of the keyfile: 756 bytes encode to 1008 standard-base64
+ * characters without padding, inside mongod's 6..1024 limit and only base64
+ * characters (security.keyFile: "between 6 and 1024 characters ... only
+ * characters in the base64 set").
+ */
+export const keyfileBytes = 756;
+
 /** The keyfile Secret's key. */
 export const keyfileSecretKey = "keyfile";
 

@@ -10,7 +10,7 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "./childOptions";
 import * as random from "@pulumi/random";
-import { credentialObjects, MongoRole, mongoRoles, mongoUserRef, MongoUserRef } from "./credentialObjects";
+import { credentialObjects, generatedPassword, keyfileBytes, MongoRole, mongoRoles, mongoUserRef, MongoUserRef } from "./credentialObjects";
 import { declareObject } from "./kubernetesObjects";
 import { Settings } from "./settings";
 
@@ -61,7 +61,7 @@ export class Credentials extends pulumi.ComponentResource {
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
         const password = (purpose: string) =>
-            new random.RandomPassword(`${name}-${purpose}`, { length: 32, special: false }, child).result;
+            new random.RandomPassword(`${name}-${purpose}`, { ...generatedPassword }, child).result;
 
         const users = Object.fromEntries(mongoRoles.map((role) => [role, { ...mongoUserRef(role), password: password(`mongodb-${role}`) }])) as Record<MongoRole, MongoUser>;
         this.root = users.root;
@@ -69,9 +69,7 @@ export class Credentials extends pulumi.ComponentResource {
         this.backup = users.backup;
         this.restore = users.restore;
         this.monitoring = users.monitoring;
-        // 756 random bytes encode to 1008 standard-base64 characters without
-        // padding: inside mongod's 6..1024 limit and only base64 characters.
-        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: 756 }, child);
+        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: keyfileBytes }, child);
         this.adminPassword = password("admin");
 
         const objects = credentialObjects(name, {
