@@ -38,8 +38,9 @@ async function declare(stack: string) {
     const { MongoReplicaSet } = require("../components/mongodb/replicaSet");
     const { denyIngressByDefault } = require("../components/networkIsolation");
     const settings = stackSettings(stack);
-    const namespace = new pulumi.CustomResource("test:index:Namespace", "namespace", {});
-    const guard = new pulumi.CustomResource("test:index:Guard", "guard", {});
+    const k8s = require("../components/k8s");
+    const namespace = new k8s.core.v1.Namespace("namespace", {});
+    const guard = new k8s.batch.v1.Job("guard", {});
     const inNamespace = { dependsOn: [namespace], transformations: [record] };
     const policy = denyIngressByDefault("rocketchat", settings.namespace, inNamespace);
     const credentials = new Credentials("rocketchat", credentialsArgsFromSettings(settings), inNamespace);
