@@ -3,7 +3,8 @@ import { mongoClientLabels, mongoConnectionSecretName } from "../components/mong
 import { mongoReplicaSetDefaults, replicaSetObjects, resolveReplicaSetSettings } from "../components/mongodb/replicaSetObjects";
 import { projectDefaults } from "../tools/stackConfig";
 import { generated, instance, mongodbObjects } from "./support/mongodbObjects";
-import { stacks } from "./support/stacks";
+import { kubernetesObjects } from "../tools/mockRuntime";
+import { containersOf, podTemplates, stackRun, stacks } from "./support/stacks";
 
 const expectedMembers: Record<string, number> = { dev: 1, test: 3, prod: 3 };
 
@@ -165,6 +166,28 @@ describe("MongoDB replica set", () => {
         const sts: any = mongodbObjects("prod").replicaSet.statefulSet;
         assert.equal(sts.spec.replicas, 3);
         assert.equal(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
+    });
+
+    // The other areas' workloads: one program run (the engine's view of every object), one stack.
+    // Belongs in the program test per stack once it exists.
+    describe("program (mock runtime, prod)", () => {
+        it("every workload holding MongoDB credentials (users or connection Secret) carries the label the NetworkPolicy admits", async () => {
+            const objects = kubernetesObjects(await stackRun("prod"));
+            const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "rocketchat-mongodb");
+            const peers = policy.spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels);
+            const admitted = (labels: Record<string, string>) =>
+                peers.some((selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v));
+            const mongoSecrets = ["rocketchat-mongodb-users", "rocketchat-mongodb-connection"];
+            const usesMongo = (spec: any) => containersOf(spec).some((c: any) => (c.env ?? []).some((e: any) => mongoSecrets.includes(e.valueFrom?.secretKeyRef?.name)));
+            const clients = podTemplates(objects).filter((t) => usesMongo(t.spec));
+            for (const owner of ["Deployment/rocketchat", "StatefulSet/rocketchat-mongodb"]) {
+                assert.ok(admitted(podTemplates(objects).find((t) => t.owner === owner)!.labels), `${owner} may connect`);
+            }
+            assert.ok(clients.some((t) => t.owner.startsWith("Job/")) && clients.some((t) => t.owner === "Deployment/rocketchat"), clients.map((t) => t.owner).join(", "));
+            for (const client of clients) {
+                assert.ok(admitted(client.labels), `${client.owner} may connect`);
+            }
+        });
     });
 
     describe("builder defaults", () => {
