@@ -4,8 +4,7 @@
  * strings for the generated values, for tests that need no Pulumi runtime.
  */
 import { credentialsArgsFromSettings } from "../../components/credentials";
-import { credentialObjects, mongoRoles } from "../../components/credentialObjects";
-import { credentialSecretNames } from "../../components/credentialObjects";
+import { credentialObjects, credentialSecretNames, MongoRole, mongoRoles } from "../../components/credentialObjects";
 import { mongoConnectionUri, replicaSetObjects } from "../../components/mongodb/replicaSetObjects";
 import { mongoReplicaSetArgsFromSettings } from "../../components/mongodb/replicaSetSettings";
 import { stackSettings } from "./stackSettings";
@@ -31,7 +30,7 @@ export function mongodbObjects(stack: string, overrides: Record<string, unknown>
     });
     const credentials = credentialObjects<string>(instance, {
         ...credentialsArgsFromSettings(settings),
-        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, generated.password(`mongodb-${role}`)])) as Record<(typeof mongoRoles)[number], string>,
+        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, generated.password(`mongodb-${role}`)])) as Record<MongoRole, string>,
         keyfile: generated.keyfile,
         adminPassword: generated.password("admin"),
     });
