@@ -3,30 +3,38 @@
  * Rocket.Chat break-glass administrator. Values are created by
  * `@pulumi/random`, stay Pulumi secrets, and reach workloads only through
  * Kubernetes Secrets (secretKeyRef or mounted files), never as literals.
+ * The Secrets themselves are built by credentialObjects.ts.
  */
 import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "./childOptions";
 import * as random from "@pulumi/random";
-import { standardLabels } from "./labels";
+import { credentialObjects, generatedPassword, keyfileBytes, MongoRole, mongoRoles, mongoUserRef, MongoUserRef } from "./credentialObjects";
+import { declareObject } from "./kubernetesObjects";
+import { Settings } from "./settings";
 
 export interface CredentialsArgs {
     /** Namespace of the Secrets. */
-    readonly namespace: pulumi.Input<string>;
-    /** User name of the Rocket.Chat break-glass administrator. */
-    readonly adminUsername: string;
+    readonly namespace: string;
+    /** User name of the Rocket.Chat break-glass administrator. Defaults to "rcadmin" (adminUsername). */
+    readonly adminUsername?: string;
     /** E-mail of the Rocket.Chat break-glass administrator. */
     readonly adminEmail: string;
 }
 
+/** The Credentials args of a stack: the admin's e-mail defaults to <adminUsername>@<hostname>. */
+export function credentialsArgsFromSettings(s: Settings): CredentialsArgs {
+    return {
+        namespace: s.namespace,
+        adminUsername: s.adminUsername,
+        adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
+    };
+}
+
 /** A MongoDB user whose password lives in the users Secret. */
-export interface MongoUser {
-    readonly username: string;
+export interface MongoUser extends MongoUserRef {
     readonly password: pulumi.Output<string>;
-    /** Keys of the users Secret holding the name and the password. */
-    readonly usernameKey: string;
-    readonly passwordKey: string;
 }
 
 export class Credentials extends pulumi.ComponentResource {
@@ -50,54 +58,30 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
         const child = childOf(this, opts);
-        const labels = standardLabels({ instance: name, name: "credentials", component: "credentials" });
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
         const password = (purpose: string) =>
-            new random.RandomPassword(`${name}-${purpose}`, { length: 32, special: false }, child).result;
+            new random.RandomPassword(`${name}-${purpose}`, { ...generatedPassword }, child).result;
 
-        const user = (role: string, username: string): MongoUser => ({
-            username,
-            password: password(`mongodb-${role}`),
-            usernameKey: `${role}-username`,
-            passwordKey: `${role}-password`,
-        });
-        this.root = user("root", "root");
-        this.app = user("app", "rocketchat");
-        this.backup = user("backup", "backup");
-        this.restore = user("restore", "restore");
-        this.monitoring = user("monitoring", "monitoring");
-
-        const users = new k8s.core.v1.Secret(`${name}-mongodb-users`, {
-            metadata: { name: `${name}-mongodb-users`, namespace: args.namespace, labels },
-            type: "Opaque",
-            stringData: Object.fromEntries(
-                [this.root, this.app, this.backup, this.restore, this.monitoring].flatMap((u) => [
-                    [u.usernameKey, u.username],
-                    [u.passwordKey, u.password],
-                ]),
-            ),
-        }, child);
-
-        // 756 random bytes encode to 1008 standard-base64 characters without
-        // padding: inside mongod's 6..1024 limit and only base64 characters.
-        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: 756 }, child);
-        const keyfile = new k8s.core.v1.Secret(`${name}-mongodb-keyfile`, {
-            metadata: { name: `${name}-mongodb-keyfile`, namespace: args.namespace, labels },
-            type: "Opaque",
-            stringData: { keyfile: key.base64 },
-        }, child);
-
+        const users = Object.fromEntries(mongoRoles.map((role) => [role, { ...mongoUserRef(role), password: password(`mongodb-${role}`) }])) as Record<MongoRole, MongoUser>;
+        this.root = users.root;
+        this.app = users.app;
+        this.backup = users.backup;
+        this.restore = users.restore;
+        this.monitoring = users.monitoring;
+        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: keyfileBytes }, child);
         this.adminPassword = password("admin");
-        const admin = new k8s.core.v1.Secret(`${name}-admin`, {
-            metadata: { name: `${name}-admin`, namespace: args.namespace, labels },
-            type: "Opaque",
-            stringData: { username: args.adminUsername, password: this.adminPassword, email: args.adminEmail },
-        }, child);
 
-        this.mongoUsersSecretName = users.metadata.name;
-        this.keyfileSecretName = keyfile.metadata.name;
-        this.adminSecretName = admin.metadata.name;
+        const objects = credentialObjects(name, {
+            ...args,
+            mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, users[role].password])) as Record<MongoRole, pulumi.Output<string>>,
+            keyfile: key.base64,
+            adminPassword: this.adminPassword,
+        });
+        const declare = (object: (typeof objects)[keyof typeof objects]) => declareObject(object.metadata.name, object, child) as k8s.core.v1.Secret;
+        this.mongoUsersSecretName = declare(objects.mongoUsers).metadata.name;
+        this.keyfileSecretName = declare(objects.keyfile).metadata.name;
+        this.adminSecretName = declare(objects.admin).metadata.name;
         this.registerOutputs({
             mongoUsersSecretName: this.mongoUsersSecretName,
             keyfileSecretName: this.keyfileSecretName,

@@ -5,16 +5,29 @@
  * without a policy of their own (bootstrap, backup and channel Jobs) accept no
  * connections, and the per-workload policies stay the only openings.
  */
-import * as k8s from "./k8s";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import * as pulumi from "@pulumi/pulumi";
+import type { Built } from "./builtObject";
+import { declareObject } from "./kubernetesObjects";
 
-export function denyIngressByDefault(instance: string, namespace: string, opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy {
-    const name = `${instance}-default-deny-ingress`;
-    return new k8s.networking.v1.NetworkPolicy(name, {
-        metadata: { name, namespace, labels: { "app.kubernetes.io/instance": instance, "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/managed-by": "pulumi" } },
+/** The instance's default-deny NetworkPolicy. */
+export function defaultDenyIngressObject(instance: string, namespace: string): Built<INetworkPolicy, never> {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: {
+            name: `${instance}-default-deny-ingress`,
+            namespace,
+            labels: { "app.kubernetes.io/instance": instance, "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/managed-by": "pulumi" },
+        },
         spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/instance": instance } },
             policyTypes: ["Ingress"],
         },
-    }, opts);
+    };
+}
+
+export function denyIngressByDefault(instance: string, namespace: string, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const policy = defaultDenyIngressObject(instance, namespace);
+    return declareObject(policy.metadata.name, policy, opts);
 }

@@ -6,18 +6,21 @@
 import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
-import { Credentials } from "./credentials";
+import { Credentials, credentialsArgsFromSettings } from "./credentials";
 import { MongoBackups } from "./backup/backups";
 import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { rocketchatApiClientLabels } from "./channels/apiAccess";
 import { KeycloakClient } from "./keycloak";
 import { recordFromPairs } from "./keyValuePairs";
+import { declareObject } from "./kubernetesObjects";
+import { namespaceObject } from "./namespaceObject";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
+import { mongoReplicaSetArgsFromSettings } from "./mongodb/replicaSetSettings";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { placementFor } from "./placement";
@@ -83,28 +86,14 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
         const namespaceDeps: pulumi.Resource[] = [];
         if (s.createNamespace) {
-            namespaceDeps.push(new k8s.core.v1.Namespace(s.namespace, {
-                metadata: {
-                    name: s.namespace,
-                    labels: {
-                        "app.kubernetes.io/part-of": "rocketchat-ha",
-                        "app.kubernetes.io/managed-by": "pulumi",
-                        // Every pod here meets the restricted profile; let the cluster enforce it.
-                        "pod-security.kubernetes.io/enforce": "restricted",
-                        "pod-security.kubernetes.io/enforce-version": "latest",
-                    },
-                },
-            }, { parent: this, retainOnDelete: true }));
+            const namespace = namespaceObject(s.namespace);
+            namespaceDeps.push(declareObject(namespace.metadata.name, namespace, { parent: this, retainOnDelete: true }));
         }
         const inNamespace = { parent: this, dependsOn: namespaceDeps };
 
         denyIngressByDefault(name, s.namespace, inNamespace);
 
-        this.credentials = new Credentials(name, {
-            namespace: s.namespace,
-            adminUsername: s.adminUsername,
-            adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
-        }, inNamespace);
+        this.credentials = new Credentials(name, credentialsArgsFromSettings(s), inNamespace);
 
         // The guard Job is declared after the backups it uses, but both workloads
         // must wait for it: they depend on a promise resolved once it exists.
@@ -112,21 +101,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         const guard = new Promise<pulumi.Resource[]>((resolve) => { guardDeclared = resolve; });
 
         this.mongodb = new MongoReplicaSet(name, {
-            namespace: s.namespace,
-            image: s.mongodbImage,
-            members: s.mongodbMembers,
-            replicaSetName: s.mongodbReplicaSetName,
-            database: s.mongodbDatabase,
-            clusterDomain: s.clusterDomain,
-            storageClassName: s.mongodbStorageClass || undefined,
-            storageSize: s.mongodbStorageSize,
-            resources: resourceSettings(s, "mongodb"),
-            antiAffinity: s.podAntiAffinity,
-            zones: s.topologyZones,
-            placement: placementFor(s, "mongodb"),
-            fixedUid: s.fixedUids,
+            ...mongoReplicaSetArgsFromSettings(s),
             credentials: this.credentials,
-            allowMemberRemoval: s.mongodbAllowMemberRemoval,
             startAfter: guard,
         }, inNamespace);
 

@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "./k8s";
 import { parseQuantity } from "./validators";
 import { zoneTopology } from "./zones";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "./placement";
 
 type Affinity = k8s.types.input.core.v1.Affinity;
-type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -104,7 +104,7 @@ const ephemeralBaseBytes = 256 * 2 ** 20;
  * (memory-backed ones count as memory instead). Pass every disk-backed
  * emptyDir the container writes to; each must carry a sizeLimit.
  */
-export function resources(r: ResourceSettings, scratchVolumes: Volume[] = []): Resources {
+export function resources(r: ResourceSettings, scratchVolumes: readonly Pick<Volume, "name" | "emptyDir">[] = []): Resources {
     let scratchBytes = 0;
     for (const volume of scratchVolumes) {
         const emptyDir = volume.emptyDir as k8s.types.input.core.v1.EmptyDirVolumeSource | undefined;
@@ -125,7 +125,7 @@ export function resources(r: ResourceSettings, scratchVolumes: Volume[] = []): R
 }
 
 /** An environment variable filled from one key of a Secret: credentials never appear as literals. */
-export function envFromSecret(name: string, secretName: pulumi.Input<string>, key: string): EnvVar {
+export function envFromSecret<Name = pulumi.Input<string>>(name: string, secretName: Name, key: string): { name: string; valueFrom: { secretKeyRef: { name: Name; key: string } } } {
     return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 
@@ -142,4 +142,50 @@ export function execProbe(command: string[], timing: ProbeTiming): Probe {
 
 export function httpProbe(path: string, port: number | string, timing: ProbeTiming): Probe {
     return { httpGet: { path, port }, ...timing };
+}
+
+/** What differs between the program's run-to-completion Jobs; restrictedJob adds the rest. */
+export interface RestrictedJobArgs<Container, JobVolume> {
+    readonly name: string;
+    readonly namespace: string;
+    /** Labels of the Job and its pods. */
+    readonly labels: Record<string, string>;
+    /** Labels only the pods carry, e.g. a NetworkPolicy's client label. Defaults to none. */
+    readonly podLabels?: Record<string, string>;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata. Defaults to none. */
+    readonly placement?: WorkloadPlacement;
+    /** Run as this UID and GID; undefined lets the platform (OpenShift's restricted SCC) assign one. */
+    readonly uid?: number;
+    readonly backoffLimit: number;
+    readonly activeDeadlineSeconds: number;
+    /** Containers that run to completion before `containers`. Defaults to none. */
+    readonly initContainers?: Container[];
+    readonly containers: Container[];
+    readonly volumes: JobVolume[];
+}
+
+/**
+ * A Job whose pod meets the restricted profile, runs once per try
+ * (restartPolicy Never: a failed run keeps its pod for `kubectl logs`) and
+ * gets no service-account token: the skeleton every one-off Job here shares.
+ */
+export function restrictedJob<Container, JobVolume>(args: RestrictedJobArgs<Container, JobVolume>) {
+    const template = {
+        metadata: placementMetadata(args.placement, { ...args.labels, ...args.podLabels }),
+        spec: {
+            ...placementSpec(args.placement),
+            restartPolicy: "Never" as const,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(args.uid),
+            ...(args.initContainers ? { initContainers: args.initContainers } : {}),
+            containers: args.containers,
+            volumes: args.volumes,
+        },
+    };
+    return {
+        apiVersion: "batch/v1" as const,
+        kind: "Job" as const,
+        metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+        spec: { backoffLimit: args.backoffLimit, activeDeadlineSeconds: args.activeDeadlineSeconds, template },
+    };
 }

@@ -11,7 +11,8 @@
 import { strict as assert } from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { findObject, objectsOfKind } from "../tools/mockRuntime";
+import { objectsOfKind } from "../tools/mockRuntime";
+import { mongodbObjects } from "./support/mongodbObjects";
 import { stackRun } from "./support/stacks";
 import { AuthorizingServer, codes, describeNeed, grants, missing, privilegesOf, RoleName, UserDefinedRole } from "./support/mongoPrivileges";
 import { CommandRow, exporterRows, Identity, privilegeTable } from "./support/privilegeTable";
@@ -46,6 +47,7 @@ const rolesOf: Record<Identity, RoleName[]> = {
     ...Object.fromEntries(bootstrap.desiredUsers(env).map((u: { user: string; roles: RoleName[] }) => [identityOfUser[u.user], u.roles])),
 } as Record<Identity, RoleName[]>;
 
+/** The exporter's container as the program declares it (the monitoring area has no builder yet: the mock runtime's prod run). */
 async function exporterContainer(): Promise<any> {
     const run = await stackRun("prod");
     const deployment = objectsOfKind(run, "Deployment").find((d) => d.metadata.name.endsWith("mongodb-exporter"));
@@ -152,9 +154,9 @@ describe("MongoDB privileges: the table against the users the bootstrap creates"
             assert.equal(user.valueFrom.secretKeyRef.key, "monitoring-username");
         });
 
-        it("the bootstrap Job creates the users of the table from the users Secret and the role file", async () => {
-            const run = await stackRun("prod");
-            const [job] = objectsOfKind(run, "Job").filter((j) => j.metadata.name.startsWith("rocketchat-mongodb-bootstrap-"));
+        it("the bootstrap Job creates the users of the table from the users Secret and the role file", () => {
+            const { replicaSet, credentials } = mongodbObjects("prod");
+            const job: any = replicaSet.bootstrap.job;
             const jobEnv = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
             for (const [variable, key] of [["ROOT_USERNAME", "root-username"], ["RESTORE_USERNAME", "restore-username"], ["RESTORE_PASSWORD", "restore-password"],
                 ["BACKUP_USERNAME", "backup-username"], ["MONITORING_USERNAME", "monitoring-username"]]) {
@@ -162,7 +164,7 @@ describe("MongoDB privileges: the table against the users the bootstrap creates"
                 assert.equal(jobEnv[variable].valueFrom.secretKeyRef.name, "rocketchat-mongodb-users", variable);
             }
             assert.equal(jobEnv.RESTORE_ROLE.value, restoreRoleText, "RESTORE_ROLE is restoreRole.json, unchanged");
-            const users = findObject(run, "Secret", "rocketchat-mongodb-users").stringData;
+            const users = credentials.mongoUsers.stringData!;
             assert.equal(users["restore-username"], "restore");
         });
 

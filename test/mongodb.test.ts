@@ -1,15 +1,23 @@
 import { strict as assert } from "assert";
-import { findObject, objectsOfKind } from "../tools/mockRuntime";
-import { stackRun, stacks } from "./support/stacks";
+import { mongoClientLabels, mongoConnectionSecretName } from "../components/mongodb/names";
+import { mongoReplicaSetDefaults, replicaSetObjects, resolveReplicaSetSettings } from "../components/mongodb/replicaSetObjects";
+import { projectDefaults } from "../tools/stackConfig";
+import { generated, instance, mongodbObjects } from "./support/mongodbObjects";
+import { kubernetesObjects } from "../tools/mockRuntime";
+import { containersOf, podTemplates, stackRun, stacks } from "./support/stacks";
 
 const expectedMembers: Record<string, number> = { dev: 1, test: 3, prod: 3 };
 
 describe("MongoDB replica set", () => {
     for (const stack of stacks) {
         describe(stack, () => {
-            it(`declares ${expectedMembers[stack]} member(s) with a ReadWriteOnce volume each`, async () => {
-                const run = await stackRun(stack);
-                const sts = findObject(run, "StatefulSet", "rocketchat-mongodb");
+            const { replicaSet } = mongodbObjects(stack);
+            const sts: any = replicaSet.statefulSet;
+            const pod: any = sts.spec.template.spec;
+            const mongod: any = pod.containers[0];
+
+            it(`declares ${expectedMembers[stack]} member(s) with a ReadWriteOnce volume each`, () => {
+                assert.equal(sts.metadata.name, "rocketchat-mongodb");
                 assert.equal(sts.spec.replicas, expectedMembers[stack]);
                 const [claim] = sts.spec.volumeClaimTemplates;
                 assert.deepEqual(claim.spec.accessModes, ["ReadWriteOnce"]);
@@ -19,24 +27,22 @@ describe("MongoDB replica set", () => {
                 assert.deepEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
             });
 
-            it("resolves members through a headless Service that publishes not-ready addresses", async () => {
-                const run = await stackRun(stack);
-                const sts = findObject(run, "StatefulSet", "rocketchat-mongodb");
-                const headless = findObject(run, "Service", sts.spec.serviceName);
+            it("resolves members through a headless Service that publishes not-ready addresses", () => {
+                const headless: any = replicaSet.headlessService;
+                assert.equal(headless.metadata.name, sts.spec.serviceName);
                 assert.equal(headless.spec.clusterIP, "None");
                 assert.equal(headless.spec.publishNotReadyAddresses, true);
                 assert.deepEqual(headless.spec.selector, sts.spec.selector.matchLabels);
-                const client = findObject(run, "Service", "rocketchat-mongodb");
+                const client: any = replicaSet.clientService;
+                assert.equal(client.metadata.name, "rocketchat-mongodb");
                 assert.equal(client.spec.ports[0].port, 27017);
                 assert.notEqual(client.spec.clusterIP, "None");
                 // Parallel start: the bootstrap needs all members before any is Ready.
                 assert.equal(sts.spec.podManagementPolicy, "Parallel");
             });
 
-            it("places members by anti-affinity on kubernetes.io/hostname as the stack asks", async () => {
-                const run = await stackRun(stack);
-                const sts = findObject(run, "StatefulSet", "rocketchat-mongodb");
-                const anti = sts.spec.template.spec.affinity.podAntiAffinity;
+            it("places members by anti-affinity on kubernetes.io/hostname as the stack asks", () => {
+                const anti = pod.affinity.podAntiAffinity;
                 if (stack === "dev") {
                     assert.equal(anti.requiredDuringSchedulingIgnoredDuringExecution, undefined);
                     assert.equal(anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey, "kubernetes.io/hostname");
@@ -51,24 +57,19 @@ describe("MongoDB replica set", () => {
                 }
             });
 
-            it("installs the keyfile with mode 0400 through an emptyDir and runs mongod with it", async () => {
-                const run = await stackRun(stack);
-                const pod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec;
+            it("installs the keyfile with mode 0400 through an emptyDir and runs mongod with it", () => {
                 const [init] = pod.initContainers;
                 assert.match(init.command.join(" "), /cp \/keyfile-secret\/keyfile \/keyfile\/keyfile && chmod 0400 \/keyfile\/keyfile/);
                 const keyfileVolume = pod.volumes.find((v: any) => v.name === "keyfile");
                 assert.ok(keyfileVolume.emptyDir, "the copy lives in an emptyDir");
-                const mongod = pod.containers[0];
+                assert.equal(pod.volumes.find((v: any) => v.name === "keyfile-secret").secret.secretName, "rocketchat-mongodb-keyfile");
                 const args = mongod.args.join(" ");
                 assert.match(args, /--replSet rs0/);
                 assert.match(args, /--keyFile \/keyfile\/keyfile/);
                 assert.match(args, /--bind_ip_all/);
             });
 
-            it("hands mongod the root credentials as Secret files, not environment values", async () => {
-                const run = await stackRun(stack);
-                const pod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec;
-                const mongod = pod.containers[0];
+            it("hands mongod the root credentials as Secret files, not environment values", () => {
                 const env = Object.fromEntries(mongod.env.map((e: any) => [e.name, e]));
                 assert.equal(env.MONGO_INITDB_ROOT_PASSWORD, undefined);
                 const mount = mongod.volumeMounts.find((m: any) => env.MONGO_INITDB_ROOT_PASSWORD_FILE.value.startsWith(m.mountPath));
@@ -77,17 +78,13 @@ describe("MongoDB replica set", () => {
                 assert.deepEqual(volume.secret.items.map((i: any) => i.key).sort(), ["root-password", "root-username"]);
             });
 
-            it("sizes the WiredTiger cache from the memory limit", async () => {
-                const run = await stackRun(stack);
-                const mongod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec.containers[0];
+            it("sizes the WiredTiger cache from the memory limit", () => {
                 const cache = Number(mongod.args[mongod.args.indexOf("--wiredTigerCacheSizeGB") + 1]);
                 // dev 1Gi -> floor 0.25; test 2Gi -> 0.5; prod 4Gi -> 1.5.
                 assert.equal(cache, { dev: 0.25, test: 0.5, prod: 1.5 }[stack]);
             });
 
-            it("has startup, liveness and readiness probes with mongosh-friendly timeouts", async () => {
-                const run = await stackRun(stack);
-                const mongod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec.containers[0];
+            it("has startup, liveness and readiness probes with mongosh-friendly timeouts", () => {
                 for (const probe of [mongod.startupProbe, mongod.livenessProbe, mongod.readinessProbe]) {
                     assert.ok(probe.exec.command.includes("mongosh"));
                     assert.ok(probe.timeoutSeconds >= 5 && probe.timeoutSeconds <= 10);
@@ -98,9 +95,7 @@ describe("MongoDB replica set", () => {
                 assert.ok(mongod.resources.requests.memory && mongod.resources.limits.memory && mongod.resources.limits.cpu);
             });
 
-            it("meets the restricted Pod Security Standard; fixed UID only off OpenShift", async () => {
-                const run = await stackRun(stack);
-                const pod = findObject(run, "StatefulSet", "rocketchat-mongodb").spec.template.spec;
+            it("meets the restricted Pod Security Standard; fixed UID only off OpenShift", () => {
                 assert.equal(pod.securityContext.runAsNonRoot, true);
                 assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
                 assert.equal(pod.securityContext.runAsUser, stack === "test" ? undefined : 999);
@@ -111,16 +106,16 @@ describe("MongoDB replica set", () => {
                 assert.ok(pod.terminationGracePeriodSeconds >= 30);
             });
 
-            it("allows one voluntary eviction at a time", async () => {
-                const run = await stackRun(stack);
-                const pdb = findObject(run, "PodDisruptionBudget", "rocketchat-mongodb");
+            it("allows one voluntary eviction at a time", () => {
+                const pdb: any = replicaSet.disruptionBudget;
+                assert.equal(pdb.metadata.name, "rocketchat-mongodb");
                 assert.equal(pdb.spec.maxUnavailable, 1);
                 assert.equal(pdb.spec.minAvailable, undefined);
             });
 
-            it("admits 27017 only from members and labelled clients, and every client carries the label", async () => {
-                const run = await stackRun(stack);
-                const policy = findObject(run, "NetworkPolicy", "rocketchat-mongodb");
+            it("admits 27017 only from members and labelled clients, and every client carries the label", () => {
+                const policy: any = replicaSet.networkPolicy;
+                assert.equal(policy.metadata.name, "rocketchat-mongodb");
                 assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
                 assert.equal(policy.spec.ingress.length, 1);
                 assert.deepEqual(policy.spec.ingress[0].ports, [{ protocol: "TCP", port: 27017 }]);
@@ -128,22 +123,18 @@ describe("MongoDB replica set", () => {
                 const admitted = (labels: Record<string, string>) =>
                     peers.some((selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v));
                 assert.ok(!admitted({ "app.kubernetes.io/name": "something-else" }), "an unlabelled pod is refused");
-                for (const [kind, name] of [["StatefulSet", "rocketchat-mongodb"], ["Deployment", "rocketchat"]]) {
-                    assert.ok(admitted(findObject(run, kind, name).spec.template.metadata.labels), `${kind}/${name} may connect`);
-                }
+                assert.ok(admitted(sts.spec.template.metadata.labels), "StatefulSet/rocketchat-mongodb may connect");
+                // The label every other client (Rocket.Chat, exporter, backup Jobs) is given: their builders' tests check they carry it.
+                assert.ok(admitted(mongoClientLabels(instance)), "the client label is admitted");
                 // Every Job that holds MongoDB credentials can also reach MongoDB.
-                const usesMongo = (spec: any) => spec.containers.some((c: any) =>
-                    (c.env ?? []).some((e: any) => e.valueFrom?.secretKeyRef?.name === "rocketchat-mongodb-users"));
-                const mongoJobs = objectsOfKind(run, "Job").filter((j) => usesMongo(j.spec.template.spec));
-                assert.ok(mongoJobs.length >= 1);
-                for (const job of mongoJobs) {
-                    assert.ok(admitted(job.spec.template.metadata.labels), `Job/${job.metadata.name} may connect`);
-                }
+                const job: any = replicaSet.bootstrap.job;
+                assert.ok(job.spec.template.spec.containers.some((c: any) => (c.env ?? []).some((e: any) => e.valueFrom?.secretKeyRef?.name === "rocketchat-mongodb-users")));
+                assert.ok(admitted(job.spec.template.metadata.labels), `Job/${job.metadata.name} may connect`);
             });
 
-            it("bootstraps every member by DNS name through an idempotent Job", async () => {
-                const run = await stackRun(stack);
-                const [job] = objectsOfKind(run, "Job").filter((j) => j.metadata.name.startsWith("rocketchat-mongodb-bootstrap-"));
+            it("bootstraps every member by DNS name through an idempotent Job", () => {
+                const job: any = replicaSet.bootstrap.job;
+                assert.match(job.metadata.name, /^rocketchat-mongodb-bootstrap-[0-9a-f]{8}$/);
                 const container = job.spec.template.spec.containers[0];
                 const env = Object.fromEntries(container.env.map((e: any) => [e.name, e]));
                 const hostsList = JSON.parse(env.MEMBER_HOSTS.value);
@@ -151,30 +142,93 @@ describe("MongoDB replica set", () => {
                 assert.deepEqual(hostsList, Array.from({ length: expectedMembers[stack] },
                     (_, i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.${namespace}.svc.cluster.local:27017`));
                 assert.equal(env.ROOT_PASSWORD.valueFrom.secretKeyRef.name, "rocketchat-mongodb-users");
-                const script = findObject(run, "ConfigMap", "rocketchat-mongodb-bootstrap").data["bootstrap.js"];
-                assert.match(script, /replSetInitiate/);
+                const scripts: any = replicaSet.bootstrap.configMap;
+                assert.equal(scripts.metadata.name, "rocketchat-mongodb-bootstrap");
+                assert.equal(job.spec.template.spec.volumes.find((v: any) => v.name === "scripts").configMap.name, scripts.metadata.name);
+                assert.match(scripts.data["bootstrap.js"], /replSetInitiate/);
                 assert.deepEqual(container.command.slice(0, 2), ["mongosh", "--nodb"]);
             });
 
-            it("exports the connection string only as a Secret reference", async () => {
-                const run = await stackRun(stack);
-                assert.equal(run.outputs.mongodbConnectionSecret, "rocketchat-mongodb-connection");
-                const secret = findObject(run, "Secret", "rocketchat-mongodb-connection");
+            it("puts the connection string only in the connection Secret", () => {
+                const secret: any = replicaSet.connectionSecret;
+                assert.equal(secret.metadata.name, mongoConnectionSecretName(instance));
+                assert.equal(secret.metadata.name, "rocketchat-mongodb-connection");
                 const uri: string = secret.stringData["mongo-url"];
-                assert.match(uri, new RegExp(`^mongodb://rocketchat:[^@]+@rocketchat-mongodb-0\\.rocketchat-mongodb-headless\\.rocketchat-${stack}\\.svc\\.cluster\\.local:27017`));
+                assert.match(uri, new RegExp(`^mongodb://rocketchat:${generated.password("mongodb-app")}@rocketchat-mongodb-0\\.rocketchat-mongodb-headless\\.rocketchat-${stack}\\.svc\\.cluster\\.local:27017`));
                 assert.match(uri, /replicaSet=rs0/);
                 assert.match(uri, /w=majority/);
-                const resource = run.resources.find((r) => r.inputs.kind === "Secret" && r.inputs.metadata.name === "rocketchat-mongodb-connection")!;
-                assert.ok(resource.secretPaths.some((p) => p.startsWith("/stringData")), "the URI stays a Pulumi secret");
-                assert.ok(!JSON.stringify(run.outputs).includes(uri));
+                // Its Pulumi secrecy and the stack output (mongodbConnectionSecret) are checked by the program test (credentials.test.ts).
             });
         });
     }
 
-    it("prod: three members that cannot share a node", async () => {
-        const run = await stackRun("prod");
-        const sts = findObject(run, "StatefulSet", "rocketchat-mongodb");
+    it("prod: three members that cannot share a node", () => {
+        const sts: any = mongodbObjects("prod").replicaSet.statefulSet;
         assert.equal(sts.spec.replicas, 3);
         assert.equal(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
+    });
+
+    // The other areas' workloads: one program run (the engine's view of every object), one stack.
+    // Belongs in the program test per stack once it exists.
+    describe("program (mock runtime, prod)", () => {
+        it("every workload holding MongoDB credentials (users or connection Secret) carries the label the NetworkPolicy admits", async () => {
+            const objects = kubernetesObjects(await stackRun("prod"));
+            const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "rocketchat-mongodb");
+            const peers = policy.spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels);
+            const admitted = (labels: Record<string, string>) =>
+                peers.some((selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v));
+            const mongoSecrets = ["rocketchat-mongodb-users", "rocketchat-mongodb-connection"];
+            const usesMongo = (spec: any) => containersOf(spec).some((c: any) => (c.env ?? []).some((e: any) => mongoSecrets.includes(e.valueFrom?.secretKeyRef?.name)));
+            const clients = podTemplates(objects).filter((t) => usesMongo(t.spec));
+            for (const owner of ["Deployment/rocketchat", "StatefulSet/rocketchat-mongodb"]) {
+                assert.ok(admitted(podTemplates(objects).find((t) => t.owner === owner)!.labels), `${owner} may connect`);
+            }
+            assert.ok(clients.some((t) => t.owner.startsWith("Job/")) && clients.some((t) => t.owner === "Deployment/rocketchat"), clients.map((t) => t.owner).join(", "));
+            for (const client of clients) {
+                assert.ok(admitted(client.labels), `${client.owner} may connect`);
+            }
+        });
+    });
+
+    describe("builder defaults", () => {
+        it("every documented default equals Pulumi.yaml's default of the setting it stands for", () => {
+            const yaml = projectDefaults();
+            const setting = (key: string) => yaml[`rocketchat-ha:${key}`];
+            const d = mongoReplicaSetDefaults;
+            assert.equal(d.image, setting("mongodbImage"));
+            assert.equal(String(d.members), setting("mongodbMembers"));
+            assert.equal(d.replicaSetName, setting("mongodbReplicaSetName"));
+            assert.equal(d.database, setting("mongodbDatabase"));
+            assert.equal(d.clusterDomain, setting("clusterDomain"));
+            assert.equal(d.storageSize, setting("mongodbStorageSize"));
+            assert.equal(d.resources.cpuRequest, setting("mongodbCpuRequest"));
+            assert.equal(d.resources.cpuLimit, setting("mongodbCpuLimit"));
+            assert.equal(d.resources.memoryRequest, setting("mongodbMemoryRequest"));
+            assert.equal(d.resources.memoryLimit, setting("mongodbMemoryLimit"));
+            assert.equal(d.antiAffinity, setting("podAntiAffinity"));
+            assert.equal(String(d.zones), setting("topologyZones"));
+            assert.equal(String(d.fixedUid), setting("fixedUids"));
+            assert.equal(String(d.allowMemberRemoval), setting("mongodbAllowMemberRemoval"));
+            // Unset storage class: the cluster default, as mongodbStorageClass "" gives.
+            assert.equal(setting("mongodbStorageClass"), "");
+        });
+
+        it("a builder given only a namespace builds what a stack of Pulumi.yaml defaults builds", () => {
+            const names = { usersSecretName: "users", keyfileSecretName: "keyfile", connectionUri: "uri" };
+            const fromDefaults = replicaSetObjects<string>(instance, { namespace: "chat", ...names });
+            // prod with every setting the replica set reads put back to Pulumi.yaml's default.
+            const yaml = projectDefaults();
+            const read = ["mongodbImage", "mongodbMembers", "mongodbReplicaSetName", "mongodbDatabase", "clusterDomain", "mongodbStorageClass", "mongodbStorageSize",
+                "mongodbCpuRequest", "mongodbCpuLimit", "mongodbMemoryRequest", "mongodbMemoryLimit", "podAntiAffinity", "topologyZones", "fixedUids",
+                "mongodbAllowMemberRemoval", "podPlacement", "imagePullSecrets"];
+            const { args } = mongodbObjects("prod", { namespace: "chat", ...Object.fromEntries(read.map((key) => [key, yaml[`rocketchat-ha:${key}`]])) });
+            const fromSettings = replicaSetObjects<string>(instance, { ...args, ...names });
+            assert.deepEqual(fromDefaults, fromSettings);
+        });
+
+        it("an undefined optional arg takes its default, a given one wins", () => {
+            assert.equal(resolveReplicaSetSettings({ namespace: "chat", members: undefined }).members, 3);
+            assert.equal(resolveReplicaSetSettings({ namespace: "chat", members: 5 }).members, 5);
+        });
     });
 });

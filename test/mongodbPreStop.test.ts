@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { catchUpSeconds, stepDownCommand, stepDownScript } from "../components/mongodb/preStop";
-import { findObject } from "../tools/mockRuntime";
-import { stackRun } from "./support/stacks";
+import { mongodbObjects } from "./support/mongodbObjects";
 
 /** Runs the hook's script as mongosh would, against a member that answers hello and records commands. */
 function runHook(member: { primary: boolean; stepDownFails?: boolean }) {
@@ -44,8 +43,8 @@ describe("MongoDB member preStop: a primary steps down before it stops", () => {
         assert.match(printed.join("\n"), /step-down failed, mongod steps down on shutdown: No electable secondaries caught up/);
     });
 
-    it("the StatefulSet runs it as preStop; the grace period covers the catch-up; readiness keeps the rolling update one Ready member at a time", async () => {
-        const sts = findObject(await stackRun("prod"), "StatefulSet", "rocketchat-mongodb");
+    it("the StatefulSet runs it as preStop; the grace period covers the catch-up; readiness keeps the rolling update one Ready member at a time", () => {
+        const sts: any = mongodbObjects("prod").replicaSet.statefulSet;
         const pod = sts.spec.template.spec;
         const mongod = pod.containers[0];
         assert.deepEqual(mongod.lifecycle.preStop.exec.command, stepDownCommand());

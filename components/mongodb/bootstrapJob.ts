@@ -1,19 +1,20 @@
 /**
  * The Job that initiates the replica set and creates the roles and users by
- * running bootstrap.js under mongosh. Its name carries a digest of what it
- * reconciles, so a changed member list, script or role definition runs it again.
+ * running bootstrap.js under mongosh, with the ConfigMap holding the script,
+ * as plain objects. The Job's name carries a digest of what it reconciles, so
+ * a changed member list, script or role definition runs it again.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { combineDependencies } from "../childOptions";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { Built } from "../builtObject";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
-import * as k8s from "../k8s";
-import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
-import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { MongoRole, mongoRoles, mongoUserRef } from "../credentialObjects";
+import { WorkloadPlacement } from "../placement";
+import { envFromSecret, resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
 import { restoreRoleJson } from "./restoreRoleDefinition";
 
-export interface BootstrapJobArgs {
+export interface BootstrapJobArgs<V> {
     /** The StatefulSet's name; the ConfigMap and Job names derive from it. */
     readonly statefulSetName: string;
     readonly namespace: string;
@@ -33,64 +34,87 @@ export interface BootstrapJobArgs {
     readonly placement?: WorkloadPlacement;
     /** The mongodbAllowMemberRemoval opt-in: members no longer wanted may be removed from the config. */
     readonly allowMemberRemoval: boolean;
-    /** USERNAME/PASSWORD pairs of the root, app, backup, restore and monitoring users, from the Secret. */
-    readonly credentialEnv: k8s.types.input.core.v1.EnvVar[];
+    /** The Secret with the MongoDB users (credentialObjects.ts); an Output in the program. */
+    readonly usersSecretName: string | V;
 }
 
-export function declareBootstrapJob(args: BootstrapJobArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
-    const script = readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
-    const restoreRole = restoreRoleJson();
-    const scriptMap = new k8s.core.v1.ConfigMap(`${args.statefulSetName}-bootstrap`, {
-        metadata: { name: `${args.statefulSetName}-bootstrap`, namespace: args.namespace, labels: args.labels },
+export interface BootstrapJobObjects<V> {
+    /** bootstrap.js; the Job must wait for it. */
+    readonly configMap: Built<IConfigMap, V>;
+    readonly job: ReturnType<typeof bootstrapJob<V>>;
+}
+
+/** The variables bootstrap.js reads each user's name and password from (ROOT_USERNAME, ...), in this order. */
+const userVariablePrefixes: Readonly<Record<MongoRole, string>> = { root: "ROOT", app: "APP", backup: "BACKUP", restore: "RESTORE", monitoring: "MONITORING" };
+
+/** The bootstrap script as the ConfigMap carries it. */
+export function bootstrapScript(): string {
+    return readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
+}
+
+export function bootstrapJobObjects<V>(args: BootstrapJobArgs<V>): BootstrapJobObjects<V> {
+    const script = bootstrapScript();
+    const configMap: Built<IConfigMap, V> = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: bootstrapConfigMapName(args.statefulSetName), namespace: args.namespace, labels: args.labels },
         data: { "bootstrap.js": script },
-    }, opts);
+    };
+    return { configMap, job: bootstrapJob(args, script) };
+}
+
+function bootstrapConfigMapName(statefulSetName: string): string {
+    return `${statefulSetName}-bootstrap`;
+}
+
+function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
+    const restoreRole = restoreRoleJson();
+    const credentialEnv = mongoRoles.flatMap((role) => {
+        const user = mongoUserRef(role);
+        return [
+            envFromSecret(`${userVariablePrefixes[role]}_USERNAME`, args.usersSecretName, user.usernameKey),
+            envFromSecret(`${userVariablePrefixes[role]}_PASSWORD`, args.usersSecretName, user.passwordKey),
+        ];
+    });
     const digest = createHash("sha256")
         .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval }))
         .digest("hex")
         .slice(0, 8);
-    const jobName = `${args.statefulSetName}-bootstrap-${digest}`;
-    const volumes: k8s.types.input.core.v1.Volume[] = [
-        { name: "scripts", configMap: { name: scriptMap.metadata.name } },
+    const volumes = [
+        { name: "scripts", configMap: { name: bootstrapConfigMapName(args.statefulSetName) } },
         { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
     ];
-    const labels = { ...args.labels, "app.kubernetes.io/component": "database-bootstrap" };
-    return new k8s.batch.v1.Job(jobName, {
-        metadata: { name: jobName, namespace: args.namespace, labels },
-        spec: {
-            backoffLimit: 4,
-            // Members may take minutes to start on a new cluster.
-            activeDeadlineSeconds: 1800,
-            template: {
-                metadata: placementMetadata(args.placement, { ...labels, ...args.clientLabels }),
-                spec: {
-                    ...placementSpec(args.placement),
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity(args.uid),
-                    containers: [{
-                        name: "bootstrap",
-                        image: args.image,
-                        command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
-                        env: [
-                            { name: "REPLICA_SET_NAME", value: args.replicaSetName },
-                            { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
-                            { name: "APP_DATABASE", value: args.database },
-                            // Plain JSON, no secret: what the restore identity may do.
-                            { name: "RESTORE_ROLE", value: restoreRole },
-                            { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
-                            { name: "HOME", value: "/tmp" },
-                            ...args.credentialEnv,
-                        ],
-                        resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, volumes),
-                        securityContext: restrictedContainerSecurity(),
-                        volumeMounts: [
-                            { name: "scripts", mountPath: "/scripts", readOnly: true },
-                            { name: "tmp", mountPath: "/tmp" },
-                        ],
-                    }],
-                    volumes,
-                },
-            },
-        },
-    }, { ...opts, dependsOn: combineDependencies(opts.dependsOn, [scriptMap]) });
+    return restrictedJob({
+        name: `${args.statefulSetName}-bootstrap-${digest}`,
+        namespace: args.namespace,
+        labels: { ...args.labels, "app.kubernetes.io/component": "database-bootstrap" },
+        podLabels: args.clientLabels,
+        placement: args.placement,
+        uid: args.uid,
+        backoffLimit: 4,
+        // Members may take minutes to start on a new cluster.
+        activeDeadlineSeconds: 1800,
+        containers: [{
+            name: "bootstrap",
+            image: args.image,
+            command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
+            env: [
+                { name: "REPLICA_SET_NAME", value: args.replicaSetName },
+                { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
+                { name: "APP_DATABASE", value: args.database },
+                // Plain JSON, no secret: what the restore identity may do.
+                { name: "RESTORE_ROLE", value: restoreRole },
+                { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
+                { name: "HOME", value: "/tmp" },
+                ...credentialEnv,
+            ],
+            resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, volumes),
+            securityContext: restrictedContainerSecurity(),
+            volumeMounts: [
+                { name: "scripts", mountPath: "/scripts", readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+            ],
+        }],
+        volumes,
+    });
 }
