@@ -5,8 +5,8 @@ import { strict as assert } from "assert";
 import { evaluateWithConfig, PolicyResource, resolvePolicyConfig, resourceUrn } from "../offline";
 import { replicasWithinNodes } from "../policies/replicasWithinNodes";
 import { autoscaler, compliantObjects, mongoStatefulSet, resources, stack } from "../testing/fixtures";
-import { StackValidationPolicy } from "./policyTypes";
-import { workloadsOf } from "./workloads";
+import { ResourceValidationArgs, StackValidationPolicy } from "./policyTypes";
+import { validateWorkloads, workloadsOf } from "./workloads";
 
 const podTemplate = { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "main", image: "busybox:1.37.0" }] } };
 
@@ -73,5 +73,20 @@ describe("policy lib: workloads by resource class", () => {
         assert.deepEqual(await workloadsFound(resources([mongoStatefulSet(5)])), [
             `StatefulSet chat/rocketchat-mongodb replicas=5 at spec.template.spec labels=${JSON.stringify(mongoStatefulSet().spec.template.metadata.labels)}`,
         ]);
+    });
+
+    it("a workload validation is not applicable to a resource that runs no pods, as validateResourceOfType reports other classes", () => {
+        const checked: string[] = [];
+        const validate = validateWorkloads((workload) => checked.push(workload.title));
+        const argsFor = (type: string, props: Record<string, any>) => ({
+            type, props,
+            // As the analyzer's isType: the class's __pulumiType against the resource's type.
+            isType: (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === type,
+            notApplicable: (reason?: string) => { throw new Error(`not applicable: ${reason}`); },
+        }) as unknown as ResourceValidationArgs;
+        assert.throws(() => validate(argsFor("kubernetes:core/v1:ConfigMap", { metadata: { name: "c" } }), () => undefined),
+            /not applicable: Policy only applies to resources that run pods \(Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod\)/);
+        validate(argsFor("kubernetes:batch/v1:Job", { metadata: { name: "j", namespace: "chat" }, spec: { template: podTemplate } }), () => undefined);
+        assert.deepEqual(checked, ["Job chat/j"]);
     });
 });

@@ -4,7 +4,6 @@
  * (images, probes, resources, security, anti-affinity) validate workloads
  * with validateWorkloads; stack policies find them with workloadsOf.
  */
-import { validateResourceOfType } from "@pulumi/policy";
 import { describeObject } from "./message";
 import { ContainerEntry, namespaceOf, PodTemplate, podTemplateOf, WorkloadKind, workloadKinds, WorkloadProps } from "./kubernetes";
 import { PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs } from "./policyTypes";
@@ -52,17 +51,24 @@ export function containerPath(workload: Workload, entry: ContainerEntry): string
 export type WorkloadCheck = (workload: Workload, report: ReportViolation, args: ResourceValidationArgs) => void;
 
 /**
- * One validateResourceOfType per workload kind: CrossGuard's way of writing
- * a resource policy about several resource classes. Each validation reports
- * "not applicable" for the other classes, as validateResourceOfType does.
+ * A resource validation for every kind that runs pods: validateResourceOfType
+ * for a set of classes. The resource's class (args.isType, as the analyzer
+ * decides it) picks the kind; any other resource is "not applicable", as
+ * validateResourceOfType reports it. One function, not one per class, so
+ * that a workload policy is "not applicable" only to resources that are no
+ * workload at all.
  */
-export function validateWorkloads(check: WorkloadCheck): ResourceValidation[] {
-    return workloadKinds.map((kind) => validateResourceOfType(kind.resourceClass, (props, args, report) => {
-        const workload = workloadOf(kind, props);
+export function validateWorkloads(check: WorkloadCheck): ResourceValidation {
+    return (args, report) => {
+        const kind = workloadKinds.find((candidate) => args.isType(candidate.resourceClass));
+        if (!kind) {
+            return args.notApplicable(`Policy only applies to resources that run pods (${workloadKinds.map((candidate) => candidate.kind).join(", ")})`);
+        }
+        const workload = workloadOf(kind, args.props as WorkloadProps);
         if (workload) {
             check(workload, report, args);
         }
-    }));
+    };
 }
 
 /** A workload of the stack, with the URN violations are reported on. */

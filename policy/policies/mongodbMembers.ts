@@ -70,5 +70,5 @@ export const mongodbMembers: ResourceValidationPolicy = {
             minMembers: { type: "integer", minimum: 1, default: 3, description: "Fewest replica-set members this stack accepts." },
         },
     },
-    validateResource: [...validateWorkloads(checkMembers), ...validateWorkloads(checkArbiterPods), checkArbiterScripts],
+    validateResource: [validateWorkloads(checkMembers), validateWorkloads(checkArbiterPods), checkArbiterScripts],
 };

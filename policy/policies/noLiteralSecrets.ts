@@ -60,5 +60,5 @@ const checkConfigMap = validateResourceOfType(ConfigMap, (configMap, _args, repo
 export const noLiteralSecrets: ResourceValidationPolicy = {
     name: "no-literal-secrets",
     description: "No password, secret, token or key is written literally into container env values, commands, arguments or ConfigMaps; values whose name ends in PASS, PASSWORD, SECRET, TOKEN or KEY come from Secret references.",
-    validateResource: [...validateWorkloads(checkContainers), checkConfigMap],
+    validateResource: [validateWorkloads(checkContainers), checkConfigMap],
 };
