@@ -5,9 +5,12 @@
  * terms, another topology key, a selector that matches other pods or none)
  * lets two replicas share a node, so one node failure takes out both.
  */
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import type { Unwrap } from "@pulumi/pulumi";
 import { selectorMatches } from "./labelSelectors";
 import { PodTemplate } from "./kubernetes";
-import { KubeObject } from "./policyTypes";
+
+type PodAffinityTerm = Unwrap<k8s.core.v1.PodAffinityTerm>;
 
 export const hostnameTopologyKey = "kubernetes.io/hostname";
 
@@ -19,8 +22,8 @@ export interface SpreadFinding {
 }
 
 /** A term that names other namespaces (or a namespace selector) looks beyond the pod's own. */
-function coversOwnNamespace(term: KubeObject, ownNamespace: string): boolean {
-    const namespaces: string[] | undefined = term.namespaces;
+function coversOwnNamespace(term: PodAffinityTerm, ownNamespace: string): boolean {
+    const namespaces = term.namespaces;
     if (namespaces && namespaces.length > 0) {
         return namespaces.includes(ownNamespace);
     }
@@ -30,10 +33,10 @@ function coversOwnNamespace(term: KubeObject, ownNamespace: string): boolean {
 }
 
 export function requiredHostnameSpread(template: PodTemplate, ownNamespace: string): SpreadFinding {
-    const antiAffinity = template.spec.affinity?.podAntiAffinity ?? {};
-    const required: KubeObject[] = antiAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    const antiAffinity = template.spec.affinity?.podAntiAffinity;
+    const required = antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
     if (required.length === 0) {
-        const preferredOnly = (antiAffinity.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
+        const preferredOnly = (antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
         return {
             spreads: false,
             problem: preferredOnly

@@ -1,10 +1,9 @@
 /**
  * The two workloads the HA design is about, recognised by the recommended
- * label `app.kubernetes.io/name` on their pod template (components/labels.ts
- * sets it): the Rocket.Chat Deployment and the MongoDB StatefulSet.
+ * label `app.kubernetes.io/name` on their pod template (or the object): the
+ * Rocket.Chat Deployment and the MongoDB StatefulSet.
  */
-import { podTemplateOf } from "./kubernetes";
-import { KubeObject } from "./policyTypes";
+import { Workload } from "./workloads";
 
 export const nameLabel = "app.kubernetes.io/name";
 export const componentLabel = "app.kubernetes.io/component";
@@ -14,17 +13,16 @@ export type HaWorkload = "rocketchat" | "mongodb";
 /** The kind each HA workload must be deployed as. */
 const expectedKind: Record<HaWorkload, string> = { rocketchat: "Deployment", mongodb: "StatefulSet" };
 
-/** Which HA workload this object is, if any. */
-export function haWorkloadOf(kind: string | undefined, props: KubeObject): HaWorkload | undefined {
-    const labels = podTemplateOf(kind, props)?.labels ?? {};
-    const name = labels[nameLabel] ?? props.metadata?.labels?.[nameLabel];
-    return (Object.keys(expectedKind) as HaWorkload[]).find((workload) => workload === name && expectedKind[workload] === kind);
+/** Which HA workload this is, if any. */
+export function haWorkloadOf(workload: Pick<Workload, "kind" | "props" | "template">): HaWorkload | undefined {
+    const name = workload.template.labels[nameLabel] ?? workload.props.metadata?.labels?.[nameLabel];
+    return (Object.keys(expectedKind) as HaWorkload[]).find((candidate) => candidate === name && expectedKind[candidate] === workload.kind);
 }
 
-export function isMongoStatefulSet(kind: string | undefined, props: KubeObject): boolean {
-    return haWorkloadOf(kind, props) === "mongodb";
+export function isMongoStatefulSet(workload: Pick<Workload, "kind" | "props" | "template">): boolean {
+    return haWorkloadOf(workload) === "mongodb";
 }
 
-export function isRocketChatDeployment(kind: string | undefined, props: KubeObject): boolean {
-    return haWorkloadOf(kind, props) === "rocketchat";
+export function isRocketChatDeployment(workload: Pick<Workload, "kind" | "props" | "template">): boolean {
+    return haWorkloadOf(workload) === "rocketchat";
 }

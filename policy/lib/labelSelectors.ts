@@ -3,11 +3,15 @@
  * and matchExpressions are ANDed. A missing selector matches nothing; an
  * empty one matches everything, which our policies treat separately.
  */
-import { KubeObject } from "./policyTypes";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import type { Unwrap } from "@pulumi/pulumi";
+import { Labels, LabelSelector } from "./kubernetes";
 
-function expressionMatches(expression: KubeObject, labels: Record<string, string>): boolean {
+type Requirement = Unwrap<k8s.meta.v1.LabelSelectorRequirement>;
+
+function expressionMatches(expression: Requirement, labels: Labels): boolean {
     const present = Object.prototype.hasOwnProperty.call(labels, expression.key);
-    const values: string[] = expression.values ?? [];
+    const values = expression.values ?? [];
     switch (expression.operator) {
         case "In":
             return present && values.includes(labels[expression.key]);
@@ -23,18 +27,18 @@ function expressionMatches(expression: KubeObject, labels: Record<string, string
     }
 }
 
-export function selectorMatches(selector: KubeObject | undefined | null, labels: Record<string, string>): boolean {
+export function selectorMatches(selector: LabelSelector | undefined | null, labels: Labels): boolean {
     if (!selector) {
         return false;
     }
-    const matchLabels: Record<string, string> = selector.matchLabels ?? {};
-    const expressions: KubeObject[] = selector.matchExpressions ?? [];
+    const matchLabels = selector.matchLabels ?? {};
+    const expressions = selector.matchExpressions ?? [];
     return Object.entries(matchLabels).every(([key, value]) => labels[key] === value)
         && expressions.every((expression) => expressionMatches(expression, labels));
 }
 
 /** A selector with no requirement at all selects every pod. */
-export function selectsEverything(selector: KubeObject | undefined | null): boolean {
+export function selectsEverything(selector: LabelSelector | undefined | null): boolean {
     return !!selector
         && Object.keys(selector.matchLabels ?? {}).length === 0
         && (selector.matchExpressions ?? []).length === 0;

@@ -1,13 +1,14 @@
 /**
- * The @pulumi/policy types the policies are written against, imported as
- * types only: loading @pulumi/policy at run time pulls in its own copy of
- * @pulumi/pulumi and its gRPC server, which the offline runner never needs.
+ * The @pulumi/policy types the policies are written against. Policies call
+ * @pulumi/policy's validateResourceOfType at run time; only index.ts
+ * constructs a PolicyPack (which starts the gRPC server).
  */
 export type {
     EnforcementLevel,
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
@@ -17,6 +18,3 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 
 /** Every policy of the pack is one of the two kinds @pulumi/policy knows. */
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
-
-/** Any Kubernetes object's properties, as Pulumi hands them to a policy. */
-export type KubeObject = Record<string, any>;

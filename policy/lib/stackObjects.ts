@@ -1,45 +1,53 @@
 /**
  * The Kubernetes objects of a stack, for stack policies that relate several
  * objects: a Deployment to its claims, an autoscaler to its target, a
- * workload to the disruption budget and NetworkPolicy that select it.
+ * workload to the disruption budget and NetworkPolicy that select it. Each
+ * kind is found by its @pulumi/kubernetes class (PolicyResource.isType) and
+ * its inputs typed by that class's args.
  */
-import { kubernetesKind, namespaceOf } from "./kubernetes";
-import { KubeObject, PolicyResource } from "./policyTypes";
+import { HorizontalPodAutoscaler as AutoscalerV1 } from "@pulumi/kubernetes/autoscaling/v1";
+import { HorizontalPodAutoscaler as AutoscalerV2 } from "@pulumi/kubernetes/autoscaling/v2";
+import { namespaceOf, PropsOf, ResourceClass, WithMetadata } from "./kubernetes";
+import { PolicyResource } from "./policyTypes";
+import { Workload } from "./workloads";
 
-export interface StackObject {
-    readonly kind: string;
+export interface StackObject<P> {
     readonly urn: string;
-    readonly props: KubeObject;
+    readonly props: P;
 }
 
-export function kubernetesObjectsOf(resources: PolicyResource[]): StackObject[] {
-    return resources.flatMap((resource) => {
-        const kind = kubernetesKind(resource.type);
-        return kind ? [{ kind, urn: resource.urn, props: resource.props }] : [];
-    });
+/** The stack's resources of one class, with their typed inputs. */
+export function objectsOfType<C extends ResourceClass>(resources: readonly PolicyResource[], resourceClass: C): StackObject<PropsOf<C>>[] {
+    return resources
+        .filter((resource) => resource.isType(resourceClass))
+        .map((resource) => ({ urn: resource.urn, props: resource.props as PropsOf<C> }));
 }
 
-export function objectsOfKind(objects: StackObject[], kind: string): StackObject[] {
-    return objects.filter((object) => object.kind === kind);
+/** The object called `name` in `namespace` among `objects`, if the stack declares it. */
+export function findNamed<P extends WithMetadata>(objects: readonly StackObject<P>[], name: string, namespace: string): StackObject<P> | undefined {
+    return objects.find((object) => object.props.metadata?.name === name && namespaceOf(object.props) === namespace);
 }
 
-/** The object of `kind` called `name` in `namespace`, if the stack declares it. */
-export function findNamed(objects: StackObject[], kind: string, name: string, namespace: string): StackObject | undefined {
-    return objects.find((object) =>
-        object.kind === kind && object.props.metadata?.name === name && namespaceOf(object.props) === namespace);
+/** Both autoscaling versions a 1.29+ cluster serves; they agree on scaleTargetRef and maxReplicas. */
+export type AutoscalerProps = PropsOf<typeof AutoscalerV1> | PropsOf<typeof AutoscalerV2>;
+
+export function autoscalersIn(resources: readonly PolicyResource[]): StackObject<AutoscalerProps>[] {
+    return resources
+        .filter((resource) => resource.isType(AutoscalerV2) || resource.isType(AutoscalerV1))
+        .map((resource) => ({ urn: resource.urn, props: resource.props as AutoscalerProps }));
 }
 
 /** Autoscalers whose scaleTargetRef points at this workload. */
-export function autoscalersOf(objects: StackObject[], workload: StackObject): StackObject[] {
-    return objectsOfKind(objects, "HorizontalPodAutoscaler").filter((hpa) => {
-        const target = hpa.props.spec?.scaleTargetRef ?? {};
-        return target.kind === workload.kind
+export function autoscalersOf(autoscalers: readonly StackObject<AutoscalerProps>[], workload: Workload): StackObject<AutoscalerProps>[] {
+    return autoscalers.filter((hpa) => {
+        const target = hpa.props.spec?.scaleTargetRef;
+        return target?.kind === workload.kind
             && target.name === workload.props.metadata?.name
-            && namespaceOf(hpa.props) === namespaceOf(workload.props);
+            && namespaceOf(hpa.props) === workload.namespace;
     });
 }
 
 /** The most pods a workload may run: its replicas or its autoscaler's maximum. */
-export function mostPods(declared: number, autoscalers: StackObject[]): number {
-    return Math.max(declared, ...autoscalers.map((hpa) => Number(hpa.props.spec?.maxReplicas ?? 0)));
+export function mostPods(workload: Workload, autoscalers: readonly StackObject<AutoscalerProps>[]): number {
+    return Math.max(workload.replicas, ...autoscalers.map((hpa) => Number(hpa.props.spec?.maxReplicas ?? 0)));
 }

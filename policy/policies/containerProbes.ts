@@ -8,29 +8,31 @@
  * and are exempt.
  */
 import { haWorkloadOf } from "../lib/haWorkloads";
-import { containersOf, describeContainer, longRunningKinds } from "../lib/kubernetes";
+import { containersOf, describeContainer } from "../lib/kubernetes";
 import { violation } from "../lib/message";
 import { ResourceValidationPolicy } from "../lib/policyTypes";
-import { validateWorkloads } from "../lib/workloads";
+import { containerPath, validateWorkloads } from "../lib/workloads";
+
+type Probe = "livenessProbe" | "readinessProbe" | "startupProbe";
 
 export const containerProbes: ResourceValidationPolicy = {
     name: "container-probes",
     description: "Long-running containers have liveness and readiness probes; Rocket.Chat and MongoDB containers also have a startup probe for their slow first start.",
     validateResource: validateWorkloads((workload, report) => {
-        if (!longRunningKinds.includes(workload.kind)) {
+        if (!workload.longRunning) {
             return;
         }
-        const needsStartup = haWorkloadOf(workload.kind, workload.props) !== undefined;
+        const needsStartup = haWorkloadOf(workload) !== undefined;
         // Init containers with restartPolicy Always are sidecars and keep running.
         const running = containersOf(workload.template.spec).filter((entry) =>
             entry.role === "container" || (entry.role === "initContainer" && entry.container.restartPolicy === "Always"));
         for (const entry of running) {
-            const wanted = ["livenessProbe", "readinessProbe", ...(needsStartup ? ["startupProbe"] : [])];
+            const wanted: Probe[] = ["livenessProbe", "readinessProbe", ...(needsStartup ? ["startupProbe" as const] : [])];
             const missing = wanted.filter((probe) => !entry.container[probe]);
             if (missing.length > 0) {
                 report(violation(
                     `${workload.title}, ${describeContainer(entry)} has no ${missing.join(", ")}.`,
-                    "add the probes (components/podShapes.ts httpProbe/execProbe): Rocket.Chat /livez and /readyz (or /health), MongoDB db.adminCommand('ping') for liveness and hello() primary-or-secondary for readiness, and a startupProbe whose failureThreshold x periodSeconds covers the slowest start.",
+                    `set ${missing.join(", ")} on ${containerPath(workload, entry)}: Rocket.Chat /livez and /readyz (or /health), MongoDB db.adminCommand('ping') for liveness and hello() primary-or-secondary for readiness, and a startupProbe whose failureThreshold x periodSeconds covers the slowest start.`,
                 ));
             }
         }

@@ -7,12 +7,17 @@
  * Allowed evictions are computed as the disruption controller does, with
  * percentages rounded up, at the workload's declared replica count.
  */
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { isMongoStatefulSet } from "../lib/haWorkloads";
 import { selectorMatches } from "../lib/labelSelectors";
-import { declaredReplicas, namespaceOf, podTemplateOf } from "../lib/kubernetes";
+import { namespaceOf, PropsOf } from "../lib/kubernetes";
 import { describeObject, violation } from "../lib/message";
-import { KubeObject, ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
-import { autoscalersOf, kubernetesObjectsOf, mostPods, objectsOfKind, StackObject } from "../lib/stackObjects";
+import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
+import { AutoscalerProps, autoscalersIn, autoscalersOf, mostPods, objectsOfType, StackObject } from "../lib/stackObjects";
+import { StackWorkload, workloadsOf } from "../lib/workloads";
+
+type BudgetProps = PropsOf<typeof PodDisruptionBudget>;
+type BudgetSpec = NonNullable<BudgetProps["spec"]>;
 
 const budgetedKinds = ["Deployment", "StatefulSet"];
 
@@ -25,7 +30,7 @@ function resolveCount(value: number | string, replicas: number): number {
 }
 
 /** Pods the budget lets go at once when all are healthy, or a sentence on why it cannot be judged. */
-function allowedEvictions(pdbSpec: KubeObject, replicas: number): number | string {
+function allowedEvictions(pdbSpec: BudgetSpec, replicas: number): number | string {
     const { maxUnavailable, minAvailable } = pdbSpec;
     if (maxUnavailable !== undefined && minAvailable !== undefined) {
         return "sets both minAvailable and maxUnavailable, which the API server rejects";
@@ -39,19 +44,18 @@ function allowedEvictions(pdbSpec: KubeObject, replicas: number): number | strin
     return "sets neither minAvailable nor maxUnavailable";
 }
 
-function checkWorkload(workload: StackObject, budgets: StackObject[], objects: StackObject[], report: ReportViolation): void {
-    const template = podTemplateOf(workload.kind, workload.props);
-    const replicas = declaredReplicas(workload.kind, workload.props);
-    const pods = mostPods(replicas, autoscalersOf(objects, workload));
-    if (!template || pods <= 1) {
+function checkWorkload(workload: StackWorkload, budgets: StackObject<BudgetProps>[], autoscalers: StackObject<AutoscalerProps>[], report: ReportViolation): void {
+    const replicas = workload.replicas;
+    const pods = mostPods(workload, autoscalersOf(autoscalers, workload));
+    if (pods <= 1) {
         return;
     }
-    const title = describeObject(workload.kind, workload.props);
-    const mongo = isMongoStatefulSet(workload.kind, workload.props);
+    const { title, template } = workload;
+    const mongo = isMongoStatefulSet(workload);
     const majority = Math.floor(replicas / 2) + 1;
     const wanted = mongo ? `maxUnavailable: 1 (keeps ${majority} of ${replicas} members, a majority)` : "maxUnavailable: 1";
     const matching = budgets.filter((pdb) =>
-        namespaceOf(pdb.props) === namespaceOf(workload.props) && selectorMatches(pdb.props.spec?.selector, template.labels));
+        namespaceOf(pdb.props) === workload.namespace && selectorMatches(pdb.props.spec?.selector, template.labels));
     if (matching.length === 0) {
         report(violation(
             `${title} runs up to ${pods} pods but no PodDisruptionBudget selects them, so a node drain may evict all at once.`,
@@ -88,10 +92,10 @@ export const disruptionBudgets: StackValidationPolicy = {
     name: "pod-disruption-budgets",
     description: "Every Deployment or StatefulSet that can run more than one pod has exactly one PodDisruptionBudget that still allows one voluntary eviction and never lets MongoDB fall below a majority of its members.",
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-        const objects = kubernetesObjectsOf(args.resources);
-        const budgets = objectsOfKind(objects, "PodDisruptionBudget");
-        for (const workload of objects.filter((object) => budgetedKinds.includes(object.kind))) {
-            checkWorkload(workload, budgets, objects, report);
+        const budgets = objectsOfType(args.resources, PodDisruptionBudget);
+        const autoscalers = autoscalersIn(args.resources);
+        for (const workload of workloadsOf(args.resources).filter((candidate) => budgetedKinds.includes(candidate.kind))) {
+            checkWorkload(workload, budgets, autoscalers, report);
         }
     },
 };

@@ -15,14 +15,14 @@ export const haPodAntiAffinity: ResourceValidationPolicy = {
     name: "ha-pod-anti-affinity",
     description: "The Rocket.Chat Deployment and the MongoDB StatefulSet need required pod anti-affinity on kubernetes.io/hostname that selects their own pods, so one node failure takes down at most one replica.",
     validateResource: validateWorkloads((workload, report) => {
-        if (!haWorkloadOf(workload.kind, workload.props)) {
+        if (!haWorkloadOf(workload)) {
             return;
         }
         const finding = requiredHostnameSpread(workload.template, workload.namespace);
         if (!finding.spreads) {
             report(violation(
                 `${workload.title} ${finding.problem}`,
-                "add spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution with topologyKey kubernetes.io/hostname and a labelSelector.matchLabels equal to the workload's selector labels (components/podShapes.ts spreadAcrossNodes(..., \"required\"); stack setting rocketchat-ha:podAntiAffinity=required).",
+                "add spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution with topologyKey kubernetes.io/hostname and a labelSelector.matchLabels equal to the workload's selector labels (the stack setting rocketchat-ha:podAntiAffinity=required does this).",
             ));
         }
     }),

@@ -5,15 +5,17 @@
  * app.kubernetes.io/component=backup, in the namespace of the MongoDB
  * StatefulSet, and must not be suspended.
  */
+import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { componentLabel, isMongoStatefulSet } from "../lib/haWorkloads";
-import { namespaceOf } from "../lib/kubernetes";
-import { describeObject, violation } from "../lib/message";
+import { namespaceOf, PropsOf } from "../lib/kubernetes";
+import { violation } from "../lib/message";
 import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
-import { kubernetesObjectsOf, objectsOfKind, StackObject } from "../lib/stackObjects";
+import { objectsOfType, StackObject } from "../lib/stackObjects";
+import { workloadsOf } from "../lib/workloads";
 
 export const backupComponent = "backup";
 
-function isBackupCronJob(cronJob: StackObject): boolean {
+function isBackupCronJob(cronJob: StackObject<PropsOf<typeof CronJob>>): boolean {
     const podLabels = cronJob.props.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
     return (cronJob.props.metadata?.labels?.[componentLabel] ?? podLabels[componentLabel]) === backupComponent;
 }
@@ -22,19 +24,17 @@ export const mongodbBackupScheduled: StackValidationPolicy = {
     name: "mongodb-backup-scheduled",
     description: "Every MongoDB replica set has a backup CronJob (label app.kubernetes.io/component=backup) in its namespace that is not suspended.",
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-        const objects = kubernetesObjectsOf(args.resources);
-        const backups = objectsOfKind(objects, "CronJob").filter(isBackupCronJob);
-        for (const mongo of objects.filter((object) => isMongoStatefulSet(object.kind, object.props))) {
-            const title = describeObject(mongo.kind, mongo.props);
-            const inNamespace = backups.filter((cronJob) => namespaceOf(cronJob.props) === namespaceOf(mongo.props));
+        const backups = objectsOfType(args.resources, CronJob).filter(isBackupCronJob);
+        for (const mongo of workloadsOf(args.resources).filter(isMongoStatefulSet)) {
+            const inNamespace = backups.filter((cronJob) => namespaceOf(cronJob.props) === mongo.namespace);
             if (inNamespace.length === 0) {
                 report(violation(
-                    `${title} has no backup CronJob (label ${componentLabel}=${backupComponent}) in its namespace; a replica set does not protect against deleted data or a bad migration.`,
+                    `${mongo.title} has no backup CronJob (label ${componentLabel}=${backupComponent}) in its namespace; a replica set does not protect against deleted data or a bad migration.`,
                     "enable backups (rocketchat-ha:backupEnabled=true, the default) so the program declares the mongodump CronJob, or label your own backup CronJob app.kubernetes.io/component=backup.",
                 ), mongo.urn);
             } else if (inNamespace.every((cronJob) => cronJob.props.spec?.suspend === true)) {
                 report(violation(
-                    `${title}'s backup CronJob ${inNamespace.map((cronJob) => cronJob.props.metadata?.name).join(", ")} is suspended, so no backup is taken.`,
+                    `${mongo.title}'s backup CronJob ${inNamespace.map((cronJob) => cronJob.props.metadata?.name).join(", ")} is suspended, so no backup is taken.`,
                     "set spec.suspend to false (or remove it) on the backup CronJob.",
                 ), inNamespace[0].urn);
             }

@@ -6,10 +6,12 @@
  * and one data member down stalls writes. Hence: odd, at least
  * `minMembers`, and no arbiters anywhere in the stack.
  */
-import { isMongoStatefulSet } from "../lib/haWorkloads";
-import { containersOf, declaredReplicas, kubernetesKind, podTemplateOf } from "../lib/kubernetes";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1";
+import { validateResourceOfType } from "@pulumi/policy";
+import { componentLabel, isMongoStatefulSet } from "../lib/haWorkloads";
+import { containersOf } from "../lib/kubernetes";
 import { describeObject, violation } from "../lib/message";
-import { KubeObject, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "../lib/policyTypes";
+import { ReportViolation, ResourceValidationPolicy } from "../lib/policyTypes";
 import { validateWorkloads, WorkloadCheck } from "../lib/workloads";
 
 export interface MongoMembersConfig {
@@ -21,11 +23,11 @@ export interface MongoMembersConfig {
 const arbiterText = /arbiterOnly["']?\s*:\s*true|\brs\.addArb\s*\(/;
 
 const checkMembers: WorkloadCheck = (workload, report, args) => {
-    if (!isMongoStatefulSet(workload.kind, workload.props)) {
+    if (!isMongoStatefulSet(workload)) {
         return;
     }
     const { minMembers } = args.getConfig<MongoMembersConfig>();
-    const members = declaredReplicas(workload.kind, workload.props);
+    const members = workload.replicas;
     if (members % 2 === 0) {
         report(violation(
             `${workload.title} runs ${members} members; an even count tolerates no more failures than ${members - 1} and we run no arbiters.`,
@@ -40,29 +42,25 @@ const checkMembers: WorkloadCheck = (workload, report, args) => {
     }
 };
 
-/** Scripts (ConfigMaps), commands and labels that would add an arbiter. */
-function arbiterEvidence(kind: string | undefined, props: KubeObject): string[] {
-    if (kind === "ConfigMap") {
-        return Object.values<string>(props.data ?? {});
-    }
-    const template = podTemplateOf(kind, props);
-    if (!template) {
-        return [];
-    }
-    const labelledArbiter = /arbiter/i.test(template.labels["app.kubernetes.io/component"] ?? "") ? ["arbiterOnly: true"] : [];
-    const commands = containersOf(template.spec).flatMap(({ container }) => [...(container.command ?? []), ...(container.args ?? [])]);
-    return [...labelledArbiter, ...commands];
-}
-
-function checkArbiters(args: ResourceValidationArgs, report: ReportViolation): void {
-    const kind = kubernetesKind(args.type);
-    if (arbiterEvidence(kind, args.props).some((text) => typeof text === "string" && arbiterText.test(text))) {
+function reportArbiter(title: string, evidence: readonly unknown[], report: ReportViolation): void {
+    if (evidence.some((text) => typeof text === "string" && arbiterText.test(text))) {
         report(violation(
-            `${describeObject(kind ?? args.type, args.props)} adds a MongoDB arbiter, which votes but holds no data and stalls majority writes when a data member is down.`,
+            `${title} adds a MongoDB arbiter, which votes but holds no data and stalls majority writes when a data member is down.`,
             "remove the arbiter and run an odd number of data-bearing members (rocketchat-ha:mongodbMembers = 3 or 5).",
         ));
     }
 }
+
+/** Pods labelled as an arbiter, or whose commands add one. */
+const checkArbiterPods: WorkloadCheck = (workload, report) => {
+    const labelledArbiter = /arbiter/i.test(workload.template.labels[componentLabel] ?? "") ? ["arbiterOnly: true"] : [];
+    const commands = containersOf(workload.template.spec).flatMap(({ container }) => [...(container.command ?? []), ...(container.args ?? [])]);
+    reportArbiter(workload.title, [...labelledArbiter, ...commands], report);
+};
+
+/** Scripts that add an arbiter (replSetInitiate/reconfig members or rs.addArb). */
+const checkArbiterScripts = validateResourceOfType(ConfigMap, (configMap, _args, report) =>
+    reportArbiter(describeObject("ConfigMap", configMap), Object.values(configMap.data ?? {}), report));
 
 export const mongodbMembers: ResourceValidationPolicy = {
     name: "mongodb-replica-set-members",
@@ -72,5 +70,5 @@ export const mongodbMembers: ResourceValidationPolicy = {
             minMembers: { type: "integer", minimum: 1, default: 3, description: "Fewest replica-set members this stack accepts." },
         },
     },
-    validateResource: [validateWorkloads(checkMembers), checkArbiters],
+    validateResource: [validateWorkloads(checkMembers), validateWorkloads(checkArbiterPods), checkArbiterScripts],
 };

@@ -10,10 +10,9 @@
  * preference the scheduler drops when a zone is short of nodes.
  */
 import { isMongoStatefulSet } from "../lib/haWorkloads";
-import { declaredReplicas } from "../lib/kubernetes";
 import { selectorMatches } from "../lib/labelSelectors";
 import { violation } from "../lib/message";
-import { KubeObject, ResourceValidationPolicy } from "../lib/policyTypes";
+import { ResourceValidationPolicy } from "../lib/policyTypes";
 import { validateWorkloads } from "../lib/workloads";
 import { largestZoneShare, majorityOf, survivesLosingAZone, zoneTopology } from "../lib/zoneMajority";
 
@@ -23,7 +22,7 @@ export interface ZoneSpreadConfig {
 }
 
 const fix = "set rocketchat-ha:topologyZones to the number of zones (3 or more); the program then adds " +
-    `topologySpreadConstraints [{maxSkew: 1, topologyKey: ${zoneTopology}, whenUnsatisfiable: DoNotSchedule, labelSelector: the workload's selector}] (components/podShapes.ts podPlacement).`;
+    `topologySpreadConstraints [{maxSkew: 1, topologyKey: ${zoneTopology}, whenUnsatisfiable: DoNotSchedule, labelSelector: the workload's selector}] to spec.template.spec.`;
 
 export const mongodbZoneSpread: ResourceValidationPolicy = {
     name: "mongodb-zone-spread",
@@ -35,10 +34,10 @@ export const mongodbZoneSpread: ResourceValidationPolicy = {
     },
     validateResource: validateWorkloads((workload, report, args) => {
         const { zones } = args.getConfig<ZoneSpreadConfig>();
-        if (zones === 0 || !isMongoStatefulSet(workload.kind, workload.props)) {
+        if (zones === 0 || !isMongoStatefulSet(workload)) {
             return;
         }
-        const members = declaredReplicas(workload.kind, workload.props);
+        const members = workload.replicas;
         if (zones < 3) {
             report(violation(
                 `${workload.title} runs over ${zones} zone(s): one zone then holds ${largestZoneShare(members, zones)} of ${members} members, and losing it loses the majority (${majorityOf(members)}) and every write.`,
@@ -46,7 +45,7 @@ export const mongodbZoneSpread: ResourceValidationPolicy = {
             ));
             return;
         }
-        const constraints: KubeObject[] = workload.template.spec.topologySpreadConstraints ?? [];
+        const constraints = workload.template.spec.topologySpreadConstraints ?? [];
         const spreading = constraints.find((c) =>
             c.topologyKey === zoneTopology && c.maxSkew === 1 && c.whenUnsatisfiable === "DoNotSchedule" && selectorMatches(c.labelSelector, workload.template.labels));
         if (!spreading) {

@@ -6,16 +6,18 @@
  * exactly what counts as a literal secret, and why a script that merely
  * mentions $MONGO_PASSWORD does not. Messages never repeat the value.
  */
-import { containersOf, describeContainer, kubernetesKind } from "../lib/kubernetes";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1";
+import { validateResourceOfType } from "@pulumi/policy";
+import { Container, containersOf, describeContainer } from "../lib/kubernetes";
 import { describeObject, violation } from "../lib/message";
-import { KubeObject, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "../lib/policyTypes";
+import { ResourceValidationPolicy } from "../lib/policyTypes";
 import { argumentSecrets, configMapEntrySecrets, literalSecretInEnv } from "../lib/secretText";
 import { validateWorkloads, WorkloadCheck } from "../lib/workloads";
 
-const secretRefFix = "store the value in a Kubernetes Secret (components/credentials.ts) and reference it with env[].valueFrom.secretKeyRef or a mounted secret file; in scripts read it from that environment variable or file.";
+const secretRefFix = "store the value in a Kubernetes Secret and reference it with env[].valueFrom.secretKeyRef or a mounted secret file; in scripts read it from that environment variable or file. For Rocket.Chat settings given through rocketchat-ha:rocketchatExtraEnv, write {name, secretKeyRef: {name, key}} instead of a value.";
 
 /** Sentences naming each literal secret of one container, without the values. */
-function containerFindings(container: KubeObject): string[] {
+function containerFindings(container: Container): string[] {
     const findings: string[] = [];
     for (const env of container.env ?? []) {
         if (typeof env.value !== "string") {
@@ -28,7 +30,7 @@ function containerFindings(container: KubeObject): string[] {
             findings.push(`env ${env.name} holds a URL with a literal password`);
         }
     }
-    for (const field of ["command", "args"]) {
+    for (const field of ["command", "args"] as const) {
         for (const found of argumentSecrets(container[field] ?? [])) {
             findings.push(`${field} contains ${found.what}`);
         }
@@ -44,19 +46,16 @@ const checkContainers: WorkloadCheck = (workload, report) => {
     }
 };
 
-function checkConfigMap(args: ResourceValidationArgs, report: ReportViolation): void {
-    if (kubernetesKind(args.type) !== "ConfigMap") {
-        return;
-    }
-    for (const [key, value] of Object.entries<unknown>(args.props.data ?? {})) {
+const checkConfigMap = validateResourceOfType(ConfigMap, (configMap, _args, report) => {
+    for (const [key, value] of Object.entries<unknown>(configMap.data ?? {})) {
         if (typeof value !== "string") {
             continue;
         }
         for (const found of configMapEntrySecrets(key, value)) {
-            report(violation(`${describeObject("ConfigMap", args.props)} entry ${key} contains ${found.what}, readable by anyone who may read ConfigMaps.`, secretRefFix));
+            report(violation(`${describeObject("ConfigMap", configMap)} entry ${key} contains ${found.what}, readable by anyone who may read ConfigMaps.`, secretRefFix));
         }
     }
-}
+});
 
 export const noLiteralSecrets: ResourceValidationPolicy = {
     name: "no-literal-secrets",

@@ -7,7 +7,7 @@ import { imagePinningProblem } from "../lib/images";
 import { containersOf, describeContainer } from "../lib/kubernetes";
 import { violation } from "../lib/message";
 import { ResourceValidationPolicy } from "../lib/policyTypes";
-import { validateWorkloads } from "../lib/workloads";
+import { containerPath, validateWorkloads } from "../lib/workloads";
 
 export const pinnedImages: ResourceValidationPolicy = {
     name: "pinned-images",
@@ -18,7 +18,7 @@ export const pinnedImages: ResourceValidationPolicy = {
             if (problem) {
                 report(violation(
                     `${workload.title}, ${describeContainer(entry)} ${problem}.`,
-                    "use an exact version tag such as registry.rocket.chat/rocketchat/rocket.chat:8.5.1 or mongo:8.0.29, or pin a digest (image@sha256:<64 hex>); set it through rocketchat-ha:rocketchatImage / rocketchat-ha:mongodbImage.",
+                    `use an exact version tag in ${containerPath(workload, entry)}.image, such as registry.rocket.chat/rocketchat/rocket.chat:8.5.1 or mongo:8.0.29, or pin a digest (image@sha256:<64 hex>); the program's images come from rocketchat-ha:rocketchatImage, rocketchat-ha:mongodbImage and rocketchat-ha:monitoringExporterImage.`,
                 ));
             }
         }

@@ -5,17 +5,21 @@
  * said all was well. Checked per container, with the pod-level
  * securityContext as the fallback where Kubernetes allows one.
  */
-import { containersOf, describeContainer } from "../lib/kubernetes";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import type { Unwrap } from "@pulumi/pulumi";
+import { Container, containersOf, describeContainer } from "../lib/kubernetes";
 import { violation } from "../lib/message";
-import { KubeObject, ResourceValidationPolicy } from "../lib/policyTypes";
-import { validateWorkloads } from "../lib/workloads";
+import { ResourceValidationPolicy } from "../lib/policyTypes";
+import { containerPath, validateWorkloads } from "../lib/workloads";
+
+type PodSecurityContext = Unwrap<k8s.core.v1.PodSecurityContext>;
 
 const allowedSeccomp = ["RuntimeDefault", "Localhost"];
 /** The only capability the restricted profile lets a container add. */
 const addableCapabilities = ["NET_BIND_SERVICE"];
 
 /** Fields of one container that break the profile, as short phrases. */
-function containerGaps(container: KubeObject, pod: KubeObject): string[] {
+function containerGaps(container: Container, pod: PodSecurityContext): string[] {
     const own = container.securityContext ?? {};
     const gaps: string[] = [];
     if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true) {
@@ -30,16 +34,16 @@ function containerGaps(container: KubeObject, pod: KubeObject): string[] {
     if (own.privileged === true) {
         gaps.push("privileged is true");
     }
-    const drop: string[] = own.capabilities?.drop ?? [];
+    const drop = own.capabilities?.drop ?? [];
     if (!drop.includes("ALL")) {
         gaps.push("capabilities.drop does not contain ALL");
     }
-    const added = (own.capabilities?.add ?? []).filter((capability: string) => !addableCapabilities.includes(capability));
+    const added = (own.capabilities?.add ?? []).filter((capability) => !addableCapabilities.includes(capability));
     if (added.length > 0) {
         gaps.push(`capabilities.add has ${added.join(", ")}`);
     }
     const seccomp = own.seccompProfile?.type ?? pod.seccompProfile?.type;
-    if (!allowedSeccomp.includes(seccomp)) {
+    if (seccomp === undefined || !allowedSeccomp.includes(seccomp)) {
         gaps.push(seccomp ? `seccompProfile is ${seccomp}` : "no seccompProfile RuntimeDefault");
     }
     return gaps;
@@ -50,11 +54,11 @@ export const podSecurityRestricted: ResourceValidationPolicy = {
     description: "Pods meet the Pod Security Standards 'restricted' profile: runAsNonRoot, allowPrivilegeEscalation false, capabilities drop ALL and seccompProfile RuntimeDefault (pod or container level), no host namespaces.",
     validateResource: validateWorkloads((workload, report) => {
         const podSpec = workload.template.spec;
-        const hostNamespaces = ["hostNetwork", "hostPID", "hostIPC"].filter((field) => podSpec[field] === true);
+        const hostNamespaces = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((field) => podSpec[field] === true);
         if (hostNamespaces.length > 0) {
             report(violation(
                 `${workload.title} shares the node's namespaces (${hostNamespaces.join(", ")}).`,
-                "remove hostNetwork/hostPID/hostIPC; nothing in this platform needs them.",
+                `remove ${hostNamespaces.map((field) => `${workload.podSpecPath}.${field}`).join(", ")}; nothing in this platform needs them.`,
             ));
         }
         for (const entry of containersOf(podSpec)) {
@@ -62,7 +66,7 @@ export const podSecurityRestricted: ResourceValidationPolicy = {
             if (gaps.length > 0) {
                 report(violation(
                     `${workload.title}, ${describeContainer(entry)} breaks the restricted profile: ${gaps.join("; ")}.`,
-                    "use components/podShapes.ts restrictedPodSecurity() for the pod and restrictedContainerSecurity() for every container (runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile.type: RuntimeDefault).",
+                    `set ${containerPath(workload, entry)}.securityContext to runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile.type: RuntimeDefault (runAsNonRoot and seccompProfile may sit in ${workload.podSpecPath}.securityContext instead).`,
                 ));
             }
         }

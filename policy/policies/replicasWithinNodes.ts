@@ -7,10 +7,10 @@
  * Pulumi, so it comes from this policy's config (schedulableNodes).
  */
 import { requiredHostnameSpread } from "../lib/antiAffinity";
-import { declaredReplicas, namespaceOf, podTemplateOf } from "../lib/kubernetes";
 import { describeObject, violation } from "../lib/message";
 import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
-import { autoscalersOf, kubernetesObjectsOf } from "../lib/stackObjects";
+import { autoscalersIn, autoscalersOf } from "../lib/stackObjects";
+import { workloadsOf } from "../lib/workloads";
 
 export interface ReplicasWithinNodesConfig {
     /** Nodes that can run these pods (matching the stack setting rocketchat-ha:schedulableNodes). */
@@ -27,21 +27,19 @@ export const replicasWithinNodes: StackValidationPolicy = {
     },
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
         const { schedulableNodes } = args.getConfig<ReplicasWithinNodesConfig>();
-        const objects = kubernetesObjectsOf(args.resources);
-        for (const workload of objects) {
-            const template = podTemplateOf(workload.kind, workload.props);
-            if (!template || !requiredHostnameSpread(template, namespaceOf(workload.props)).spreads) {
+        const autoscalers = autoscalersIn(args.resources);
+        for (const workload of workloadsOf(args.resources)) {
+            if (!requiredHostnameSpread(workload.template, workload.namespace).spreads) {
                 continue;
             }
-            const title = describeObject(workload.kind, workload.props);
-            const replicas = declaredReplicas(workload.kind, workload.props);
+            const { title, replicas } = workload;
             if (replicas > schedulableNodes) {
                 report(violation(
                     `${title} asks for ${replicas} replicas with required one-per-node anti-affinity, but only ${schedulableNodes} nodes are schedulable: ${replicas - schedulableNodes} would stay Pending.`,
                     `lower the replicas to at most ${schedulableNodes}, add nodes and raise schedulableNodes (rocketchat-ha:schedulableNodes and this policy's config), or use rocketchat-ha:podAntiAffinity=preferred outside production.`,
                 ), workload.urn);
             }
-            for (const hpa of autoscalersOf(objects, workload)) {
+            for (const hpa of autoscalersOf(autoscalers, workload)) {
                 const maxReplicas = Number(hpa.props.spec?.maxReplicas ?? 0);
                 if (maxReplicas > schedulableNodes) {
                     report(violation(

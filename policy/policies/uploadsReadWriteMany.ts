@@ -7,11 +7,13 @@
  * PersistentVolumeClaim in the same namespace. The same holds for any claim
  * mounted read-write by a Deployment that runs several pods.
  */
+import { PersistentVolumeClaim } from "@pulumi/kubernetes/core/v1";
 import { isRocketChatDeployment } from "../lib/haWorkloads";
-import { containersOf, declaredReplicas, namespaceOf, podTemplateOf } from "../lib/kubernetes";
-import { describeObject, violation } from "../lib/message";
-import { KubeObject, ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
-import { autoscalersOf, findNamed, kubernetesObjectsOf, mostPods, objectsOfKind, StackObject } from "../lib/stackObjects";
+import { containersOf, PodSpec, PropsOf } from "../lib/kubernetes";
+import { violation } from "../lib/message";
+import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "../lib/policyTypes";
+import { AutoscalerProps, autoscalersIn, autoscalersOf, findNamed, mostPods, objectsOfType, StackObject } from "../lib/stackObjects";
+import { StackWorkload, workloadsOf } from "../lib/workloads";
 
 const defaultUploadsPath = "/app/uploads";
 const storageEnvNames = ["OVERWRITE_SETTING_FileUpload_Storage_Type", "FileUpload_Storage_Type"];
@@ -19,9 +21,9 @@ const pathEnvNames = ["OVERWRITE_SETTING_FileUpload_FileSystemPath", "FileUpload
 
 const rwxFix = "give the uploads claim accessModes [ReadWriteMany] on a StorageClass that offers it (NFS, CephFS, Azure Files: rocketchat-ha:uploadsAccessMode=ReadWriteMany, rocketchat-ha:uploadsStorageClass), or set rocketchat-ha:uploadsStorage=GridFS, or run a single replica.";
 
-function envValue(podSpec: KubeObject, names: string[]): string | undefined {
+function envValue(podSpec: PodSpec, names: string[]): string | undefined {
     const env = containersOf(podSpec).flatMap(({ container }) => container.env ?? []);
-    return names.map((name) => env.find((entry: KubeObject) => entry.name === name)?.value).find((value) => typeof value === "string");
+    return names.map((name) => env.find((entry) => entry.name === name)?.value).find((value) => typeof value === "string");
 }
 
 interface ClaimMount {
@@ -32,33 +34,34 @@ interface ClaimMount {
 }
 
 /** The claims a pod mounts, with where and whether only for reading. */
-function claimMounts(podSpec: KubeObject): ClaimMount[] {
+function claimMounts(podSpec: PodSpec): ClaimMount[] {
     const mounts = containersOf(podSpec).flatMap(({ container }) => container.volumeMounts ?? []);
-    return (podSpec.volumes ?? [])
-        .filter((volume: KubeObject) => volume.persistentVolumeClaim?.claimName)
-        .map((volume: KubeObject) => {
-            const used = mounts.filter((mount: KubeObject) => mount.name === volume.name);
-            return {
-                volume: volume.name,
-                claimName: volume.persistentVolumeClaim.claimName,
-                mountPaths: used.map((mount: KubeObject) => mount.mountPath),
-                readOnly: volume.persistentVolumeClaim.readOnly === true || used.every((mount: KubeObject) => mount.readOnly === true),
-            };
-        })
-        .filter((claim: ClaimMount) => claim.mountPaths.length > 0);
+    return (podSpec.volumes ?? []).flatMap((volume) => {
+        const claim = volume.persistentVolumeClaim;
+        if (!claim?.claimName) {
+            return [];
+        }
+        const used = mounts.filter((mount) => mount.name === volume.name);
+        return [{
+            volume: volume.name,
+            claimName: claim.claimName,
+            mountPaths: used.map((mount) => mount.mountPath),
+            readOnly: claim.readOnly === true || used.every((mount) => mount.readOnly === true),
+        }];
+    }).filter((claim) => claim.mountPaths.length > 0);
 }
 
-function checkDeployment(deployment: StackObject, objects: StackObject[], report: ReportViolation): void {
-    const template = podTemplateOf(deployment.kind, deployment.props);
-    const pods = mostPods(declaredReplicas(deployment.kind, deployment.props), autoscalersOf(objects, deployment));
-    if (!template || pods <= 1) {
+type ClaimProps = PropsOf<typeof PersistentVolumeClaim>;
+
+function checkDeployment(deployment: StackWorkload, claimsOfStack: StackObject<ClaimProps>[], autoscalers: StackObject<AutoscalerProps>[], report: ReportViolation): void {
+    const pods = mostPods(deployment, autoscalersOf(autoscalers, deployment));
+    if (pods <= 1) {
         return;
     }
-    const title = describeObject(deployment.kind, deployment.props);
-    const namespace = namespaceOf(deployment.props);
+    const { title, namespace, template } = deployment;
     const claims = claimMounts(template.spec);
     for (const claim of claims) {
-        const pvc = findNamed(objects, "PersistentVolumeClaim", claim.claimName, namespace);
+        const pvc = findNamed(claimsOfStack, claim.claimName, namespace);
         if (!pvc) {
             report(violation(
                 `${title} runs up to ${pods} pods sharing claim ${claim.claimName}, which this stack does not declare, so its access mode cannot be checked.`,
@@ -66,7 +69,7 @@ function checkDeployment(deployment: StackObject, objects: StackObject[], report
             ), deployment.urn);
             continue;
         }
-        const modes: string[] = pvc.props.spec?.accessModes ?? [];
+        const modes = pvc.props.spec?.accessModes ?? [];
         const shareable = modes.includes("ReadWriteMany") || (claim.readOnly && modes.includes("ReadOnlyMany"));
         if (!shareable) {
             report(violation(
@@ -77,7 +80,7 @@ function checkDeployment(deployment: StackObject, objects: StackObject[], report
     }
     const storage = envValue(template.spec, storageEnvNames);
     const uploadsPath = envValue(template.spec, pathEnvNames) ?? defaultUploadsPath;
-    if (isRocketChatDeployment(deployment.kind, deployment.props) && storage === "FileSystem"
+    if (isRocketChatDeployment(deployment) && storage === "FileSystem"
         && !claims.some((claim) => claim.mountPaths.includes(uploadsPath))) {
         report(violation(
             `${title} stores uploads on the FileSystem at ${uploadsPath} with up to ${pods} pods, but no shared claim is mounted there: each pod keeps its own files and loses them on restart.`,
@@ -90,9 +93,10 @@ export const uploadsReadWriteMany: StackValidationPolicy = {
     name: "uploads-read-write-many",
     description: "A Rocket.Chat Deployment that can run several pods with FileSystem uploads mounts a ReadWriteMany claim at the uploads path; any claim mounted read-write by a multi-pod Deployment is ReadWriteMany.",
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-        const objects = kubernetesObjectsOf(args.resources);
-        for (const deployment of objectsOfKind(objects, "Deployment")) {
-            checkDeployment(deployment, objects, report);
+        const claims = objectsOfType(args.resources, PersistentVolumeClaim);
+        const autoscalers = autoscalersIn(args.resources);
+        for (const deployment of workloadsOf(args.resources).filter((workload) => workload.kind === "Deployment")) {
+            checkDeployment(deployment, claims, autoscalers, report);
         }
     },
 };
