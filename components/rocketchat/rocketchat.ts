@@ -5,12 +5,11 @@
  * and the upgrade guard; the autoscaler and the Ingress or Route after what
  * they point at), and keeping the uploads claim on destroy.
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { componentTypes, withFormerTypes } from "../componentTypes";
 import { declareObject, KubernetesObject } from "../kubernetesObjects";
-import { rocketchatContainerEnv, rocketchatObjects, RocketChatObjectsArgs, rocketchatRefs } from "./rocketchatObjects";
+import { configChecksum, rocketchatContainerEnv, rocketchatObjects, RocketChatObjectsArgs, rocketchatRefs } from "./rocketchatObjects";
 
 export { healthEndpoints, rocketchatImageUid } from "./rocketchatObjects";
 
@@ -45,8 +44,8 @@ export class RocketChat extends pulumi.ComponentResource {
         this.url = `https://${args.hostname}`;
 
         // A changed setting or Secret value changes the template and rolls the pods.
-        const checksum = pulumi.all([pulumi.output(rocketchatContainerEnv(args)), ...args.rolloutSecrets]).apply(([plainEnv, ...secrets]) =>
-            createHash("sha256").update(JSON.stringify({ env: plainEnv, secrets })).digest("hex"));
+        const checksum = pulumi.all([pulumi.output(rocketchatContainerEnv(args)), ...args.rolloutSecrets])
+            .apply(([plainEnv, ...secrets]) => configChecksum(plainEnv as unknown[], secrets as string[]));
         const objects = rocketchatObjects<pulumi.Input<string>>(name, args, pulumi.unsecret(checksum));
 
         // Each object is registered under its own name (as before the builder existed).

@@ -8,6 +8,7 @@
  * Pure: no Pulumi runtime. components/rocketchat/rocketchat.ts registers the
  * objects; settingsArgs.ts maps the stack settings onto these args.
  */
+import { createHash } from "crypto";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
@@ -244,6 +245,15 @@ function environmentArgs<V>(args: RocketChatObjectsArgs<V>): RocketChatEnvironme
  */
 export function rocketchatContainerEnv<V>(args: RocketChatObjectsArgs<V>): EnvVar<V>[] {
     return [...rocketchatEnvironment(environmentArgs(args)), ...extraEnvVars(args.extraEnv ?? d.rocketchatExtraEnv)];
+}
+
+/**
+ * The pod-template checksum: a hash of the environment and the Secret values
+ * it refers to (the values are hashed, never stored). The component resolves
+ * both from Outputs and passes the result to rocketchatObjects.
+ */
+export function configChecksum(env: readonly unknown[], secrets: readonly string[]): string {
+    return createHash("sha256").update(JSON.stringify({ env, secrets })).digest("hex");
 }
 
 /**
