@@ -8,8 +8,10 @@
 import { configChecksum, rocketchatContainerEnv, rocketchatObjects, RocketChatObjects, RocketChatObjectsArgs } from "../../components/rocketchat/rocketchatObjects";
 import { RocketChatPeers, rocketchatArgsFromSettings } from "../../components/rocketchat/settingsArgs";
 import { Settings } from "../../components/settings";
-import { KeycloakClientArgs, keycloakClientResources, KeycloakResource } from "../../components/sso/keycloakClientResources";
-import { oauthSecretName } from "../../components/sso/oauthSecret";
+import { clientRole, KeycloakClientArgs, keycloakClientResources, KeycloakIds, KeycloakResource, openidClient } from "../../components/sso/keycloakClientResources";
+import { oauthSecretName, oauthSecretObject } from "../../components/sso/oauthSecret";
+import type { KeycloakPlan } from "../sso/applyToKeycloak";
+import type { RocketChatEnvironmentSource } from "../sso/rocketchatOAuth";
 import { keycloakClientArgsFromSettings } from "../../components/sso/ssoSettings";
 import { stackSettings } from "./stackSettings";
 
@@ -46,18 +48,40 @@ export function rocketchatBuild(stack: string, overrides: Record<string, unknown
     return { settings, args, objects, env: Object.fromEntries(container.env!.map((e) => [e.name, e])) };
 }
 
-/** Keycloak's ids as the mock runtime names them (`<resource>-id`, `getRealm-<realm>`, `getGroup-<group>`), which test/sso's replay resolves. */
-export function keycloakPlaceholderIds(name: string, args: KeycloakClientArgs) {
+/**
+ * Placeholders for Keycloak's ids: a created resource's id is `<resource name>-id`
+ * (what test/sso's replay maps to the real id it reads back), a looked-up one
+ * `getRealm-<realm>` or `getGroup-<group>`.
+ */
+export function keycloakPlaceholderIds(name: string, args: KeycloakClientArgs): KeycloakIds<string> {
     return {
         realmId: `getRealm-${args.realm}`,
-        clientUuid: `${name}-client-id`,
-        roleId: `${name}-rocketchat-users-id`,
+        clientUuid: `${openidClient(name, args, { realmId: "" }).name}-id`,
+        roleId: `${clientRole(name, { realmId: "", clientUuid: "" }).name}-id`,
         groupIds: Object.fromEntries((args.groups ?? []).map((g) => [g, `getGroup-${g}`])),
     };
 }
 
 /** The stack's Keycloak resources in registration order; none with SSO off. */
-export function keycloakBuild(stack: string, overrides: Record<string, unknown> = {}): KeycloakResource<string>[] {
+export function keycloakBuild(stack: string, overrides: Record<string, unknown> = {}): readonly KeycloakResource<string>[] {
+    return keycloakPlan(stack, overrides)?.resources ?? [];
+}
+
+/** Placeholder for the client secret Keycloak generates. */
+export const clientSecretPlaceholder = "<keycloak client secret>";
+
+/** The stack's Keycloak side for test/sso's replay on a real Keycloak; undefined with SSO off. */
+export function keycloakPlan(stack: string, overrides: Record<string, unknown> = {}): KeycloakPlan | undefined {
     const args = keycloakClientArgsFromSettings(stackSettings(stack, overrides));
-    return args ? keycloakClientResources(instance, args, keycloakPlaceholderIds(instance, args)) : [];
+    if (!args) {
+        return undefined;
+    }
+    const ids = keycloakPlaceholderIds(instance, args);
+    return { stack, realm: args.realm, groups: args.groups ?? [], ids, resources: keycloakClientResources(instance, args, ids), clientSecret: clientSecretPlaceholder };
+}
+
+/** What Rocket.Chat's pods are given: the container environment and the oauth Secret (holding the client secret placeholder). */
+export function rocketchatEnvironmentSource(stack: string, overrides: Record<string, unknown> = {}): RocketChatEnvironmentSource {
+    const b = rocketchatBuild(stack, overrides);
+    return { stack, env: Object.values(b.env), secrets: [oauthSecretObject(instance, b.settings.namespace, clientSecretPlaceholder)] };
 }
