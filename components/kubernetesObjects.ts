@@ -64,3 +64,11 @@ export function declareObject(resourceName: string, object: KubernetesObject, op
     }
     return new k8s.apiextensions.CustomResource(resourceName, object as ConstructorParameters<typeof k8s.apiextensions.CustomResource>[1], opts);
 }
+
+/**
+ * A built object whose body may hold opaque values V while apiVersion, kind
+ * and metadata stay plain (Opaque<T, V> alone would widen the kind literal and
+ * the name, which declareObject and the refs functions need as strings).
+ */
+export type OpaqueBody<T extends { readonly apiVersion: string; readonly kind: string }, V> =
+    Pick<T, "apiVersion" | "kind" | Extract<"metadata", keyof T>> & Opaque<Omit<T, "apiVersion" | "kind" | "metadata">, V>;

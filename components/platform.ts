@@ -13,19 +13,22 @@ import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { rocketchatApiClientLabels } from "./channels/apiAccess";
 import { KeycloakClient } from "./keycloak";
 import { recordFromPairs } from "./keyValuePairs";
-import { declareObject } from "./kubernetesObjects";
 import { namespaceObject } from "./namespaceObject";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
+import { rocketchatArgsFromSettings, rocketchatWarnings } from "./rocketchat/settingsArgs";
+import { declareObject, KubernetesObject } from "./kubernetesObjects";
+import { oauthSecretName, oauthSecretObject } from "./sso/oauthSecret";
+import { keycloakClientArgsFromSettings } from "./sso/ssoSettings";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { mongoReplicaSetArgsFromSettings } from "./mongodb/replicaSetSettings";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { placementFor } from "./placement";
 import { envFromSecret, ResourceSettings } from "./podShapes";
-import { mostRocketchatPods, Settings } from "./settings";
+import { Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
 function resourceSettings(s: Settings, prefix: "mongodb" | "rocketchat" | "backup"): ResourceSettings {
@@ -106,9 +109,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             startAfter: guard,
         }, inNamespace);
 
-        this.keycloak = s.ssoEnabled
-            ? new KeycloakClient(name, { realm: s.keycloakRealm, clientId: s.keycloakClientId, hostname: s.hostname, groups: s.keycloakGroups }, { parent: this })
-            : undefined;
+        const keycloakArgs = keycloakClientArgsFromSettings(s);
+        this.keycloak = keycloakArgs ? new KeycloakClient(name, keycloakArgs, { parent: this }) : undefined;
         this.rocketchat = this.declareRocketChat(name, s, inNamespace, guard);
 
         this.backups = this.declareBackups(name, s, inNamespace);
@@ -157,38 +159,19 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     }
 
     private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, guard: Promise<pulumi.Resource[]>): RocketChat {
-        const mostPods = mostRocketchatPods(s);
-        if (mostPods > 1 && !s.licenseSecretName) {
-            pulumi.log.warn(
-                `Rocket.Chat may run ${mostPods} pods but no licenseSecretName is set: several instances need the ` +
-                "Enterprise 'scalability' licence to broadcast events to each other; without it Rocket.Chat logs a warning " +
-                "and users on different pods miss real-time updates.",
-                this,
-            );
+        for (const warning of rocketchatWarnings(s)) {
+            pulumi.log.warn(warning, this);
         }
         const oauthSecret = this.keycloak
-            ? new k8s.core.v1.Secret(`${name}-oauth`, {
-                metadata: { name: `${name}-oauth`, namespace: s.namespace, labels: { "app.kubernetes.io/part-of": "rocketchat-ha" } },
-                type: "Opaque",
-                stringData: { "client-secret": this.keycloak.clientSecret },
-            }, opts)
+            ? declareObject(oauthSecretName(name), oauthSecretObject(name, s.namespace, this.keycloak.clientSecret) as unknown as KubernetesObject, opts) as k8s.core.v1.Secret
             : undefined;
         return new RocketChat(name, {
-            namespace: s.namespace,
-            platform: s.platform,
-            image: s.rocketchatImage,
-            replicas: s.rocketchatReplicas,
-            autoscaling: s.autoscalingEnabled ? { maxReplicas: s.autoscalingMaxReplicas, cpuPercent: s.autoscalingCpuPercent } : undefined,
-            // While a restore runs nothing may write to the database.
-            scaledToZero: s.restoreArchive !== "",
-            resources: resourceSettings(s, "rocketchat"),
-            antiAffinity: s.podAntiAffinity,
-            zones: s.topologyZones,
-            schedulableNodes: s.schedulableNodes,
-            placement: placementFor(s, "rocketchat"),
-            extraEnv: s.rocketchatExtraEnv,
-            fixedUid: s.fixedUids,
-            mongodbClientLabels: this.mongodb.clientLabels,
+            ...rocketchatArgsFromSettings<pulumi.Input<string>>(s, {
+                connectionSecretName: this.mongodb.connectionSecretName,
+                adminSecretName: this.credentials.adminSecretName,
+                mongodbClientLabels: this.mongodb.clientLabels,
+                sso: this.keycloak && oauthSecret ? { clientId: this.keycloak.clientId, clientSecretName: oauthSecret.metadata.name } : undefined,
+            }),
             // On a first install Rocket.Chat would crash-loop until the users exist.
             startAfter: guard.then((guardJobs) => [this.mongodb.bootstrap, ...guardJobs]),
             rolloutSecrets: [
@@ -196,41 +179,6 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 this.credentials.adminPassword,
                 ...(this.keycloak ? [this.keycloak.clientSecret] : []),
             ],
-            environment: {
-                hostname: s.hostname,
-                connectionSecretName: this.mongodb.connectionSecretName,
-                adminSecretName: this.credentials.adminSecretName,
-                sso: this.keycloak && oauthSecret
-                    ? {
-                        serverUrl: `${s.keycloakUrl}${s.keycloakBasePath}`,
-                        realm: s.keycloakRealm,
-                        clientId: this.keycloak.clientId,
-                        clientSecretRef: { name: oauthSecret.metadata.name, key: "client-secret" },
-                        buttonLabel: s.keycloakButtonLabel,
-                    }
-                    : undefined,
-                uploads: { storage: s.uploadsStorage, maxFileSizeBytes: s.uploadsMaxFileSizeBytes, mediaTypeWhitelist: s.uploadsMediaTypeWhitelist },
-                retention: {
-                    enabled: s.retentionEnabled,
-                    channelsDays: s.retentionMaxAgeChannelsDays,
-                    groupsDays: s.retentionMaxAgeGroupsDays,
-                    directDays: s.retentionMaxAgeDirectDays,
-                    filesOnly: s.retentionFilesOnly,
-                },
-                licenseSecretName: s.licenseSecretName || undefined,
-                smtpSecretName: s.smtpSecretName || undefined,
-                metricsPort: s.monitoringEnabled ? s.monitoringRocketchatPort : undefined,
-            },
-            metricsScraperNamespace: s.monitoringEnabled ? s.monitoringNamespace : undefined,
-            uploadsVolume: s.uploadsStorage === "FileSystem"
-                ? { accessMode: s.uploadsAccessMode, storageClassName: s.uploadsStorageClass || undefined, size: s.uploadsStorageSize }
-                : undefined,
-            exposure: {
-                ingressClassName: s.ingressClassName || undefined,
-                ingressAnnotations: s.ingressAnnotations,
-                tlsSecretName: s.tlsSecretName || undefined,
-                ingressControllerNamespace: s.ingressControllerNamespace,
-            },
         }, opts);
     }
 

@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import { writableImagePaths } from "../components/rocketchat/appsRuntime";
-import { findObject, runStack, StackRun } from "../tools/mockRuntime";
-import { stackRun } from "./support/stacks";
+import { rocketchatBuild } from "./support/rocketchatBuild";
 
 const denoRuntime = "/app/bundle/programs/server/npm/node_modules/@rocket.chat/apps/deno-runtime";
 
-function podOf(run: StackRun): any {
-    return findObject(run, "Deployment", "rocketchat").spec.template.spec;
+function podOf(stack: string, overrides: Record<string, unknown> = {}): any {
+    return (rocketchatBuild(stack, overrides).objects.deployment as any).spec.template.spec;
 }
 
 /** Directories the Rocket.Chat container can write: its mounts that are not read-only. */
@@ -26,8 +25,8 @@ describe("Rocket.Chat Apps on a read-only root", () => {
     });
 
     for (const stack of ["prod", "test"] as const) {
-        it(`${stack}${stack === "test" ? " (OpenShift, arbitrary UID)" : ""}: the path is a world-writable emptyDir seeded from the image, the root stays read-only`, async () => {
-            const pod = podOf(await stackRun(stack));
+        it(`${stack}${stack === "test" ? " (OpenShift, arbitrary UID)" : ""}: the path is a world-writable emptyDir seeded from the image, the root stays read-only`, () => {
+            const pod = podOf(stack);
             const c = pod.containers[0];
             assert.equal(c.securityContext.readOnlyRootFilesystem, true);
             assert.deepEqual(writableMounts(pod), ["/app/uploads", "/tmp", denoRuntime].sort(), "these paths and nothing more");
@@ -47,8 +46,8 @@ describe("Rocket.Chat Apps on a read-only root", () => {
         });
     }
 
-    it("Rocket.Chat 7.10 (MongoDB 7.0) gets no extra volume and no init container", async () => {
-        const pod = podOf(await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }));
+    it("Rocket.Chat 7.10 (MongoDB 7.0) gets no extra volume and no init container", () => {
+        const pod = podOf("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" });
         assert.deepEqual(writableMounts(pod), ["/app/uploads", "/tmp"]);
         assert.equal(pod.initContainers, undefined);
     });

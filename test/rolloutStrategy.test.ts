@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { rollingUpdateFor } from "../components/rocketchat/rolloutStrategy";
-import { runStack } from "../tools/mockRuntime";
+import { rocketchatBuild } from "./support/rocketchatBuild";
 
 /**
  * A simulated rollout of a Deployment under the rules of the Deployment
@@ -74,29 +74,27 @@ describe("Rocket.Chat rollout strategy", () => {
         );
     });
 
-    describe("in the rendered stacks", () => {
-        const strategyOf = async (stack: string, overrides: Record<string, unknown> = {}) => {
-            const run = await runStack(stack, overrides);
-            const d = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "rocketchat")!.inputs;
-            const pdb = run.resources.find((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget" && r.name === "rocketchat")!.inputs;
+    describe("in the stacks' Deployments", () => {
+        const strategyOf = (stack: string, overrides: Record<string, unknown> = {}) => {
+            const { deployment: d, disruptionBudget: pdb } = rocketchatBuild(stack, overrides).objects as any;
             return { rolling: d.spec.strategy.rollingUpdate, pdbMaxUnavailable: pdb.spec.maxUnavailable, deadline: d.spec.progressDeadlineSeconds };
         };
 
-        it("prod (autoscaler maximum 5 = schedulableNodes 5) and test (3 = 3) roll one pod at a time, within their budget", async () => {
+        it("prod (autoscaler maximum 5 = schedulableNodes 5) and test (3 = 3) roll one pod at a time, within their budget", () => {
             for (const stack of ["prod", "test"]) {
-                const s = await strategyOf(stack);
+                const s = strategyOf(stack);
                 assert.deepEqual(s.rolling, { maxSurge: 0, maxUnavailable: 1 }, stack);
                 assert.ok(s.rolling.maxUnavailable <= s.pdbMaxUnavailable);
             }
         });
 
-        it("prod with a spare node surges; dev (preferred anti-affinity) surges", async () => {
-            assert.deepEqual((await strategyOf("prod", { schedulableNodes: 6 })).rolling, { maxSurge: 1, maxUnavailable: 0 });
-            assert.deepEqual((await strategyOf("dev")).rolling, { maxSurge: 1, maxUnavailable: 0 });
+        it("prod with a spare node surges; dev (preferred anti-affinity) surges", () => {
+            assert.deepEqual(strategyOf("prod", { schedulableNodes: 6 }).rolling, { maxSurge: 1, maxUnavailable: 0 });
+            assert.deepEqual(strategyOf("dev").rolling, { maxSurge: 1, maxUnavailable: 0 });
         });
 
-        it("the progress deadline outlasts a new pod's startup budget", async () => {
-            const s = await strategyOf("prod");
+        it("the progress deadline outlasts a new pod's startup budget", () => {
+            const s = strategyOf("prod");
             assert.ok(s.deadline > 600, `progressDeadlineSeconds ${s.deadline}`);
         });
     });

@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
-import { findObject, StackRun } from "../tools/mockRuntime";
-import { stackRun } from "./support/stacks";
+import { keycloakClientDefaults, keycloakTypes } from "../components/sso/keycloakClientResources";
+import { oauthSecretKey, oauthSecretObject } from "../components/sso/oauthSecret";
+import { keycloakClientArgsFromSettings } from "../components/sso/ssoSettings";
+import { projectDefaults, projectName } from "../tools/stackConfig";
+import { keycloakBuild, rocketchatBuild } from "./support/rocketchatBuild";
+import { stackSettings } from "./support/stackSettings";
 
-function declared(run: StackRun, type: string) {
-    return run.resources.filter((r) => r.type === type);
-}
-
-function env(run: StackRun): Record<string, any> {
-    return Object.fromEntries(findObject(run, "Deployment", "rocketchat").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+function declared(stack: string, type: string, overrides: Record<string, unknown> = {}) {
+    return keycloakBuild(stack, overrides).filter((r) => r.type === type);
 }
 
 /**
@@ -31,9 +31,10 @@ const expectedSettings: Record<string, string> = {
 };
 
 describe("Keycloak single sign-on", () => {
-    it("prod: a confidential OpenID client with standard flow only and no full scope", async () => {
-        const run = await stackRun("prod");
-        const [client] = declared(run, "keycloak:openid/client:Client");
+    it("prod: a confidential OpenID client with standard flow only and no full scope", () => {
+        // The component looks the realm up by this name; its id enters the client.
+        assert.equal(keycloakClientArgsFromSettings(stackSettings("prod"))!.realm, "staff");
+        const [client] = declared("prod", keycloakTypes.client);
         const c = client.inputs;
         assert.equal(c.realmId, "getRealm-staff");
         assert.equal(c.clientId, "rocketchat");
@@ -46,33 +47,31 @@ describe("Keycloak single sign-on", () => {
         assert.deepEqual(c.webOrigins, ["https://chat.example.org"]);
     });
 
-    it("prod: the client role rocketchat-users, granted to the configured groups", async () => {
-        const run = await stackRun("prod");
-        const [role] = declared(run, "keycloak:index/role:Role");
+    it("prod: the client role rocketchat-users, granted to the configured groups", () => {
+        const [role] = declared("prod", keycloakTypes.role);
         assert.equal(role.inputs.name, "rocketchat-users");
         assert.equal(role.inputs.clientId, "rocketchat-client-id");
-        const grants = declared(run, "keycloak:index/groupRoles:GroupRoles");
+        const grants = declared("prod", keycloakTypes.groupRoles);
         assert.equal(grants.length, 1);
         assert.equal(grants[0].inputs.groupId, "getGroup-chat-users");
         assert.deepEqual(grants[0].inputs.roleIds, ["rocketchat-rocketchat-users-id"]);
         assert.equal(grants[0].inputs.exhaustive, false, "other grants of the group are left alone");
     });
 
-    it("prod: tokens carry preferred_username, email, name and the client roles", async () => {
-        const run = await stackRun("prod");
+    it("prod: tokens carry preferred_username, email, name and the client roles", () => {
         const claims = [
-            ...declared(run, "keycloak:openid/userPropertyProtocolMapper:UserPropertyProtocolMapper").map((m) => m.inputs.claimName),
-            ...declared(run, "keycloak:openid/userClientRoleProtocolMapper:UserClientRoleProtocolMapper").map((m) => m.inputs.claimName),
+            ...declared("prod", keycloakTypes.userPropertyMapper).map((m) => m.inputs.claimName),
+            ...declared("prod", keycloakTypes.clientRoleMapper).map((m) => m.inputs.claimName),
         ];
         assert.deepEqual(claims.sort(), ["email", "preferred_username", "roles"]);
-        assert.equal(declared(run, "keycloak:openid/fullNameProtocolMapper:FullNameProtocolMapper").length, 1);
-        const [roles] = declared(run, "keycloak:openid/userClientRoleProtocolMapper:UserClientRoleProtocolMapper");
+        assert.equal(declared("prod", keycloakTypes.fullNameMapper).length, 1);
+        const [roles] = declared("prod", keycloakTypes.clientRoleMapper);
         assert.equal(roles.inputs.clientIdForRoleMappings, "rocketchat");
         assert.equal(roles.inputs.multivalued, true);
     });
 
-    it("prod: every OAuth setting in the creation form and the OVERWRITE_SETTING_ form", async () => {
-        const e = env(await stackRun("prod"));
+    it("prod: every OAuth setting in the creation form and the OVERWRITE_SETTING_ form", () => {
+        const e = rocketchatBuild("prod").env;
         assert.equal(e.Accounts_OAuth_Custom_Keycloak.value, "true");
         assert.equal(e["OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak"].value, "true");
         for (const [suffix, value] of Object.entries(expectedSettings)) {
@@ -81,8 +80,8 @@ describe("Keycloak single sign-on", () => {
         }
     });
 
-    it("prod: select settings use Rocket.Chat's lowercase keys, not the runbook's labels", async () => {
-        const e = env(await stackRun("prod"));
+    it("prod: select settings use Rocket.Chat's lowercase keys, not the runbook's labels", () => {
+        const e = rocketchatBuild("prod").env;
         const selects = Object.entries(e).filter(([name]) => /login_style|token_sent_via|Show_Setup_Wizard/.test(name));
         assert.ok(selects.length >= 7);
         for (const [name, entry] of selects) {
@@ -90,34 +89,41 @@ describe("Keycloak single sign-on", () => {
         }
     });
 
-    it("prod: the client secret reaches Rocket.Chat only through a Secret", async () => {
-        const run = await stackRun("prod");
-        const e = env(run);
+    it("prod: the client secret reaches Rocket.Chat only through a Secret", () => {
+        const b = rocketchatBuild("prod");
+        const e = b.env;
         for (const name of ["Accounts_OAuth_Custom_Keycloak_secret", "OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak-secret"]) {
             assert.deepEqual(e[name].valueFrom.secretKeyRef, { name: "rocketchat-oauth", key: "client-secret" });
             assert.equal(e[name].value, undefined);
         }
-        const oauth = run.resources.find((r) => r.inputs.kind === "Secret" && r.inputs.metadata.name === "rocketchat-oauth")!;
-        const clientSecret = oauth.inputs.stringData["client-secret"];
-        assert.ok(run.secretValues.has(clientSecret), "it is the secret Keycloak generated for the client");
-        assert.ok(oauth.secretPaths.includes("/stringData"));
-        assert.ok(!JSON.stringify(findObject(run, "Deployment", "rocketchat")).includes(clientSecret));
+        const clientSecret = "<keycloak client secret>";
+        const oauth = oauthSecretObject("rocketchat", b.settings.namespace, clientSecret);
+        // The Secret the variables name holds the client's secret under the key they name.
+        assert.equal(oauth.metadata!.name, "rocketchat-oauth");
+        assert.equal(oauth.stringData![oauthSecretKey], clientSecret);
+        // The Deployment carries only the hash of the secret (rolloutSecretPlaceholders), never the value.
+        assert.ok(!JSON.stringify(b.objects.deployment).includes("<client secret>"));
     });
 
-    it("prod: the password form is hidden so Keycloak is the only login", async () => {
-        const e = env(await stackRun("prod"));
+    it("prod: the password form is hidden so Keycloak is the only login", () => {
+        const e = rocketchatBuild("prod").env;
         assert.equal(e.OVERWRITE_SETTING_Accounts_ShowFormLogin.value, "false");
     });
 
-    it("test: the base path prefixes the server URL for pre-17 Keycloak", async () => {
-        const { runStack } = await import("../tools/mockRuntime");
-        const e = env(await runStack("test", { keycloakBasePath: "/auth" }));
+    it("test: the base path prefixes the server URL for pre-17 Keycloak", () => {
+        const e = rocketchatBuild("test", { keycloakBasePath: "/auth" }).env;
         assert.equal(e.Accounts_OAuth_Custom_Keycloak_url.value, "https://sso-test.example.org/auth");
         assert.equal(e.Accounts_OAuth_Custom_Keycloak_token_path.value, "/realms/chat-test/protocol/openid-connect/token");
     });
 
-    it("dev: SSO off declares no Keycloak resource at all", async () => {
-        const run = await stackRun("dev");
-        assert.equal(run.resources.filter((r) => r.type.startsWith("keycloak:")).length, 0);
+    it("dev: SSO off declares no Keycloak resource at all", () => {
+        assert.equal(keycloakClientArgsFromSettings(stackSettings("dev")), undefined);
+        assert.equal(keycloakBuild("dev").length, 0);
+    });
+
+    it("the Keycloak builder's defaults are Pulumi.yaml's", () => {
+        const defaults = projectDefaults();
+        assert.equal(keycloakClientDefaults.clientId, defaults[`${projectName}:keycloakClientId`]);
+        assert.equal(JSON.stringify(keycloakClientDefaults.groups), defaults[`${projectName}:keycloakGroups`]);
     });
 });

@@ -1,24 +1,26 @@
 /**
  * The translator npm run test:sso uses to replay our Keycloak resources on a
  * real Keycloak (test/sso/providerTranslation.ts): cheap checks that run with
- * npm test, so a new input in components/keycloak.ts is noticed at once.
+ * npm test, so a new input in components/sso/keycloakClientResources.ts is
+ * noticed at once. The resources come from the builder, with Keycloak's ids
+ * as the placeholders test:sso's replay resolves.
  */
 import { strict as assert } from "assert";
-import { declaredKeycloakResources } from "./sso/applyToKeycloak";
+import { keycloakTypes } from "../components/sso/keycloakClientResources";
 import { translate, UnknownInputError } from "./sso/providerTranslation";
-import { stackRun } from "./support/stacks";
+import { keycloakBuild } from "./support/rocketchatBuild";
 
 describe("Keycloak resources as the provider sends them (test:sso's translator)", () => {
-    it("prod: every input of every declared Keycloak resource has a translation", async () => {
-        const resources = declaredKeycloakResources(await stackRun("prod"));
+    it("prod: every input of every declared Keycloak resource has a translation", () => {
+        const resources = keycloakBuild("prod");
         assert.ok(resources.length >= 7);
         for (const resource of resources) {
             assert.doesNotThrow(() => translate(resource), resource.name);
         }
     });
 
-    it("prod: the client becomes a confidential openid-connect client with exactly our redirect URI", async () => {
-        const [client] = declaredKeycloakResources(await stackRun("prod")).filter((r) => r.type === "keycloak:openid/client:Client");
+    it("prod: the client becomes a confidential openid-connect client with exactly our redirect URI", () => {
+        const [client] = keycloakBuild("prod").filter((r) => r.type === keycloakTypes.client);
         const body = translate(client).calls[0].body as any;
         assert.equal(body.protocol, "openid-connect");
         assert.equal(body.publicClient, false);

@@ -25,7 +25,11 @@
  * Before 8.5.0 the runtime lived in @rocket.chat/apps-engine and wrote only
  * under the temp dir (#40944 describes the move).
  */
-import * as k8s from "../k8s";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { resources, restrictedContainerSecurity } from "../podShapes";
 import { imageParts, majorMinor } from "../validators";
 
@@ -58,10 +62,10 @@ export function writableImagePaths(image: string): WritableImagePath[] {
 }
 
 export interface WritableImageVolumes {
-    readonly volumes: k8s.types.input.core.v1.Volume[];
-    readonly mounts: k8s.types.input.core.v1.VolumeMount[];
+    readonly volumes: IVolume[];
+    readonly mounts: IVolumeMount[];
     /** Copies each directory's image content into its volume before Rocket.Chat starts. */
-    readonly initContainers: k8s.types.input.core.v1.Container[];
+    readonly initContainers: IContainer[];
 }
 
 /**
@@ -82,8 +86,9 @@ export function writableImageVolumes(image: string): WritableImageVolumes {
                 image,
                 // No shell needed: `cp -R dir/. target/` copies the content, hidden files included.
                 command: ["cp", "-R", `${p.path}/.`, "/seed/"],
-                securityContext: restrictedContainerSecurity(),
-                resources: resources({ cpuRequest: "10m", memoryRequest: "32Mi", cpuLimit: "200m", memoryLimit: "64Mi" }, seedVolumes),
+                // podShapes still speaks Pulumi's input types; its values are plain.
+                securityContext: restrictedContainerSecurity() as ISecurityContext,
+                resources: resources({ cpuRequest: "10m", memoryRequest: "32Mi", cpuLimit: "200m", memoryLimit: "64Mi" }, seedVolumes) as IResourceRequirements,
                 volumeMounts: [{ name: p.name, mountPath: "/seed" }],
             };
         }),

@@ -13,36 +13,36 @@
  * the old runbook's `Redirect`/`Header` are not valid keys, which is why it
  * needed manual fixes in the admin UI.
  */
-import * as k8s from "../k8s";
-import * as pulumi from "@pulumi/pulumi";
-import { realmEndpoints } from "../keycloak";
-import { envFromSecret } from "../podShapes";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { Opaque } from "../kubernetesObjects";
+import { realmEndpoints } from "../sso/keycloakClientResources";
 
-type EnvVar = k8s.types.input.core.v1.EnvVar;
+/** A container environment entry whose Secret names and values may be opaque (V: a placeholder or a pulumi.Output). */
+export type EnvVar<V> = Opaque<IEnvVar, V>;
 
 /** The service name; Rocket.Chat derives the callback /_oauth/keycloak from it. */
 export const oauthServiceName = "Keycloak";
 export const uploadsPath = "/app/uploads";
 export const httpPort = 3000;
 
-export interface SsoEnvironment {
+export interface SsoEnvironment<V> {
     /** Keycloak base URL plus base path, e.g. https://sso.example.org or https://sso.example.org/auth. */
     readonly serverUrl: string;
     readonly realm: string;
-    readonly clientId: pulumi.Input<string>;
+    readonly clientId: string | V;
     /** Secret and key holding the OpenID client secret. */
-    readonly clientSecretRef: { readonly name: pulumi.Input<string>; readonly key: string };
+    readonly clientSecretRef: { readonly name: string | V; readonly key: string };
     readonly buttonLabel: string;
 }
 
-export interface RocketChatEnvironmentArgs {
+export interface RocketChatEnvironmentArgs<V> {
     readonly hostname: string;
     /** Secret with key `mongo-url`. */
-    readonly connectionSecretName: pulumi.Input<string>;
+    readonly connectionSecretName: string | V;
     /** Secret with keys username, password, email of the break-glass admin. */
-    readonly adminSecretName: pulumi.Input<string>;
+    readonly adminSecretName: string | V;
     /** Keycloak login; undefined keeps the local login form. */
-    readonly sso?: SsoEnvironment;
+    readonly sso?: SsoEnvironment<V>;
     readonly uploads: {
         readonly storage: "FileSystem" | "GridFS";
         readonly maxFileSizeBytes: number;
@@ -63,15 +63,17 @@ export interface RocketChatEnvironmentArgs {
     readonly metricsPort?: number;
 }
 
-const value = (name: string, v: string | number | boolean): EnvVar => ({ name, value: String(v) });
+const value = (name: string, v: string | number | boolean): EnvVar<never> => ({ name, value: String(v) });
 const overwrite = (settingId: string, v: string | number | boolean) => value(`OVERWRITE_SETTING_${settingId}`, v);
+/** A variable filled from one key of a Secret: credentials never appear as literals. */
+const envFromSecret = <V>(name: string, secretName: string | V, key: string): EnvVar<V> => ({ name, valueFrom: { secretKeyRef: { name: secretName, key } } });
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * The custom OAuth service settings as suffix -> value (client id and secret
  * handled separately). Shared by both the creation and the overwrite form.
  */
-export function oauthSettings(sso: SsoEnvironment): Record<string, string> {
+export function oauthSettings(sso: SsoEnvironment<unknown>): Record<string, string> {
     const endpoints = realmEndpoints(sso.realm);
     return {
         url: sso.serverUrl,
@@ -94,7 +96,7 @@ export function oauthSettings(sso: SsoEnvironment): Record<string, string> {
     };
 }
 
-function ssoEnvironment(sso: SsoEnvironment): EnvVar[] {
+function ssoEnvironment<V>(sso: SsoEnvironment<V>): EnvVar<V>[] {
     const settings = oauthSettings(sso);
     const create = `Accounts_OAuth_Custom_${oauthServiceName}`;
     const enforce = `Accounts_OAuth_Custom-${oauthServiceName}`;
@@ -115,7 +117,7 @@ function ssoEnvironment(sso: SsoEnvironment): EnvVar[] {
     ];
 }
 
-function uploadsEnvironment(uploads: RocketChatEnvironmentArgs["uploads"]): EnvVar[] {
+function uploadsEnvironment(uploads: RocketChatEnvironmentArgs<never>["uploads"]): EnvVar<never>[] {
     return [
         overwrite("FileUpload_Storage_Type", uploads.storage),
         ...(uploads.storage === "FileSystem" ? [overwrite("FileUpload_FileSystemPath", uploadsPath)] : []),
@@ -125,7 +127,7 @@ function uploadsEnvironment(uploads: RocketChatEnvironmentArgs["uploads"]): EnvV
 }
 
 /** Rocket.Chat 6.x+ prunes by RetentionPolicy_TTL_* (milliseconds); MaxAge_* (days) is legacy. */
-function retentionEnvironment(retention: RocketChatEnvironmentArgs["retention"]): EnvVar[] {
+function retentionEnvironment(retention: RocketChatEnvironmentArgs<never>["retention"]): EnvVar<never>[] {
     if (!retention.enabled) {
         return [overwrite("RetentionPolicy_Enabled", false)];
     }
@@ -141,7 +143,7 @@ function retentionEnvironment(retention: RocketChatEnvironmentArgs["retention"])
     ];
 }
 
-function smtpEnvironment(secretName: string): EnvVar[] {
+function smtpEnvironment(secretName: string): EnvVar<never>[] {
     return [
         envFromSecret("OVERWRITE_SETTING_SMTP_Host", secretName, "host"),
         envFromSecret("OVERWRITE_SETTING_SMTP_Port", secretName, "port"),
@@ -156,14 +158,14 @@ function smtpEnvironment(secretName: string): EnvVar[] {
  * a separate HTTP server on PROMETHEUS_PORT, which wins over the setting
  * Prometheus_Port; both are set so the admin UI shows the port in use.
  */
-function metricsEnvironment(port: number | undefined): EnvVar[] {
+function metricsEnvironment(port: number | undefined): EnvVar<never>[] {
     return port === undefined
         ? [overwrite("Prometheus_Enabled", false)]
         : [overwrite("Prometheus_Enabled", true), overwrite("Prometheus_Port", port), value("PROMETHEUS_PORT", port)];
 }
 
 /** Every environment variable of the Rocket.Chat container. */
-export function rocketchatEnvironment(args: RocketChatEnvironmentArgs): EnvVar[] {
+export function rocketchatEnvironment<V>(args: RocketChatEnvironmentArgs<V>): EnvVar<V>[] {
     return [
         value("ROOT_URL", `https://${args.hostname}`),
         value("PORT", httpPort),

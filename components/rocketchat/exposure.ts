@@ -1,24 +1,37 @@
 /**
  * How users reach Rocket.Chat: a networking.k8s.io/v1 Ingress on Kubernetes
  * or an OpenShift Route, both TLS-terminated with timeouts long enough for
- * the websocket connections Rocket.Chat keeps open.
+ * the websocket connections Rocket.Chat keeps open. Pure: returns the object.
  */
-import * as k8s from "../k8s";
-import * as pulumi from "@pulumi/pulumi";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { recordFromPairs } from "../keyValuePairs";
+
+/** route.openshift.io/v1 Route, the fields we set (openshift/api route/v1/types.go). */
+export interface IRoute {
+    readonly apiVersion: "route.openshift.io/v1";
+    readonly kind: "Route";
+    readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
+    readonly spec: {
+        readonly host: string;
+        readonly to: { readonly kind: "Service"; readonly name: string; readonly weight: number };
+        readonly port: { readonly targetPort: string };
+        readonly tls: { readonly termination: "edge"; readonly insecureEdgeTerminationPolicy: "Redirect" };
+        readonly wildcardPolicy: "None";
+    };
+}
 
 export interface ExposureArgs {
     readonly namespace: string;
     readonly platform: "kubernetes" | "openshift";
     readonly hostname: string;
-    readonly serviceName: pulumi.Input<string>;
+    readonly serviceName: string;
     readonly servicePort: string;
     readonly labels: Record<string, string>;
-    /** IngressClass; undefined uses the cluster default. Kubernetes only. */
+    /** IngressClass; empty or undefined uses the cluster default. Kubernetes only. */
     readonly ingressClassName?: string;
     /** Extra annotations as key=value. Kubernetes only. */
     readonly ingressAnnotations: readonly string[];
-    /** TLS Secret of the Ingress, or of nothing on OpenShift (router certificate). */
+    /** TLS Secret of the Ingress (empty or undefined: the controller's default certificate); nothing on OpenShift (router certificate). */
     readonly tlsSecretName?: string;
     /** Largest upload, for the proxy's request body limit. -1 for none. */
     readonly maxUploadBytes: number;
@@ -27,10 +40,10 @@ export interface ExposureArgs {
 /** Websocket sessions last hours; proxies cut idle ones after a minute by default. */
 const websocketTimeoutSeconds = 3600;
 
-export function declareExposure(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+export function exposureObject(name: string, args: ExposureArgs): IIngress | IRoute {
     const metadata = { name, namespace: args.namespace, labels: args.labels };
     if (args.platform === "openshift") {
-        return new k8s.apiextensions.CustomResource(name, {
+        return {
             apiVersion: "route.openshift.io/v1",
             kind: "Route",
             metadata: {
@@ -44,10 +57,12 @@ export function declareExposure(name: string, args: ExposureArgs, opts: pulumi.C
                 tls: { termination: "edge", insecureEdgeTerminationPolicy: "Redirect" },
                 wildcardPolicy: "None",
             },
-        }, opts);
+        };
     }
     const bodyLimit = args.maxUploadBytes < 0 ? "0" : `${Math.ceil(args.maxUploadBytes / 2 ** 20) + 1}m`;
-    return new k8s.networking.v1.Ingress(name, {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
         metadata: {
             ...metadata,
             annotations: {
@@ -73,5 +88,5 @@ export function declareExposure(name: string, args: ExposureArgs, opts: pulumi.C
                 },
             }],
         },
-    }, opts);
+    };
 }

@@ -17,10 +17,9 @@
  *   in clear text. Use secretKeyRef.
  */
 import * as v from "valibot";
-import * as k8s from "../k8s";
 import { literalSecretInEnv } from "../../policy/lib/secretText";
 import { dnsSubdomainProblem } from "../kubernetesMetadata";
-import { oauthServiceName, rocketchatEnvironment } from "./environment";
+import { EnvVar, oauthServiceName, rocketchatEnvironment } from "./environment";
 
 const overwritePrefix = "OVERWRITE_SETTING_";
 
@@ -112,7 +111,7 @@ export const extraEnvSchema = v.pipe(
 );
 
 /** The entries as container env: literal values, or secretKeyRef from the named Secret. */
-export function extraEnvVars(entries: readonly ExtraEnvEntry[]): k8s.types.input.core.v1.EnvVar[] {
+export function extraEnvVars(entries: readonly ExtraEnvEntry[]): EnvVar<never>[] {
     return entries.map((entry) => ("value" in entry
         ? { name: entry.name, value: entry.value }
         : { name: entry.name, valueFrom: { secretKeyRef: { name: entry.secretKeyRef.name, key: entry.secretKeyRef.key } } }));

@@ -1,15 +1,32 @@
 /**
- * Applies the Keycloak resources a stack declares (as the mock runtime
- * captured them) to a real Keycloak through the admin REST API, the way the
- * provider would (test/sso/providerTranslation.ts), and returns what the
- * provider would have read back: the ids and the client's generated secret.
+ * Applies the Keycloak resources a stack declares (as the pure builder returns
+ * them, components/sso/keycloakClientResources.ts) to a real Keycloak through
+ * the admin REST API, the way the provider would
+ * (test/sso/providerTranslation.ts), and returns what the provider would have
+ * read back: the ids and the client's generated secret.
  */
-import { DeclaredResource, StackRun } from "../../tools/mockRuntime";
+import { KeycloakIds, KeycloakResource } from "../../components/sso/keycloakClientResources";
 import { KeycloakAdmin } from "./keycloakAdmin";
 import { AdminCall, Reference, translate, Value } from "./providerTranslation";
 
+/** A stack's Keycloak side as the program declares it, with placeholders for what only Keycloak knows. */
+export interface KeycloakPlan {
+    /** Named in error messages. */
+    readonly stack: string;
+    /** The realm the component looks up (getRealm); it must exist. */
+    readonly realm: string;
+    /** The groups the component looks up (getGroup); they must exist. */
+    readonly groups: readonly string[];
+    /** Placeholders for the looked-up and the created ids; created ones are `<resource name>-id`. */
+    readonly ids: KeycloakIds<string>;
+    /** The resources in registration order (dependencies come first). */
+    readonly resources: readonly KeycloakResource<string>[];
+    /** Placeholder for the client's generated secret (what the oauth Secret holds). */
+    readonly clientSecret: string;
+}
+
 export interface Applied {
-    /** Mock value -> the value the real Keycloak gave (ids, the client secret). */
+    /** Placeholder -> the value the real Keycloak gave (ids, the client secret). */
     readonly realValues: Map<string, string>;
     /** The realm the program's data source looked up. */
     readonly realm: string;
@@ -17,46 +34,33 @@ export interface Applied {
 
 const isReference = (value: unknown): value is Reference => typeof value === "object" && value !== null && "ref" in value;
 
-/** The Keycloak resources in the order the program registered them (dependencies come first). */
-export function declaredKeycloakResources(run: StackRun): DeclaredResource[] {
-    return run.resources.filter((r) => r.type.startsWith("keycloak:"));
-}
-
 /**
- * The data sources the program read (mock runtime `lookups`): getRealm's id is
- * the realm name (data_source_keycloak_realm.go: data.SetId(realm.Realm));
- * getGroup searches the realm's groups for the exact name
- * (keycloak/group.go GetGroupByName: GET /groups?search=<name>).
+ * The data sources the program reads: getRealm's id is the realm name
+ * (data_source_keycloak_realm.go: data.SetId(realm.Realm)); getGroup searches
+ * the realm's groups for the exact name (keycloak/group.go GetGroupByName:
+ * GET /groups?search=<name>).
  */
-async function resolveLookups(run: StackRun, admin: KeycloakAdmin, realValues: Map<string, string>): Promise<string> {
-    const realms = run.lookups.filter((l) => l.token === "keycloak:index/getRealm:getRealm");
-    if (realms.length !== 1) {
-        throw new Error(`${run.stack}: expected one getRealm lookup, found ${realms.length}`);
-    }
-    const realm = realms[0].inputs.realm as string;
-    realValues.set(realms[0].id, realm);
-    for (const lookup of run.lookups.filter((l) => l.token === "keycloak:index/getGroup:getGroup")) {
-        const groups: any[] = await admin.get(`/${realm}/groups?search=${encodeURIComponent(lookup.inputs.name)}&exact=true`);
-        const group = groups.find((g) => g.name === lookup.inputs.name);
+async function resolveLookups(plan: KeycloakPlan, admin: KeycloakAdmin, realValues: Map<string, string>): Promise<string> {
+    const realm = plan.realm;
+    realValues.set(plan.ids.realmId, realm);
+    for (const name of plan.groups) {
+        const groups: any[] = await admin.get(`/${realm}/groups?search=${encodeURIComponent(name)}&exact=true`);
+        const group = groups.find((g) => g.name === name);
         if (!group) {
-            throw new Error(`${run.stack}: group '${lookup.inputs.name}' does not exist in realm ${realm}; the program expects existing groups`);
+            throw new Error(`${plan.stack}: group '${name}' does not exist in realm ${realm}; the program expects existing groups`);
         }
-        realValues.set(lookup.id, group.id);
-    }
-    const other = run.lookups.filter((l) => l.token.startsWith("keycloak:") && !/getRealm|getGroup/.test(l.token));
-    if (other.length > 0) {
-        throw new Error(`${run.stack}: no translation for data source(s) ${other.map((l) => l.token).join(", ")}`);
+        realValues.set(plan.ids.groupIds[name], group.id);
     }
     return realm;
 }
 
-export async function applyDeclaredResources(run: StackRun, admin: KeycloakAdmin): Promise<Applied> {
+export async function applyDeclaredResources(plan: KeycloakPlan, admin: KeycloakAdmin): Promise<Applied> {
     const realValues = new Map<string, string>();
-    const realm = await resolveLookups(run, admin, realValues);
-    const real = (mock: string): string => {
-        const value = realValues.get(mock);
+    const realm = await resolveLookups(plan, admin, realValues);
+    const real = (placeholder: string): string => {
+        const value = realValues.get(placeholder);
         if (value === undefined) {
-            throw new Error(`${run.stack}: '${mock}' refers to nothing applied so far`);
+            throw new Error(`${plan.stack}: '${placeholder}' refers to nothing applied so far`);
         }
         return value;
     };
@@ -65,7 +69,7 @@ export async function applyDeclaredResources(run: StackRun, admin: KeycloakAdmin
      * (GetRole: /roles-by-id/{id}) and posts that representation to the
      * role's container (its client's UUID).
      */
-    const roleById = async (mockRoleId: string) => admin.get(`/${realm}/roles-by-id/${real(mockRoleId)}`);
+    const roleById = async (placeholderRoleId: string) => admin.get(`/${realm}/roles-by-id/${real(placeholderRoleId)}`);
     const resolve = async (value: Value): Promise<any> => {
         if (isReference(value)) {
             if (value.ref.startsWith("role:")) {
@@ -86,7 +90,7 @@ export async function applyDeclaredResources(run: StackRun, admin: KeycloakAdmin
     };
     const pathOf = async (segments: (string | Reference)[]) => `/${realm}/` + (await Promise.all(segments.map(resolve))).join("/");
 
-    for (const resource of declaredKeycloakResources(run)) {
+    for (const resource of plan.resources) {
         const translated = translate(resource);
         if ((await resolve(translated.realm)) !== realm) {
             throw new Error(`${resource.name}: declared in another realm than the one looked up`);
@@ -96,18 +100,18 @@ export async function applyDeclaredResources(run: StackRun, admin: KeycloakAdmin
             const response = await admin.request(call.method, await pathOf(call.path), call.body === undefined ? undefined : await resolve(call.body));
             locations.push(response.location);
         }
-        const mockId = `${resource.name}-id`;
+        const placeholderId = `${resource.name}-id`;
         if ("locationOfCall" in translated.idFrom) {
-            realValues.set(mockId, locations[translated.idFrom.locationOfCall]!.split("/").pop()!);
+            realValues.set(placeholderId, locations[translated.idFrom.locationOfCall]!.split("/").pop()!);
         } else if ("getPath" in translated.idFrom) {
-            realValues.set(mockId, (await admin.get(await pathOf(translated.idFrom.getPath))).id);
+            realValues.set(placeholderId, (await admin.get(await pathOf(translated.idFrom.getPath))).id);
         }
         if (resource.type === "keycloak:openid/client:Client") {
             // client_secret is Optional+Computed: Keycloak generates it and the
             // provider reads it back (openid_client.go GetOpenidClient:
             // GET /clients/{id}/client-secret) into the clientSecret output.
-            const secret = await admin.get(`/${realm}/clients/${real(mockId)}/client-secret`);
-            realValues.set(run.computed.get(`${resource.name}.clientSecret`)!, secret.value);
+            const secret = await admin.get(`/${realm}/clients/${real(placeholderId)}/client-secret`);
+            realValues.set(plan.clientSecret, secret.value);
         }
     }
     return { realValues, realm };

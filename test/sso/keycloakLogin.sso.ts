@@ -1,13 +1,14 @@
 /**
  * Single sign-on proven on a real Keycloak (npm run test:sso): the Keycloak
- * resources a stack declares, applied with their exact inputs to a fresh
+ * resources a stack declares (the builder's output for the stack's settings,
+ * which the program registers unchanged), applied with their exact inputs to a fresh
  * realm, let a user sign in the way Rocket.Chat signs them in, using only
  * the values the program puts into Rocket.Chat's environment.
  */
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
-import { runStack, StackRun } from "../../tools/mockRuntime";
-import { applyDeclaredResources, Applied } from "./applyToKeycloak";
+import { keycloakPlan, rocketchatEnvironmentSource } from "../support/rocketchatBuild";
+import { applyDeclaredResources, Applied, KeycloakPlan } from "./applyToKeycloak";
 import { KeycloakAdmin } from "./keycloakAdmin";
 import { RunningKeycloak, startKeycloak } from "./keycloakServer";
 import { authorizeUrl, Browser, oauthServiceFromEnvironment, pageText, RocketChatOAuthService, signIn, withClientCredentials } from "./rocketchatOAuth";
@@ -53,7 +54,7 @@ async function createUser(admin: KeycloakAdmin, realm: string, user: User, group
 
 for (const { stack, overrides } of variants) {
     describe(`${stack}: single sign-on on a real Keycloak`, function () {
-        let run: StackRun;
+        let plan: KeycloakPlan;
         let service: RocketChatOAuthService;
         let keycloak: RunningKeycloak | undefined;
         let admin: KeycloakAdmin;
@@ -64,21 +65,21 @@ for (const { stack, overrides } of variants) {
         const browser = () => new Browser(new URL(service.serverURL).origin, new URL(keycloak!.localUrl).origin);
 
         before(async function () {
-            run = await runStack(stack, overrides);
-            service = oauthServiceFromEnvironment(run);
+            plan = keycloakPlan(stack, overrides)!;
+            service = oauthServiceFromEnvironment(rocketchatEnvironmentSource(stack, overrides));
             // Keycloak's public URL is what Rocket.Chat is told: keycloakUrl + keycloakBasePath.
             keycloak = await startKeycloak(service.serverURL);
             admin = await KeycloakAdmin.login(keycloak.localUrl, keycloak.adminUser, keycloak.adminPassword);
             // What the program expects to exist already: the realm and the configured groups.
-            const realm = run.lookups.find((l) => l.token === "keycloak:index/getRealm:getRealm")!.inputs.realm;
+            const realm = plan.realm;
             await admin.request("POST", "", { realm, enabled: true });
-            const groups = run.lookups.filter((l) => l.token === "keycloak:index/getGroup:getGroup").map((l) => l.inputs.name as string);
+            const groups = plan.groups;
             assert.ok(groups.length > 0, "the stack configures a group");
             const groupIds = [];
             for (const group of groups) {
                 groupIds.push(await admin.create(`/${realm}/groups`, { name: group }));
             }
-            applied = await applyDeclaredResources(run, admin);
+            applied = await applyDeclaredResources(plan, admin);
             const realSecret = applied.realValues.get(service.secret);
             assert.ok(realSecret, "the Secret Rocket.Chat reads holds the client's clientSecret output");
             clientSecret = realSecret;

@@ -234,7 +234,7 @@ export interface DeclaredKeycloakResource {
     readonly inputs: Record<string, any>;
 }
 
-/** Ids the mock runtime made up (`<name>-id`, data-source ids) become references resolved at apply time. */
+/** Placeholder ids (`<name>-id`, data-source ids; test/support/rocketchatBuild.ts) become references resolved at apply time. */
 const asRef = (value: string): Reference => ({ ref: value });
 
 export function translate(resource: DeclaredKeycloakResource): TranslatedResource {

@@ -24,7 +24,13 @@
  *   value throws "Username field ... not found"), name from name_field or
  *   getName's fallbacks; roles are read from roles_claim (default "roles").
  */
-import { findObject, StackRun } from "../../tools/mockRuntime";
+/** What Rocket.Chat's pods are given: the container's environment and the Secrets it refers to, as the builders return them. */
+export interface RocketChatEnvironmentSource {
+    /** Named in error messages. */
+    readonly stack: string;
+    readonly env: readonly any[];
+    readonly secrets: readonly any[];
+}
 
 /** The settings Rocket.Chat's OAuth service is built from, as the program sets them. */
 export interface RocketChatOAuthService {
@@ -63,7 +69,7 @@ const selectKeys: Record<string, string[]> = {
 const isAbsoluteUrl = (value: string) => /^https?:\/\//i.test(value);
 
 /** Reads the value of an env var, following secretKeyRef into the Secret the program declares. */
-function envValue(run: StackRun, entry: any): string {
+function envValue(source: RocketChatEnvironmentSource, entry: any): string {
     if (entry.value !== undefined) {
         return entry.value;
     }
@@ -71,7 +77,10 @@ function envValue(run: StackRun, entry: any): string {
     if (!ref) {
         throw new Error(`${entry.name}: neither a value nor a secretKeyRef`);
     }
-    const secret = findObject(run, "Secret", ref.name);
+    const secret = source.secrets.find((candidate) => candidate.metadata.name === ref.name);
+    if (!secret) {
+        throw new Error(`${entry.name}: no Secret ${ref.name} among ${source.secrets.map((c) => c.metadata.name).join(", ")}`);
+    }
     const value = secret.stringData?.[ref.key] ?? (secret.data?.[ref.key] !== undefined ? Buffer.from(secret.data[ref.key], "base64").toString() : undefined);
     if (value === undefined) {
         throw new Error(`${entry.name}: Secret ${ref.name} has no key ${ref.key}`);
@@ -84,26 +93,25 @@ function envValue(run: StackRun, entry: any): string {
  * OVERWRITE_SETTING_Accounts_OAuth_Custom-<Name>-<suffix> variables (they win
  * over the creation form; apps/meteor/app/settings/server/functions/overwriteSetting.ts).
  */
-export function oauthServiceFromEnvironment(run: StackRun): RocketChatOAuthService {
-    const container = findObject(run, "Deployment", "rocketchat").spec.template.spec.containers[0];
-    const env = new Map<string, any>(container.env.map((e: any) => [e.name, e]));
+export function oauthServiceFromEnvironment(source: RocketChatEnvironmentSource): RocketChatOAuthService {
+    const env = new Map<string, any>(source.env.map((e: any) => [e.name, e]));
     const prefix = "OVERWRITE_SETTING_Accounts_OAuth_Custom-";
     const enabled = [...env.keys()].filter((name) => name.startsWith(prefix) && !name.slice(prefix.length).includes("-"));
     if (enabled.length !== 1 || env.get(enabled[0]).value !== "true") {
-        throw new Error(`${run.stack}: expected one enabled custom OAuth service, found ${enabled.join(", ") || "none"}`);
+        throw new Error(`${source.stack}: expected one enabled custom OAuth service, found ${enabled.join(", ") || "none"}`);
     }
     const name = enabled[0].slice(prefix.length);
     const setting = (suffix: string): string | undefined => {
         const entry = env.get(`${prefix}${name}-${suffix}`);
-        return entry === undefined ? undefined : envValue(run, entry);
+        return entry === undefined ? undefined : envValue(source, entry);
     };
     for (const [suffix, keys] of Object.entries(selectKeys)) {
         const value = setting(suffix);
         if (value !== undefined && !keys.includes(value)) {
-            throw new Error(`${run.stack}: ${prefix}${name}-${suffix}=${value} is not one of Rocket.Chat's keys ${keys.join(", ")}`);
+            throw new Error(`${source.stack}: ${prefix}${name}-${suffix}=${value} is not one of Rocket.Chat's keys ${keys.join(", ")}`);
         }
     }
-    const rootUrl = envValue(run, env.get("ROOT_URL"));
+    const rootUrl = envValue(source, env.get("ROOT_URL"));
     const serverURL = setting("url") ?? "";
     const withServer = (value: string) => (isAbsoluteUrl(value) ? value : serverURL + value);
     const serviceKey = name.toLowerCase();
