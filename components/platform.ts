@@ -10,7 +10,7 @@ import { Credentials } from "./credentials";
 import { MongoBackups } from "./backup/backups";
 import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
-import { rocketchatApiClientLabels } from "./channels/apiAccess";
+import { channelsReconcilerArgsFromSettings } from "./channels/channelsObjects";
 import { KeycloakClient } from "./keycloak";
 import { recordFromPairs } from "./keyValuePairs";
 import { denyIngressByDefault } from "./networkIsolation";
@@ -260,20 +260,12 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
     /** Reconciles the configured channels once Rocket.Chat is up; none while a restore keeps it at zero. */
     private declareChannels(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): ChannelsReconciler | undefined {
-        if (!((s.channels.length > 0 || s.channelsPrune) && s.restoreArchive === "")) {
-            return undefined;
-        }
-        return new ChannelsReconciler(name, {
-            namespace: s.namespace,
-            channels: s.channels,
-            prune: s.channelsPrune,
-            rocketchatUrl: `http://${this.rocketchat.serviceName}.${s.namespace}.svc.${s.clusterDomain}:${httpPort}`,
+        const args = channelsReconcilerArgsFromSettings(name, s, {
+            rocketchatServiceName: this.rocketchat.serviceName,
+            rocketchatHttpPort: httpPort,
             adminSecretName: this.credentials.adminSecretName,
-            apiClientLabels: rocketchatApiClientLabels(name),
-            placement: placementFor(s, "channels"),
-            fixedUid: s.fixedUids,
-            after: [this.rocketchat],
-        }, opts);
+        });
+        return args && new ChannelsReconciler(name, { ...args, after: [this.rocketchat] }, opts);
     }
 
     /** Scrape targets, alerts and the dashboard when the stack turns monitoring on. */

@@ -81,6 +81,18 @@ export function reconcilerScripts(): Record<string, string> {
     return Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(__dirname, "scripts", file), "utf8")]));
 }
 
+/** The Job's name: `<name>-channels-` and a digest of what the run does, so only a change runs it again. */
+export function channelsJobName(name: string, args: ChannelsReconcilerObjectArgs<unknown>): string {
+    const fingerprint = {
+        declared: canonicalJson(args.channels, 2),
+        prune: args.prune ?? false,
+        image: args.image ?? nodeImage,
+        scripts: reconcilerScripts(),
+        url: args.rocketchatUrl,
+    };
+    return `${name}-channels-${createHash("sha256").update(JSON.stringify(fingerprint)).digest("hex").slice(0, 8)}`;
+}
+
 export function channelsReconcilerObjects<V = never>(name: string, args: ChannelsReconcilerObjectArgs<V>): ChannelsReconcilerObjects<V> {
     const image = args.image ?? nodeImage;
     const labels = standardLabels({ instance: name, name: "rocketchat-channels", component: "channels" }, imageParts(image).tag);
@@ -96,8 +108,7 @@ export function channelsReconcilerObjects<V = never>(name: string, args: Channel
         data: { ...scripts, [channelsFile]: declared },
     };
 
-    const digest = createHash("sha256").update(JSON.stringify({ declared, prune, image, scripts, url: args.rocketchatUrl })).digest("hex").slice(0, 8);
-    const jobName = `${name}-channels-${digest}`;
+    const jobName = channelsJobName(name, args);
     const job: Opaque<IJob, V> = {
         apiVersion: "batch/v1",
         kind: "Job",
