@@ -8,13 +8,12 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
 import { MongoBackups } from "./backup/backups";
-import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { channelsReconcilerArgsFromSettings } from "./channels/channelsObjects";
 import { KeycloakClient } from "./keycloak";
-import { recordFromPairs } from "./keyValuePairs";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
+import { monitoringArgsFromSettings } from "./monitoring/monitoringObjects";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
@@ -270,48 +269,21 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
     /** Scrape targets, alerts and the dashboard when the stack turns monitoring on. */
     private declareMonitoring(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, namespaceDeps: pulumi.Resource[]): Monitoring | undefined {
-        if (!s.monitoringEnabled) {
-            return undefined;
-        }
-        return new Monitoring(name, {
-            namespace: s.namespace,
-            scraperNamespace: s.monitoringNamespace,
-            exporter: {
-                image: s.monitoringExporterImage,
-                memberHosts: this.mongodb.hosts,
-                credentials: {
-                    secretName: this.credentials.mongoUsersSecretName,
-                    usernameKey: this.credentials.monitoring.usernameKey,
-                    passwordKey: this.credentials.monitoring.passwordKey,
-                },
-                mongodbClientLabels: this.mongodb.clientLabels,
-                placement: placementFor(s, "exporter"),
-                fixedUid: s.fixedUids,
+        const args = monitoringArgsFromSettings(name, s, {
+            memberHosts: this.mongodb.hosts,
+            monitoringCredentials: {
+                secretName: this.credentials.mongoUsersSecretName,
+                usernameKey: this.credentials.monitoring.usernameKey,
+                passwordKey: this.credentials.monitoring.passwordKey,
             },
-            rocketchat: { selector: this.rocketchat.selector, metricsPort: s.monitoringRocketchatPort },
-            watched: {
-                rocketchatDeployment: this.rocketchat.deploymentName,
-                // The autoscaler carries the Deployment's name and is dropped while a restore runs.
-                autoscaler: s.autoscalingEnabled && s.restoreArchive === "" ? this.rocketchat.deploymentName : undefined,
-                mongodbStatefulSet: this.mongodb.statefulSetName,
-                backupCronJobs: s.backupEnabled ? backupCronJobNames(name) : undefined,
-            },
-            backupSchedules: s.backupEnabled ? { backup: s.backupSchedule, verify: s.backupVerifySchedule } : undefined,
-            thresholds: {
-                replicationLagSeconds: s.monitoringReplicationLagSeconds,
-                notReadyMinutes: s.monitoringNotReadyMinutes,
-                autoscalerMaxedMinutes: s.monitoringAutoscalerMaxedMinutes,
-                backupGraceMinutes: s.monitoringBackupGraceMinutes,
-            },
-            prometheusOperator: s.monitoringPrometheusOperator,
-            selectorLabels: recordFromPairs(s.monitoringSelectorLabels),
-            dashboard: {
-                name: s.monitoringDashboardName,
-                namespace: s.monitoringDashboardNamespace || s.namespace,
-                sidecarLabel: recordFromPairs([s.monitoringDashboardLabel]),
-            },
-        // The exporter logs in as the monitoring user, which the bootstrap creates.
-        }, { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });
+            mongodbClientLabels: this.mongodb.clientLabels,
+            rocketchatSelector: this.rocketchat.selector,
+            rocketchatDeploymentName: this.rocketchat.deploymentName,
+            mongodbStatefulSetName: this.mongodb.statefulSetName,
+        });
+        return args && new Monitoring(name, args,
+            // The exporter logs in as the monitoring user, which the bootstrap creates.
+            { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });
     }
 
     /** Backup schedules and, while restoreArchive is set, the restore Job. */
