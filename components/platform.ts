@@ -19,8 +19,9 @@ import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
+import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
 import { placementFor } from "./placement";
-import { envFromSecret, ResourceSettings } from "./podShapes";
+import { ResourceSettings } from "./podShapes";
 import { mostRocketchatPods, Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
@@ -44,13 +45,6 @@ export interface RocketChatPlatformArgs {
      */
     readonly previous?: DeploymentRecord;
 }
-
-/**
- * BACKUP_RETENTION of the pre-upgrade backup. Retention prunes only below a
- * verified archive and the restore test verifies nightly archives only, so in
- * practice every pre-upgrade archive is kept until an operator deletes it.
- */
-const preUpgradeRetention = 3;
 
 /** The deployment record this run will write once it completes: the next run's guard reads it. */
 export function recordFor(name: string, s: Settings): DeploymentRecord {
@@ -150,33 +144,15 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     /** The pre-upgrade Job both workloads wait for: live checks, member removal, a backup apart from the nightly ones. */
     private declareUpgradeGuard(name: string, s: Settings, previous: DeploymentRecord, next: DeploymentRecord, opts: pulumi.ComponentResourceOptions): k8s.batch.v1.Job {
         const creds = this.credentials;
-        return declareUpgradeGuardJob({
-            instance: name,
-            namespace: s.namespace,
-            image: s.mongodbImage,
-            replicaSetName: s.mongodbReplicaSetName,
+        return declareUpgradeGuardJob(upgradeGuardArgsFromSettings(name, s, previous, next, {
             hosts: this.mongodb.hosts,
-            previous,
-            next,
-            allowMemberRemoval: s.mongodbAllowMemberRemoval,
-            labels: { "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "upgrade-guard" },
-            clientLabels: this.mongodb.clientLabels,
-            uid: s.fixedUids ? mongoImageUid : undefined,
-            placement: placementFor(s, "mongodb"),
-            rootCredentialEnv: [
-                envFromSecret("ROOT_USERNAME", creds.mongoUsersSecretName, creds.root.usernameKey),
-                envFromSecret("ROOT_PASSWORD", creds.mongoUsersSecretName, creds.root.passwordKey),
-            ],
-            backup: this.backups && s.backupEnabled
-                ? {
-                    claimName: this.backups.claimName,
-                    credentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
-                    retention: preUpgradeRetention,
-                    appDatabase: s.mongodbDatabase,
-                    resources: resourceSettings(s, "backup"),
-                }
-                : undefined,
-        }, { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
+            mongodbClientLabels: this.mongodb.clientLabels,
+            mongoImageUid,
+            rootCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.root.usernameKey, passwordKey: creds.root.passwordKey },
+            backupCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
+            backupClaimName: this.backups?.claimName,
+            backupResources: resourceSettings(s, "backup"),
+        }), { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
     }
 
     private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, guard: Promise<pulumi.Resource[]>): RocketChat {

@@ -128,6 +128,13 @@ export function resources(r: ResourceSettings, scratchVolumes: readonly ScratchV
     };
 }
 
+/** A user's name and password as two keys of one Secret (the Secret's name may be opaque, V). */
+export interface SecretCredentials<V = never> {
+    readonly secretName: string | V;
+    readonly usernameKey: string;
+    readonly passwordKey: string;
+}
+
 /**
  * An environment variable filled from one key of a Secret: credentials never
  * appear as literals. The Secret's name may be a value only the program knows

@@ -22,7 +22,7 @@ import type { Opaque } from "../kubernetesObjects";
 import { selectorLabels, standardLabels, WorkloadIdentity } from "../labels";
 import { namespacePeer } from "../networkPeers";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
-import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity, SecretCredentials } from "../podShapes";
 import { imageParts } from "../validators";
 
 /** The exporter's default listen port (--web.listen-address ":9216"). */
@@ -35,13 +35,6 @@ export const scrapeAllPath = "/scrapeall";
 export const defaultExporterImage = "percona/mongodb_exporter:0.47.1";
 /** The monitoringNamespace setting's default. */
 export const defaultScraperNamespace = "monitoring";
-
-/** A user's name and password as two keys of one Secret. */
-export interface SecretCredentials<V = never> {
-    readonly secretName: string | V;
-    readonly usernameKey: string;
-    readonly passwordKey: string;
-}
 
 export interface MongoExporterObjectArgs<V = never> {
     /** Namespace of the exporter. */

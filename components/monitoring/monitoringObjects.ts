@@ -24,8 +24,8 @@ import { MonitoredObjects } from "./expressions";
 import { grafanaDashboard } from "./grafanaModel";
 import {
     defaultScraperNamespace, mongoExporterName, mongoExporterObjects, MongoExporterObjectArgs, MongoExporterObjects, mongoExporterServiceLabels, scrapeAllPath,
-    SecretCredentials,
 } from "./mongodbExporterObjects";
+import type { SecretCredentials } from "../podShapes";
 
 /** How often Prometheus scrapes; the exporter answers for every member in one request. */
 const scrapeInterval = "30s";
