@@ -18,6 +18,7 @@ import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
+import { guardJobNeeded } from "./upgrades/upgradeGuard";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
 import { placementFor } from "./placement";
@@ -130,9 +131,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
         this.backups = this.declareBackups(name, s, inNamespace);
         const record = recordFor(name, s);
-        // Only a change of versions or members is guarded (and backed up first); a first install has nothing to guard.
-        const changes = args.previous !== undefined && JSON.stringify(args.previous) !== JSON.stringify(record);
-        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
+        this.upgradeGuard = guardJobNeeded(args.previous, record) ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
