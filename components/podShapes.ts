@@ -10,6 +10,7 @@ import type { ISecurityContext as SecurityContext } from "kubernetes-models/v1/S
 import type { ITopologySpreadConstraint as TopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
 import { parseQuantity } from "./validators";
 import { zoneTopology } from "./zones";
+import { placementMetadata, placementSpec, WorkloadPlacement } from "./placement";
 
 export const hostnameTopology = "kubernetes.io/hostname";
 
@@ -157,4 +158,50 @@ export function execProbe(command: string[], timing: ProbeTiming): Probe {
 
 export function httpProbe(path: string, port: number | string, timing: ProbeTiming): Probe {
     return { httpGet: { path, port }, ...timing };
+}
+
+/** What differs between the program's run-to-completion Jobs; restrictedJob adds the rest. */
+export interface RestrictedJobArgs<Container, JobVolume> {
+    readonly name: string;
+    readonly namespace: string;
+    /** Labels of the Job and its pods. */
+    readonly labels: Record<string, string>;
+    /** Labels only the pods carry, e.g. a NetworkPolicy's client label. Defaults to none. */
+    readonly podLabels?: Record<string, string>;
+    /** Node selector, tolerations, priority class, pull secrets and extra pod metadata. Defaults to none. */
+    readonly placement?: WorkloadPlacement;
+    /** Run as this UID and GID; undefined lets the platform (OpenShift's restricted SCC) assign one. */
+    readonly uid?: number;
+    readonly backoffLimit: number;
+    readonly activeDeadlineSeconds: number;
+    /** Containers that run to completion before `containers`. Defaults to none. */
+    readonly initContainers?: Container[];
+    readonly containers: Container[];
+    readonly volumes: JobVolume[];
+}
+
+/**
+ * A Job whose pod meets the restricted profile, runs once per try
+ * (restartPolicy Never: a failed run keeps its pod for `kubectl logs`) and
+ * gets no service-account token: the skeleton every one-off Job here shares.
+ */
+export function restrictedJob<Container, JobVolume>(args: RestrictedJobArgs<Container, JobVolume>) {
+    const template = {
+        metadata: placementMetadata(args.placement, { ...args.labels, ...args.podLabels }),
+        spec: {
+            ...placementSpec(args.placement),
+            restartPolicy: "Never" as const,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(args.uid),
+            ...(args.initContainers ? { initContainers: args.initContainers } : {}),
+            containers: args.containers,
+            volumes: args.volumes,
+        },
+    };
+    return {
+        apiVersion: "batch/v1" as const,
+        kind: "Job" as const,
+        metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+        spec: { backoffLimit: args.backoffLimit, activeDeadlineSeconds: args.activeDeadlineSeconds, template },
+    };
 }

@@ -17,8 +17,8 @@ import type { IJob } from "kubernetes-models/batch/v1/Job";
 import { canonicalJson } from "../canonicalJson";
 import type { Opaque } from "../kubernetesObjects";
 import { standardLabels } from "../labels";
-import { placementFor, placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
-import { envFromSecret, resources, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
+import { placementFor, WorkloadPlacement } from "../placement";
+import { envFromSecret, resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
 import type { ChannelDeclaration, Settings } from "../settings";
 import { imageParts } from "../validators";
 import { rocketchatApiClientLabels } from "./apiAccess";
@@ -109,43 +109,35 @@ export function channelsReconcilerObjects<V = never>(name: string, args: Channel
     };
 
     const jobName = channelsJobName(name, args);
-    const job: Opaque<IJob, V> = {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { name: jobName, namespace: args.namespace, labels },
-        spec: {
-            backoffLimit: 3,
-            // The wait for Rocket.Chat plus the calls themselves.
-            activeDeadlineSeconds: (waitAttempts * waitIntervalMs) / 1000 + 900,
-            template: {
-                metadata: placementMetadata(args.placement, { ...labels, ...args.apiClientLabels }),
-                spec: {
-                    ...placementSpec(args.placement),
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity((args.fixedUid ?? true) ? reconcilerUid : undefined),
-                    containers: [{
-                        name: "reconcile",
-                        image,
-                        command: ["node", `${scriptsPath}/reconcile.js`],
-                        env: [
-                            { name: "ROCKETCHAT_URL", value: args.rocketchatUrl },
-                            { name: "CHANNELS_FILE", value: `${scriptsPath}/${channelsFile}` },
-                            { name: "CHANNELS_PRUNE", value: String(prune) },
-                            { name: "WAIT_ATTEMPTS", value: String(waitAttempts) },
-                            { name: "WAIT_INTERVAL_MS", value: String(waitIntervalMs) },
-                            envFromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
-                            envFromSecret("ADMIN_PASSWORD", args.adminSecretName, "password"),
-                        ],
-                        resources: resources({ cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" }),
-                        securityContext: restrictedContainerSecurity(),
-                        volumeMounts: [{ name: "scripts", mountPath: scriptsPath, readOnly: true }],
-                    }],
-                    volumes: [{ name: "scripts", configMap: { name: configMapName } }],
-                },
-            },
-        },
-    };
+    const job: Opaque<IJob, V> = restrictedJob({
+        name: jobName,
+        namespace: args.namespace,
+        labels,
+        podLabels: args.apiClientLabels,
+        placement: args.placement,
+        uid: (args.fixedUid ?? true) ? reconcilerUid : undefined,
+        backoffLimit: 3,
+        // The wait for Rocket.Chat plus the calls themselves.
+        activeDeadlineSeconds: (waitAttempts * waitIntervalMs) / 1000 + 900,
+        containers: [{
+            name: "reconcile",
+            image,
+            command: ["node", `${scriptsPath}/reconcile.js`],
+            env: [
+                { name: "ROCKETCHAT_URL", value: args.rocketchatUrl },
+                { name: "CHANNELS_FILE", value: `${scriptsPath}/${channelsFile}` },
+                { name: "CHANNELS_PRUNE", value: String(prune) },
+                { name: "WAIT_ATTEMPTS", value: String(waitAttempts) },
+                { name: "WAIT_INTERVAL_MS", value: String(waitIntervalMs) },
+                envFromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
+                envFromSecret("ADMIN_PASSWORD", args.adminSecretName, "password"),
+            ],
+            resources: resources({ cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" }),
+            securityContext: restrictedContainerSecurity(),
+            volumeMounts: [{ name: "scripts", mountPath: scriptsPath, readOnly: true }],
+        }],
+        volumes: [{ name: "scripts", configMap: { name: configMapName } }],
+    });
     return { configMap, job };
 }
 

@@ -29,8 +29,8 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import { scriptFiles } from "../backup/layout";
 import type { Opaque } from "../kubernetesObjects";
-import { placementFor, placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
-import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity, SecretCredentials } from "../podShapes";
+import { placementFor, WorkloadPlacement } from "../placement";
+import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedJob, SecretCredentials } from "../podShapes";
 import type { Settings } from "../settings";
 import { DeploymentRecord } from "./deploymentRecord";
 
@@ -185,28 +185,20 @@ export function upgradeGuardObjects<V = never>(args: UpgradeGuardObjectArgs<V>):
             securityContext: restrictedContainerSecurity(),
         });
     }
-    const job: Opaque<IJob, V> = {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { name: jobName, namespace: args.namespace, labels },
-        spec: {
-            // A refusal is final: retrying cannot change the versions.
-            backoffLimit: 1,
-            activeDeadlineSeconds: 3 * 60 * 60,
-            template: {
-                metadata: placementMetadata(args.placement, { ...labels, ...args.clientLabels }),
-                spec: {
-                    ...placementSpec(args.placement),
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity(args.uid),
-                    initContainers: [guard],
-                    containers,
-                    volumes,
-                },
-            },
-        },
-    };
+    const job: Opaque<IJob, V> = restrictedJob({
+        name: jobName,
+        namespace: args.namespace,
+        labels,
+        podLabels: args.clientLabels,
+        placement: args.placement,
+        uid: args.uid,
+        // A refusal is final: retrying cannot change the versions.
+        backoffLimit: 1,
+        activeDeadlineSeconds: 3 * 60 * 60,
+        initContainers: [guard],
+        containers,
+        volumes,
+    });
     return { configMap, job };
 }
 
