@@ -10,8 +10,6 @@ import { componentTypes, withFormerTypes } from "../componentTypes";
 import { declareObject } from "../kubernetesObjects";
 import { channelsConfigMapName, channelsJobName, channelsReconcilerObjects, ChannelsReconcilerObjectArgs } from "./channelsObjects";
 
-export { nodeImage, reconcilerUid, scriptFiles } from "./channelsObjects";
-
 export interface ChannelsReconcilerArgs extends ChannelsReconcilerObjectArgs<pulumi.Output<string>> {
     /** Resources the Job starts after, e.g. the Rocket.Chat component. Defaults to none. */
     readonly after?: pulumi.Resource[];

@@ -9,8 +9,6 @@ import { componentTypes, withFormerTypes } from "../componentTypes";
 import { declareObject } from "../kubernetesObjects";
 import { mongoExporterName, mongoExporterObjects, MongoExporterObjectArgs, mongoExporterServiceLabels } from "./mongodbExporterObjects";
 
-export { exporterImageUid, exporterPort, scrapeAllPath } from "./mongodbExporterObjects";
-
 export type MongoExporterArgs = MongoExporterObjectArgs<pulumi.Output<string>>;
 
 export class MongoExporter extends pulumi.ComponentResource {

@@ -10,8 +10,6 @@ import * as k8s from "../k8s";
 import { declareObject } from "../kubernetesObjects";
 import { upgradeGuardConfigMapName, upgradeGuardJobName, upgradeGuardObjects, UpgradeGuardObjectArgs } from "./upgradeGuardObjects";
 
-export { preUpgradeBackupDir } from "./upgradeGuardObjects";
-
 export type UpgradeGuardJobArgs = UpgradeGuardObjectArgs<pulumi.Output<string>>;
 
 export function declareUpgradeGuardJob(args: UpgradeGuardJobArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
