@@ -17,17 +17,17 @@ import * as k8s from "./k8s";
 export interface KubernetesObject {
     readonly apiVersion: string;
     readonly kind: string;
-    readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
-    readonly [field: string]: unknown;
+    // No index signatures: the kubernetes-models interfaces (IConfigMap, IJob, ...) have none and must fit.
+    readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
 }
 
-/** T with every string field (deeply) also accepting V: where generated values go. */
+/** T with every string field (deeply) also accepting V: where generated values go. apiVersion and kind stay literal. */
 export type Opaque<T, V> = T extends string
     ? T | V
     : T extends readonly (infer E)[]
         ? readonly Opaque<E, V>[]
         : T extends object
-            ? { [K in keyof T]: Opaque<T[K], V> }
+            ? { [K in keyof T]: K extends "apiVersion" | "kind" ? T[K] : Opaque<T[K], V> }
             : T;
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;

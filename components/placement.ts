@@ -5,11 +5,9 @@
  * replacing all's). Pure: components spread the results into their pod
  * templates.
  */
-import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "./k8s";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { IToleration as Toleration } from "kubernetes-models/v1/Toleration";
 import { PlacedWorkload, PodPlacementSetting } from "./placementSettings";
-
-type Toleration = k8s.types.input.core.v1.Toleration;
 
 export interface WorkloadPlacement {
     readonly nodeSelector: Record<string, string>;
@@ -38,7 +36,7 @@ export function placementFor(settings: { podPlacement: PodPlacementSetting; imag
 }
 
 /** Pod spec fields for a placement; empty ones are left out so templates stay as they were without settings. */
-export function placementSpec(p: WorkloadPlacement = noPlacement): Pick<k8s.types.input.core.v1.PodSpec, "nodeSelector" | "tolerations" | "priorityClassName" | "imagePullSecrets"> {
+export function placementSpec(p: WorkloadPlacement = noPlacement): Pick<IPodSpec, "nodeSelector" | "tolerations" | "priorityClassName" | "imagePullSecrets"> {
     return {
         ...(Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: p.nodeSelector } : {}),
         ...(p.tolerations.length > 0 ? { tolerations: p.tolerations } : {}),
@@ -52,7 +50,7 @@ export function placementSpec(p: WorkloadPlacement = noPlacement): Pick<k8s.type
  * own keys are applied last: the settings refuse its prefixes, and this keeps
  * selectors intact even so.
  */
-export function placementMetadata(p: WorkloadPlacement = noPlacement, labels: Record<string, string>, annotations?: Record<string, pulumi.Input<string>>): { labels: Record<string, string>; annotations?: Record<string, pulumi.Input<string>> } {
+export function placementMetadata<V = never>(p: WorkloadPlacement = noPlacement, labels: Record<string, string>, annotations?: Record<string, string | V>): { labels: Record<string, string>; annotations?: Record<string, string | V> } {
     const mergedAnnotations = { ...p.podAnnotations, ...annotations };
     return {
         labels: { ...p.podLabels, ...labels },

@@ -8,14 +8,13 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, credentialsArgsFromSettings } from "./credentials";
 import { MongoBackups } from "./backup/backups";
-import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
-import { rocketchatApiClientLabels } from "./channels/apiAccess";
+import { channelsReconcilerArgsFromSettings } from "./channels/channelsObjects";
 import { KeycloakClient } from "./keycloak";
-import { recordFromPairs } from "./keyValuePairs";
 import { namespaceObject } from "./namespaceObject";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
+import { monitoringArgsFromSettings } from "./monitoring/monitoringObjects";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
 import { rocketchatArgsFromSettings, rocketchatWarnings } from "./rocketchat/settingsArgs";
@@ -25,9 +24,11 @@ import { keycloakClientArgsFromSettings } from "./sso/ssoSettings";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { mongoReplicaSetArgsFromSettings } from "./mongodb/replicaSetSettings";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
+import { guardJobNeeded } from "./upgrades/upgradeGuard";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
+import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
 import { placementFor } from "./placement";
-import { envFromSecret, ResourceSettings } from "./podShapes";
+import { ResourceSettings } from "./podShapes";
 import { Settings } from "./settings";
 
 /** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
@@ -51,13 +52,6 @@ export interface RocketChatPlatformArgs {
      */
     readonly previous?: DeploymentRecord;
 }
-
-/**
- * BACKUP_RETENTION of the pre-upgrade backup. Retention prunes only below a
- * verified archive and the restore test verifies nightly archives only, so in
- * practice every pre-upgrade archive is kept until an operator deletes it.
- */
-const preUpgradeRetention = 3;
 
 /** The deployment record this run will write once it completes: the next run's guard reads it. */
 export function recordFor(name: string, s: Settings): DeploymentRecord {
@@ -115,9 +109,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
         this.backups = this.declareBackups(name, s, inNamespace);
         const record = recordFor(name, s);
-        // Only a change of versions or members is guarded (and backed up first); a first install has nothing to guard.
-        const changes = args.previous !== undefined && JSON.stringify(args.previous) !== JSON.stringify(record);
-        this.upgradeGuard = changes ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
+        this.upgradeGuard = guardJobNeeded(args.previous, record) ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
@@ -129,33 +121,15 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     /** The pre-upgrade Job both workloads wait for: live checks, member removal, a backup apart from the nightly ones. */
     private declareUpgradeGuard(name: string, s: Settings, previous: DeploymentRecord, next: DeploymentRecord, opts: pulumi.ComponentResourceOptions): k8s.batch.v1.Job {
         const creds = this.credentials;
-        return declareUpgradeGuardJob({
-            instance: name,
-            namespace: s.namespace,
-            image: s.mongodbImage,
-            replicaSetName: s.mongodbReplicaSetName,
+        return declareUpgradeGuardJob(upgradeGuardArgsFromSettings(name, s, previous, next, {
             hosts: this.mongodb.hosts,
-            previous,
-            next,
-            allowMemberRemoval: s.mongodbAllowMemberRemoval,
-            labels: { "app.kubernetes.io/part-of": "rocketchat-ha", "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "upgrade-guard" },
-            clientLabels: this.mongodb.clientLabels,
-            uid: s.fixedUids ? mongoImageUid : undefined,
-            placement: placementFor(s, "mongodb"),
-            rootCredentialEnv: [
-                envFromSecret("ROOT_USERNAME", creds.mongoUsersSecretName, creds.root.usernameKey),
-                envFromSecret("ROOT_PASSWORD", creds.mongoUsersSecretName, creds.root.passwordKey),
-            ],
-            backup: this.backups && s.backupEnabled
-                ? {
-                    claimName: this.backups.claimName,
-                    credentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
-                    retention: preUpgradeRetention,
-                    appDatabase: s.mongodbDatabase,
-                    resources: resourceSettings(s, "backup"),
-                }
-                : undefined,
-        }, { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
+            mongodbClientLabels: this.mongodb.clientLabels,
+            mongoImageUid,
+            rootCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.root.usernameKey, passwordKey: creds.root.passwordKey },
+            backupCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
+            backupClaimName: this.backups?.claimName,
+            backupResources: resourceSettings(s, "backup"),
+        }), { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
     }
 
     private declareRocketChat(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, guard: Promise<pulumi.Resource[]>): RocketChat {
@@ -184,66 +158,31 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
     /** Reconciles the configured channels once Rocket.Chat is up; none while a restore keeps it at zero. */
     private declareChannels(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): ChannelsReconciler | undefined {
-        if (!((s.channels.length > 0 || s.channelsPrune) && s.restoreArchive === "")) {
-            return undefined;
-        }
-        return new ChannelsReconciler(name, {
-            namespace: s.namespace,
-            channels: s.channels,
-            prune: s.channelsPrune,
-            rocketchatUrl: `http://${this.rocketchat.serviceName}.${s.namespace}.svc.${s.clusterDomain}:${httpPort}`,
+        const args = channelsReconcilerArgsFromSettings(name, s, {
+            rocketchatServiceName: this.rocketchat.serviceName,
+            rocketchatHttpPort: httpPort,
             adminSecretName: this.credentials.adminSecretName,
-            apiClientLabels: rocketchatApiClientLabels(name),
-            placement: placementFor(s, "channels"),
-            fixedUid: s.fixedUids,
-            after: [this.rocketchat],
-        }, opts);
+        });
+        return args && new ChannelsReconciler(name, { ...args, after: [this.rocketchat] }, opts);
     }
 
     /** Scrape targets, alerts and the dashboard when the stack turns monitoring on. */
     private declareMonitoring(name: string, s: Settings, opts: pulumi.ComponentResourceOptions, namespaceDeps: pulumi.Resource[]): Monitoring | undefined {
-        if (!s.monitoringEnabled) {
-            return undefined;
-        }
-        return new Monitoring(name, {
-            namespace: s.namespace,
-            scraperNamespace: s.monitoringNamespace,
-            exporter: {
-                image: s.monitoringExporterImage,
-                memberHosts: this.mongodb.hosts,
-                credentials: {
-                    secretName: this.credentials.mongoUsersSecretName,
-                    usernameKey: this.credentials.monitoring.usernameKey,
-                    passwordKey: this.credentials.monitoring.passwordKey,
-                },
-                mongodbClientLabels: this.mongodb.clientLabels,
-                placement: placementFor(s, "exporter"),
-                fixedUid: s.fixedUids,
+        const args = monitoringArgsFromSettings(name, s, {
+            memberHosts: this.mongodb.hosts,
+            monitoringCredentials: {
+                secretName: this.credentials.mongoUsersSecretName,
+                usernameKey: this.credentials.monitoring.usernameKey,
+                passwordKey: this.credentials.monitoring.passwordKey,
             },
-            rocketchat: { selector: this.rocketchat.selector, metricsPort: s.monitoringRocketchatPort },
-            watched: {
-                rocketchatDeployment: this.rocketchat.deploymentName,
-                // The autoscaler carries the Deployment's name and is dropped while a restore runs.
-                autoscaler: s.autoscalingEnabled && s.restoreArchive === "" ? this.rocketchat.deploymentName : undefined,
-                mongodbStatefulSet: this.mongodb.statefulSetName,
-                backupCronJobs: s.backupEnabled ? backupCronJobNames(name) : undefined,
-            },
-            backupSchedules: s.backupEnabled ? { backup: s.backupSchedule, verify: s.backupVerifySchedule } : undefined,
-            thresholds: {
-                replicationLagSeconds: s.monitoringReplicationLagSeconds,
-                notReadyMinutes: s.monitoringNotReadyMinutes,
-                autoscalerMaxedMinutes: s.monitoringAutoscalerMaxedMinutes,
-                backupGraceMinutes: s.monitoringBackupGraceMinutes,
-            },
-            prometheusOperator: s.monitoringPrometheusOperator,
-            selectorLabels: recordFromPairs(s.monitoringSelectorLabels),
-            dashboard: {
-                name: s.monitoringDashboardName,
-                namespace: s.monitoringDashboardNamespace || s.namespace,
-                sidecarLabel: recordFromPairs([s.monitoringDashboardLabel]),
-            },
-        // The exporter logs in as the monitoring user, which the bootstrap creates.
-        }, { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });
+            mongodbClientLabels: this.mongodb.clientLabels,
+            rocketchatSelector: this.rocketchat.selector,
+            rocketchatDeploymentName: this.rocketchat.deploymentName,
+            mongodbStatefulSetName: this.mongodb.statefulSetName,
+        });
+        return args && new Monitoring(name, args,
+            // The exporter logs in as the monitoring user, which the bootstrap creates.
+            { ...opts, dependsOn: [...namespaceDeps, this.mongodb.bootstrap] });
     }
 
     /** Backup schedules and, while restoreArchive is set, the restore Job. */

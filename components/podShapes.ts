@@ -3,17 +3,14 @@
  * Standards "restricted" profile, resources and probes. Kept in one place so
  * the policy pack and the components agree on what "restricted" means.
  */
-import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "./k8s";
+import type { IAffinity as Affinity } from "kubernetes-models/v1/Affinity";
+import type { IPodSecurityContext as PodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";
+import type { IProbe as Probe } from "kubernetes-models/v1/Probe";
+import type { ISecurityContext as SecurityContext } from "kubernetes-models/v1/SecurityContext";
+import type { ITopologySpreadConstraint as TopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
 import { parseQuantity } from "./validators";
 import { zoneTopology } from "./zones";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "./placement";
-
-type Affinity = k8s.types.input.core.v1.Affinity;
-type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
-type Probe = k8s.types.input.core.v1.Probe;
-type Resources = k8s.types.input.core.v1.ResourceRequirements;
 
 export const hostnameTopology = "kubernetes.io/hostname";
 
@@ -29,8 +26,6 @@ export function spreadAcrossNodes(matchLabels: Record<string, string>, mode: Ant
                 : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
     };
 }
-
-type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
 
 /** How a workload's pods spread: per node (anti-affinity) and, with zones on, over zones. */
 export interface Spread {
@@ -85,6 +80,12 @@ export function restrictedContainerSecurity(): SecurityContext {
     };
 }
 
+/** Requests and limits as resources() writes them: string quantities (fits IResourceRequirements and Pulumi's input type). */
+export interface Resources {
+    readonly requests: Record<"cpu" | "memory" | "ephemeral-storage", string>;
+    readonly limits: Record<"cpu" | "memory" | "ephemeral-storage", string>;
+}
+
 export interface ResourceSettings {
     readonly cpuRequest: string;
     readonly cpuLimit: string;
@@ -92,7 +93,11 @@ export interface ResourceSettings {
     readonly memoryLimit: string;
 }
 
-type Volume = k8s.types.input.core.v1.Volume;
+/** What resources() reads of a pod volume: plain objects and Pulumi inputs alike. */
+interface ScratchVolume {
+    readonly name: unknown;
+    readonly emptyDir?: unknown;
+}
 
 /** Container logs and the little a read-only root file system still writes. */
 const ephemeralBaseBytes = 256 * 2 ** 20;
@@ -104,10 +109,10 @@ const ephemeralBaseBytes = 256 * 2 ** 20;
  * (memory-backed ones count as memory instead). Pass every disk-backed
  * emptyDir the container writes to; each must carry a sizeLimit.
  */
-export function resources(r: ResourceSettings, scratchVolumes: readonly Pick<Volume, "name" | "emptyDir">[] = []): Resources {
+export function resources(r: ResourceSettings, scratchVolumes: readonly ScratchVolume[] = []): Resources {
     let scratchBytes = 0;
     for (const volume of scratchVolumes) {
-        const emptyDir = volume.emptyDir as k8s.types.input.core.v1.EmptyDirVolumeSource | undefined;
+        const emptyDir = volume.emptyDir as { medium?: unknown; sizeLimit?: unknown } | undefined;
         if (!emptyDir || emptyDir.medium === "Memory") {
             continue;
         }
@@ -124,8 +129,19 @@ export function resources(r: ResourceSettings, scratchVolumes: readonly Pick<Vol
     };
 }
 
-/** An environment variable filled from one key of a Secret: credentials never appear as literals. */
-export function envFromSecret<Name = pulumi.Input<string>>(name: string, secretName: Name, key: string): { name: string; valueFrom: { secretKeyRef: { name: Name; key: string } } } {
+/** A user's name and password as two keys of one Secret (the Secret's name may be opaque, V). */
+export interface SecretCredentials<V = never> {
+    readonly secretName: string | V;
+    readonly usernameKey: string;
+    readonly passwordKey: string;
+}
+
+/**
+ * An environment variable filled from one key of a Secret: credentials never
+ * appear as literals. The Secret's name may be a value only the program knows
+ * (V: a pulumi.Output there, a placeholder in tests).
+ */
+export function envFromSecret<V = never>(name: string, secretName: string | V, key: string): { name: string; valueFrom: { secretKeyRef: { name: string | V; key: string } } } {
     return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 

@@ -1,8 +1,14 @@
 import { strict as assert } from "assert";
-import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
-import { guardDecisions } from "../components/upgrades/upgradeGuard";
+import { recordFor } from "../components/platform";
+import type { Settings } from "../components/settings";
+import { DeploymentRecord, parseDeploymentRecord } from "../components/upgrades/deploymentRecord";
+import { enforceGuard, guardDecisions, guardJobNeeded, UpgradeRefused } from "../components/upgrades/upgradeGuard";
+import { upgradeGuardArgsFromSettings, upgradeGuardObjects, UpgradeGuardPeers } from "../components/upgrades/upgradeGuardObjects";
 import { deployableSeriesFor, parseVersion, rocketchatMongodbSupport } from "../components/upgrades/versionTable";
 import { runStack } from "../tools/mockRuntime";
+import { projectDefaults } from "../tools/stackConfig";
+import { stackSettings } from "./support/stackSettings";
+import { stackRun } from "./support/stacks";
 
 const hosts = (n: number, domain = "cluster.local") => Array.from({ length: n }, (_, i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.chat.svc.${domain}:27017`);
 const record = (rocketchatVersion: string, mongodbVersion: string, extra: Partial<DeploymentRecord> = {}): DeploymentRecord =>
@@ -88,59 +94,123 @@ describe("Rocket.Chat/MongoDB support table (release notes)", () => {
         assert.deepEqual(series("8.5.1"), ["8.0"]);
     });
 
-    it("the settings check reads the table: 7.13 with MongoDB 8.0 is accepted, 8.1 is refused naming the MongoDB it needs", async () => {
-        await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.13.9" });
-        await assert.rejects(runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.1.6" }),
+    it("the settings check reads the table: 7.13 with MongoDB 8.0 is accepted, 8.1 is refused naming the MongoDB it needs", () => {
+        stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.13.9" });
+        assert.throws(() => stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.1.6" }),
             /rocketchatImage = "registry\.rocket\.chat\/rocketchat\/rocket\.chat:8\.1\.6": must be a version whose MongoDB this program deploys: Rocket\.Chat 8\.1 supports only MongoDB 8\.2/);
-        await assert.rejects(runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0" }), /mongodbImage = "mongo:8\.0\.29": must be MongoDB 7\.0 for Rocket\.Chat 7\.10/);
+        assert.throws(() => stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0" }), /mongodbImage = "mongo:8\.0\.29": must be MongoDB 7\.0 for Rocket\.Chat 7\.10/);
     });
 });
 
-describe("upgrade guard in the program (previous run's record read back from the stack)", () => {
-    const previousOutputs = (r: DeploymentRecord) => ({ deployment: r });
+describe("upgrade guard before anything is declared", () => {
     const prodHosts = hosts(3).map((h) => h.replace(".chat.svc.", ".rocketchat-prod.svc."));
 
-    it("a refused upgrade declares no Kubernetes object at all (preview and up stop before anything changes)", async () => {
+    it("enforceGuard throws every refusal with the deployed versions and the setting each one names", () => {
         const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
-        const error = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }, { previousOutputs: previousOutputs(previous) })
+        const next = recordFor("rocketchat", stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }));
+        const error = (() => {
+            try {
+                enforceGuard(previous, next, allow);
+            } catch (e) {
+                return e as UpgradeRefused;
+            }
+            return undefined;
+        })();
+        assert.ok(error instanceof UpgradeRefused, "refused");
+        assert.match(error.message, /^Upgrade refused before anything changed \(deployed: Rocket\.Chat 8\.5\.1, MongoDB 8\.0\.29, replica set 'rs0' with 3 members\):\n  - rocketchat-ha:rocketchatImage = "7\.10\.0": Rocket\.Chat 8\.5\.1 -> 7\.10\.0 is a downgrade/);
+        assert.deepEqual(error.refusals.map((r) => r.setting), ["rocketchatImage", "mongodbImage"]);
+        assert.doesNotThrow(() => enforceGuard(undefined, next, allow), "a first install is never refused");
+    });
+
+    it("the program refuses before declaring any Kubernetes object (preview and up stop before anything changes)", async () => {
+        // index.ts's order is the subject: read the previous record, refuse, and only then build the platform.
+        const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
+        const error = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }, { previousOutputs: { deployment: previous } })
             .then(() => undefined, (e: any) => e);
         assert.ok(error, "refused");
-        assert.match(error.message, /^Upgrade refused before anything changed \(deployed: Rocket\.Chat 8\.5\.1, MongoDB 8\.0\.29, replica set 'rs0' with 3 members\):\n  - rocketchat-ha:rocketchatImage = "7\.10\.0": Rocket\.Chat 8\.5\.1 -> 7\.10\.0 is a downgrade/);
+        assert.match(error.message, /^Upgrade refused before anything changed/);
         const declared = (error.declaredResources as { type: string }[]).map((r) => r.type);
         assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:")), [], "no Kubernetes object");
         assert.ok(declared.includes("pulumi:pulumi:StackReference"), "the previous record was read");
     });
+});
 
-    it("an allowed upgrade runs the guard Job first: StatefulSet and Deployment wait for it; it backs up apart from the nightly archives", async () => {
+describe("upgrade guard Job", () => {
+    const prodHosts = hosts(3).map((h) => h.replace(".chat.svc.", ".rocketchat-prod.svc."));
+    /** Stand for values the program knows only as Outputs. */
+    const usersSecret = "<mongodb-users-secret-name>";
+    const backupClaim = "<backup-claim-name>";
+    const peers = (s: Settings, backupClaimName: string | undefined = backupClaim): UpgradeGuardPeers<never> => ({
+        hosts: prodHosts,
+        mongodbClientLabels: { "rocketchat-ha.io/mongodb-client": "rocketchat" },
+        mongoImageUid: 999,
+        rootCredentials: { secretName: usersSecret, usernameKey: "root-username", passwordKey: "root-password" },
+        backupCredentials: { secretName: usersSecret, usernameKey: "backup-username", passwordKey: "backup-password" },
+        backupClaimName,
+        backupResources: { cpuRequest: s.backupCpuRequest, cpuLimit: s.backupCpuLimit, memoryRequest: s.backupMemoryRequest, memoryLimit: s.backupMemoryLimit },
+    });
+    const guardObjects = (overrides: Record<string, unknown>, previous: DeploymentRecord, backupClaimName?: string) => {
+        const s = stackSettings("prod", overrides);
+        return upgradeGuardObjects(upgradeGuardArgsFromSettings("rocketchat", s, previous, recordFor("rocketchat", s), peers(s, backupClaimName)));
+    };
+
+    it("an allowed upgrade runs the guard first, then backs up apart from the nightly archives", () => {
         const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
-        const run = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" }, { previousOutputs: previousOutputs(previous) });
-        const job = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name.startsWith("rocketchat-upgrade-guard-"))!.inputs;
-        const pod = job.spec.template.spec;
-        const guard = pod.initContainers[0];
-        const env = Object.fromEntries(guard.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
+        const { job, configMap } = guardObjects({ rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" }, previous, backupClaim);
+        assert.match(job.metadata!.name!, /^rocketchat-upgrade-guard-[0-9a-f]{8}$/);
+        const pod = job.spec!.template.spec!;
+        const guard = pod.initContainers![0];
+        const env = Object.fromEntries(guard.env!.filter((e) => "value" in e).map((e) => [e.name, e.value]));
         assert.equal(env.MODE, "prepare");
         assert.equal(env.TARGET_MONGODB_VERSION, "8.0.29");
         assert.equal(env.MEMBER_REMOVAL_ALLOWED, "false");
+        assert.deepEqual(guard.env!.filter((e) => e.valueFrom).map((e) => [e.name, e.valueFrom!.secretKeyRef]), [
+            ["ROOT_USERNAME", { name: usersSecret, key: "root-username" }], ["ROOT_PASSWORD", { name: usersSecret, key: "root-password" }]]);
         const backup = pod.containers[0];
-        const backupEnv = Object.fromEntries(backup.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
+        const backupEnv = Object.fromEntries(backup.env!.filter((e) => "value" in e).map((e) => [e.name, e.value]));
         assert.deepEqual(backup.command, ["bash", "/scripts/backup.sh"]);
         assert.equal(backupEnv.BACKUP_DIR, "/backup/pre-upgrade", "its own directory: nightly retention never sees it");
         assert.equal(backupEnv.ARCHIVE_PREFIX, "pre-upgrade-rocketchat");
-        assert.ok(!backup.env.some((e: any) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
-        assert.deepEqual(run.outputs.deployment, { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+        assert.ok(!backup.env!.some((e) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
+        assert.deepEqual(pod.volumes!.find((v) => v.name === "backup"), { name: "backup", persistentVolumeClaim: { claimName: backupClaim } });
+        assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
+        assert.deepEqual(recordFor("rocketchat", stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" })),
+            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
     });
 
-    it("a first install declares no guard Job and records what it deployed", async () => {
-        const run = await runStack("prod");
+    it("without backups only guards, and the Job's name follows the change it guards", () => {
+        const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
+        const upgrade = { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" };
+        const noBackups = guardObjects({ ...upgrade, backupEnabled: false }, previous, undefined);
+        assert.deepEqual(noBackups.job.spec!.template.spec!.containers.map((c) => c.name), ["guard-done"]);
+        assert.deepEqual(Object.keys(noBackups.configMap.data!), ["bootstrap.js"]);
+        const again = guardObjects(upgrade, previous).job.metadata!.name;
+        assert.equal(guardObjects(upgrade, previous).job.metadata!.name, again, "the same change, the same Job");
+        assert.notEqual(guardObjects({ rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.3" }, previous).job.metadata!.name, again);
+    });
+
+    it("left out, the member-removal opt-in is off as in Pulumi.yaml", () => {
+        const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
+        const s = stackSettings("prod");
+        const args = upgradeGuardArgsFromSettings("rocketchat", s, previous, recordFor("rocketchat", s), peers(s));
+        const { allowMemberRemoval: _given, ...withoutOptIn } = args;
+        assert.deepEqual(upgradeGuardObjects(withoutOptIn), upgradeGuardObjects({ ...args, allowMemberRemoval: JSON.parse(projectDefaults()["rocketchat-ha:mongodbAllowMemberRemoval"]) }));
+    });
+
+    it("is declared only for a change: not on a first install, not when versions and members are as recorded", () => {
+        const next = recordFor("rocketchat", stackSettings("prod"));
+        assert.equal(guardJobNeeded(undefined, next), false, "first install");
+        // The record comes back from the backend as JSON.
+        const readBack = parseDeploymentRecord(JSON.parse(JSON.stringify(next)));
+        assert.equal(guardJobNeeded(readBack, next), false, "no needless backup on every run");
+        assert.equal(guardJobNeeded(readBack, { ...next, rocketchatVersion: "8.5.2" }), true);
+        assert.equal(guardJobNeeded(readBack, { ...next, memberHosts: next.memberHosts.slice(0, 1) }), true);
+    });
+
+    it("in the program, a first install declares no guard Job and records what it deployed", async () => {
+        // The record is a stack output that resolves once the bootstrap completed: the engine's view.
+        const run = await stackRun("prod");
         assert.ok(!run.resources.some((r) => r.name.startsWith("rocketchat-upgrade-guard")));
         assert.deepEqual(run.outputs.deployment, { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
-    });
-});
-
-describe("upgrade guard Job only for a change", () => {
-    it("versions and members as recorded: no guard Job (no needless backup on every run)", async () => {
-        const first = await runStack("prod");
-        const again = await runStack("prod", {}, { previousOutputs: { deployment: first.outputs.deployment } });
-        assert.ok(!again.resources.some((r) => r.name.startsWith("rocketchat-upgrade-guard")));
     });
 });

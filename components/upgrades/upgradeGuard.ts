@@ -177,6 +177,15 @@ export class UpgradeRefused extends Error {
     }
 }
 
+/**
+ * Whether this run declares the guard Job: only for a change of versions or
+ * members (each runs it, and its backup, once); a first install has nothing
+ * to guard and an unchanged stack needs no backup on every run.
+ */
+export function guardJobNeeded(record: DeploymentRecord | undefined, next: DeploymentRecord): boolean {
+    return record !== undefined && JSON.stringify(record) !== JSON.stringify(next);
+}
+
 /** Throws UpgradeRefused listing every refusal; returns quietly when the change is allowed. */
 export function enforceGuard(record: DeploymentRecord | undefined, next: DeploymentRecord, options: GuardOptions): void {
     const refusals = guardDecisions(record, next, options);
