@@ -14,7 +14,7 @@ import { loadStackConfig, projectName, projectRoot } from "./stackConfig";
 
 // Internal to the SDK but exported: resolves once every pending RPC (resource
 // registration included) has completed.
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+const { waitForRPCs, getMonitor } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void>; getMonitor: () => any };
 
 /** The marker the SDK puts on serialized secret values. */
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
@@ -31,9 +31,29 @@ export interface DeclaredResource {
     readonly secretPaths: string[];
 }
 
+/**
+ * A resource registration as the SDK sent it to the engine (the monitor's
+ * RegisterResourceRequest, pulumi/proto/resource.proto): what `pulumi up`
+ * compares with the stack's state, options included.
+ */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    /** The parent's URN; empty for the stack itself. */
+    readonly parent: string;
+    readonly custom: boolean;
+    /** Structured aliases (Alias.Spec: name, type, parentUrn...; empty strings mean "unchanged") or alias URNs. */
+    readonly aliases: readonly { readonly urn?: string; readonly spec?: { readonly name: string; readonly type: string; readonly parenturn?: string; readonly noparent?: boolean } }[];
+    /** URNs of the explicit and implicit dependencies. */
+    readonly dependencies: readonly string[];
+    readonly retainOnDelete?: boolean;
+}
+
 export interface StackRun {
     readonly stack: string;
     readonly resources: DeclaredResource[];
+    /** Every registration request, in the order the SDK sent them. */
+    readonly registrations: Registration[];
     readonly outputs: Record<string, unknown>;
     readonly warnings: string[];
     /** Every generated value (random results, Keycloak client secrets) and configured secret, for leak checks. */
@@ -165,6 +185,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         },
     // "organization" is what a self-managed (DIY) backend reports as the organization.
     }, projectName, stack, false, "organization");
+    const registrations: Registration[] = [];
+    recordRegistrations(registrations);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     for (const key of config.secretKeys) {
         secretValues.add(config.values[key]);
@@ -182,7 +204,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
-        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
+        return { stack, resources, registrations, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
     } catch (error) {
         // What was declared before the program failed (e.g. nothing after a refused upgrade).
         if (error && typeof error === "object") {
@@ -192,6 +214,24 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     } finally {
         (pulumi.log as any).warn = originalWarn;
     }
+}
+
+/** Records each RegisterResourceRequest the SDK sends to the (mock) monitor before the mock answers it. */
+function recordRegistrations(into: Registration[]): void {
+    const monitor = getMonitor();
+    const answer = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: unknown) => {
+        into.push({
+            type: request.getType(),
+            name: request.getName(),
+            parent: request.getParent(),
+            custom: request.getCustom(),
+            aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
+            dependencies: request.getDependenciesList(),
+            ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
+        });
+        return answer(request, callback);
+    };
 }
 
 /** Kubernetes objects only, as apiVersion/kind/metadata/... documents. */

@@ -104,6 +104,8 @@ export class RocketChat extends pulumi.ComponentResource {
     public readonly uploadsClaimName?: string;
     public readonly url: string;
     public readonly selector: Record<string, string>;
+    /** The container's environment as declared; the stack exports the settings it enforces (index.ts). */
+    public readonly environment: k8s.types.input.core.v1.EnvVar[];
 
     constructor(name: string, args: RocketChatArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.RocketChat.token, name, {}, withFormerTypes("RocketChat", opts));
@@ -132,6 +134,7 @@ export class RocketChat extends pulumi.ComponentResource {
 
         // Extra entries come last; the settings refuse any name the program sets (extraEnvironment.ts).
         const env = [...rocketchatEnvironment(args.environment), ...extraEnvVars(args.extraEnv ?? [])];
+        this.environment = env;
         const metricsPort = args.environment.metricsPort;
         const health = healthEndpoints(args.image);
         // A changed setting or Secret value changes the template and rolls the pods.

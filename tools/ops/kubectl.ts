@@ -74,7 +74,9 @@ export class Kubectl {
     }
 
     async json(args: readonly string[]): Promise<any> {
-        return JSON.parse(await this.run([...args, "-o", "json"]));
+        // --ignore-not-found with nothing found prints nothing at all.
+        const text = await this.run([...args, "-o", "json"]);
+        return text.trim() === "" ? {} : JSON.parse(text);
     }
 
     /** One key of a Secret, decoded; the value never reaches a command line or the terminal. */
