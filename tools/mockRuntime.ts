@@ -1,6 +1,9 @@
 /**
  * Runs the Pulumi program offline under the SDK's mock runtime and captures
- * every resource it declares. Used by the tests and by `npm run render`.
+ * every resource it declares, with the registration requests the SDK sends
+ * (types, parents, aliases, dependencies). Used by `npm run render` and by
+ * the program-level tests (test/render.test.ts, test/componentAliases.test.ts,
+ * the program test per stack); component tests call the builders directly.
  *
  * Traps handled here (see DESIGN.md): the program is required only after
  * setMocks (a static import hangs), ids arrive empty, computed outputs the
