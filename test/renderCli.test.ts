@@ -22,8 +22,7 @@ function render(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<s
 async function renderInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const stream = (append: (text: string) => void) => ({ write: (text: string) => (append(text), true) }) as unknown as NodeJS.WriteStream;
-    const status = await main(args, stream((t) => (stdout += t)), stream((t) => (stderr += t)));
+    const status = await main(args, { write: (text: string) => (stdout += text) }, { write: (text: string) => (stderr += text) });
     return { status, stdout, stderr };
 }
 
