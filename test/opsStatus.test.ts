@@ -6,7 +6,10 @@
  * commands) and replays those replies.
  */
 import { strict as assert } from "assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { createServer, Server, Socket } from "net";
+import { tmpdir } from "os";
+import * as path from "path";
 import { BSON, Long, Timestamp } from "mongodb";
 import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
 import { opsOutputsFixture, opsOutputsFixturePath } from "./support/opsOutputs";
@@ -363,6 +366,45 @@ describe("ops settings --outputs --uri (real driver, fake mongod)", () => {
             assert.match(result.stdout, /differs Accounts_ShowFormLogin = "false" \(stored "true"\)/);
             assert.match(result.stdout, /missing FileUpload_MaxFileSize = "104857600" \(declared, not stored yet\)/);
             assert.match(result.stdout, /not compared \(values come from Secrets\): Accounts_OAuth_Custom-Keycloak-secret, SMTP_Host/);
+        } finally {
+            await fake.stop();
+        }
+    });
+});
+
+describe("ops status --outputs: through the cluster with the names the outputs give (fake kubectl, fake mongod)", () => {
+    const savedPath = process.env.PATH;
+    afterEach(() => (process.env.PATH = savedPath));
+
+    it("reads the users Secret and keys the outputs name, and port-forwards to the member pods in order, past one that refuses", async () => {
+        // Stops at authentication: the fake mongod refuses SCRAM, which the real driver reports as wrong credentials.
+        const fake = new FakeMongod({ saslStart: () => ({ ok: 0, code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." }) });
+        const port = await fake.start();
+        const dir = mkdtempSync(path.join(tmpdir(), "ops-kubectl-"));
+        const b64 = (text: string) => Buffer.from(text).toString("base64");
+        // A stand-in kubectl on PATH: logs every call, answers the Secret, forwards to the fake mongod except for member 0.
+        writeFileSync(path.join(dir, "kubectl"), [
+            "#!/bin/sh",
+            `echo "$*" >> "${dir}/calls"`,
+            'case "$*" in',
+            `  *"get secret"*) echo '{"data":{"root-username":"${b64("root")}","root-password":"${b64("s3cret")}"}}' ;;`,
+            '  *"port-forward"*pod/rocketchat-mongodb-0*) echo "error: unable to forward port because pod is not running. Current status=Pending" >&2; exit 1 ;;',
+            `  *"port-forward"*) echo "Forwarding from 127.0.0.1:${port} -> 27017"; exec sleep 30 ;;`,
+            '  *) echo "unexpected: $*" >&2; exit 1 ;;',
+            "esac",
+        ].join("\n"), { mode: 0o755 });
+        process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
+        try {
+            const result = await runOpsInProcess(["status", "--outputs", opsOutputsFixturePath("prod"), "--timeout", "5"]);
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(result.stderr, /MongoDB at rocketchat-prod\/rocketchat-mongodb-1 refused the credentials of user 'root'/);
+            assert.ok(!result.stderr.includes("s3cret"), "the password is never printed");
+            const calls = readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
+            assert.deepEqual(calls.filter((c) => c.includes("get secret")), [
+                "--request-timeout=5s get secret rocketchat-mongodb-users -n rocketchat-prod -o json",
+                "--request-timeout=5s get secret rocketchat-mongodb-users -n rocketchat-prod -o json",
+            ]);
+            assert.deepEqual(calls.filter((c) => c.includes("port-forward")).map((c) => c.split(" ").find((word) => word.startsWith("pod/"))), ["pod/rocketchat-mongodb-0", "pod/rocketchat-mongodb-1"]);
         } finally {
             await fake.stop();
         }

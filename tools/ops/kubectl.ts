@@ -65,6 +65,9 @@ export class Kubectl {
             child.stdout.on("data", (d) => (stdout += d));
             child.stderr.on("data", (d) => (stderr += d));
             child.on("error", (error) => reject(new OpsError(`cannot run kubectl: ${error.message}`)));
+            // A kubectl that exits before reading its input (most calls have none) closes the pipe:
+            // without this the write fails with an uncaught EPIPE; the exit status tells what happened.
+            child.stdin.on("error", () => undefined);
             child.on("close", (code) => {
                 clearTimeout(timer);
                 return code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr));
