@@ -8,7 +8,7 @@
  * mocha part <= 20 s, the whole <= 60 s, best of N on an idle machine; the load
  * average is printed because this machine is often shared.
  *
- * Usage: npm run bench:tests [-- --runs N] [-- --spec 'test/foo.test.ts']
+ * Usage: npm run bench:tests -- [--runs N] [--spec <files>]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, loadavg, tmpdir } from "os";
