@@ -1,24 +1,27 @@
 /**
  * `ops settings` and `ops backups` decisions, the stack layout read from the
- * rendered program, and the command-line parsing and error messages.
+ * stack's outputs (fixtures of `pulumi stack output --json`, which
+ * render.test.ts checks against what the program exports), and the
+ * command-line parsing and error messages.
  */
 import { strict as assert } from "assert";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { explainKubectlFailure, Kubectl } from "../tools/ops/kubectl";
 import { explainMongoError, redactUri } from "../tools/ops/errors";
-import { assessBackups, formatBackupReport, newestJob, parseListing } from "../tools/ops/backupReport";
+import { assessBackups, formatBackupReport, newestJob, ownedBy, parseListing } from "../tools/ops/backupReport";
 import { listingPodOverrides } from "../tools/ops/backupListing";
 import { CommandHandlers, runCli } from "../tools/ops/cli";
 import { compareSettings, declaredSettings } from "../tools/ops/settingsDrift";
-import { layoutOf } from "../tools/ops/stackLayout";
-import { stackRun } from "./support/stacks";
+import { layoutFromOutputs } from "../tools/ops/stackLayout";
+import { readStackOutputs } from "../tools/ops/stackOutputs";
+import { opsOutputsFixture, opsOutputsFixturePath } from "./support/opsOutputs";
 
 describe("ops settings: declared against stored", () => {
-    it("takes the declared values from the stack's Rocket.Chat environment, Secret-backed ones apart", async () => {
-        const layout = layoutOf(await stackRun("prod"));
-        const { compared, fromSecrets } = declaredSettings(layout.rocketchatEnv);
+    it("takes the declared values from the stack's export of its Rocket.Chat environment, Secret-backed ones apart", () => {
+        const layout = layoutFromOutputs("prod", opsOutputsFixture("prod"));
+        const { compared, fromSecrets } = declaredSettings(layout.enforcedSettings);
         const byId = Object.fromEntries(compared.map((s) => [s.id, s.value]));
         assert.equal(byId.Accounts_ShowFormLogin, "false");
         assert.equal(byId["Accounts_OAuth_Custom-Keycloak-login_style"], "redirect");
@@ -94,18 +97,25 @@ describe("ops backups: archives against the schedules", () => {
         assert.equal(failed.healthy, false);
     });
 
-    it("reads names and schedules of the stack from the program", async () => {
-        const layout = layoutOf(await stackRun("prod"));
+    it("reads names and schedules of the stack from its outputs", () => {
+        const layout = layoutFromOutputs("prod", opsOutputsFixture("prod"));
         assert.deepEqual(layout.backup, {
             claimName: "rocketchat-backup",
+            verifyCronJob: "rocketchat-backup-verify",
             archivePrefix: "rocketchat",
             schedule: "15 2 * * *",
             verifySchedule: "45 3 * * *",
-            verifySelector: "app.kubernetes.io/name=mongodb-backup,app.kubernetes.io/instance=rocketchat,app.kubernetes.io/component=backup-verify",
             runAsUser: 999,
         });
-        assert.equal(layoutOf(await stackRun("test")).backup?.runAsUser, undefined, "OpenShift assigns the UID");
-        assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.members, layout.users.secret, layout.users.root.passwordKey], ["rocketchat-prod", "rocketchat-mongodb", 3, "rocketchat-mongodb-users", "root-password"]);
+        assert.equal(layoutFromOutputs("test", opsOutputsFixture("test")).backup?.runAsUser, undefined, "OpenShift assigns the UID");
+        assert.deepEqual([layout.namespace, layout.mongodb.statefulSet, layout.mongodb.pods, layout.users.secret, layout.users.root.passwordKey],
+            ["rocketchat-prod", "rocketchat-mongodb", ["rocketchat-mongodb-0", "rocketchat-mongodb-1", "rocketchat-mongodb-2"], "rocketchat-mongodb-users", "root-password"]);
+    });
+
+    it("takes the newest restore test from the Jobs the verify CronJob owns, not from other Jobs", () => {
+        const job = (name: string, created: string, owner?: string) => ({ metadata: { name, creationTimestamp: created, ...(owner ? { ownerReferences: [{ kind: "CronJob", name: owner }] } : {}) }, status: {} });
+        const jobs = { items: [job("rocketchat-backup-verify-1", "2026-11-22T03:45:00Z", "rocketchat-backup-verify"), job("rocketchat-backup-2", "2026-11-28T02:15:00Z", "rocketchat-backup"), job("manual-verify", "2026-11-28T05:00:00Z")] };
+        assert.equal(newestJob(ownedBy("CronJob", "rocketchat-backup-verify", jobs))?.name, "rocketchat-backup-verify-1");
     });
 
     it("lists the volume from a restricted, read-only pod", () => {
@@ -139,20 +149,26 @@ describe("ops command line", () => {
         assert.deepEqual(calls, ['status {"maxLag":30,"timeout":30,"stack":"prod"}']);
         assert.equal((await run("backups", "-s", "test", "--context", "ocp-test", "--timeout", "5")).code, 1);
         assert.deepEqual(calls, ['backups {"stack":"test","context":"ocp-test","timeout":5}']);
+        assert.equal((await run("backups", "--outputs", "prod.json")).code, 1);
+        assert.deepEqual(calls, ['backups {"outputs":"prod.json","timeout":30}']);
+        await run("status", "-o", "prod.json");
+        assert.deepEqual(calls, ['status {"maxLag":10,"timeout":30,"outputs":"prod.json"}']);
         const passwordFile = path.join(mkdtempSync(path.join(tmpdir(), "ops-pw-")), "password");
         writeFileSync(passwordFile, "s3cret\n", { mode: 0o600 });
         await run("settings", "--stack", "prod", "--uri", "mongodb://app@127.0.0.1:27017/rocketchat", "--password-file", passwordFile);
-        assert.deepEqual(calls, ['settings {"timeout":30,"stack":"prod","uri":"mongodb://app@127.0.0.1:27017/rocketchat","password":"s3cret"}']);
+        assert.deepEqual(calls, ['settings {"timeout":30,"uri":"mongodb://app@127.0.0.1:27017/rocketchat","stack":"prod","password":"s3cret"}']);
     });
 
     const usage: [string[], RegExp][] = [
-        [["status"], /status needs --stack <name> \(through the cluster\) or --uri <mongodb-uri>, exactly one of them/],
+        [["status"], /status needs --stack <name> or --outputs <file> \(through the cluster\), or --uri <mongodb-uri>, exactly one of them/],
+        [["status", "--outputs", "o.json", "--uri", "mongodb://h"], /exactly one of them/],
+        [["status", "--stack", "prod", "--outputs", "o.json"], /^ops: status give --stack <name> \(runs pulumi stack output\) or --outputs <file>, not both$/],
         [["status", "--stack", "prod", "--uri", "mongodb://h"], /exactly one of them/],
         [["status", "--uri", "http://h:27017"], /option '-u, --uri <mongodb-uri>' argument 'http:\/\/h:27017' is invalid. a connection string starting with mongodb:\/\//],
         [["status", "--stack", "prod", "--max-lag", "-5"], /a positive number of seconds/],
-        [["backups"], /required option '-s, --stack <name>' not specified/],
+        [["backups"], /^ops: backups needs --stack <name> or --outputs <file>$/],
         [["backups", "--stack", "prod", "--uri", "mongodb://h"], /backups reads the backup volume inside the cluster: --uri does not apply/],
-        [["settings", "--uri", "mongodb://h"], /required option '-s, --stack <name>' not specified/],
+        [["settings", "--uri", "mongodb://h"], /^ops: settings needs --stack <name> or --outputs <file>$/],
         [["stauts"], /unknown command 'stauts'/],
         // Issue 17: no password on the command line, and a stated deadline.
         [["status", "--uri", "mongodb://root:hunter2@h:27017/"], /^ops: --uri mongodb:\/\/root:\*\*\*@h:27017\/ must be a URI without a password \(a password on the command line is visible to every user of this machine and stays in shell history\): put the user in the URI and the password in OPS_MONGODB_PASSWORD or a file named by --password-file$/],
@@ -198,5 +214,60 @@ describe("ops command line", () => {
             /MongoDB at rocketchat-prod\/rocketchat-mongodb-0 refused the credentials of user 'root' \(AuthenticationFailed\)/);
         assert.match(explainMongoError({ name: "MongoServerSelectionError", message: "connect ECONNREFUSED 127.0.0.1:27017" }, "the --uri server").message, /^cannot reach MongoDB at the --uri server/);
         assert.equal(redactUri("mongodb://root:s3cret@127.0.0.1:27017/admin"), "mongodb://root:***@127.0.0.1:27017/admin");
+    });
+});
+
+describe("ops: the stack's outputs", () => {
+    it("a missing or malformed output is an error naming it and what it must hold", () => {
+        const { mongodbMemberHosts: _dropped, ...withoutHosts } = opsOutputsFixture("prod");
+        assert.throws(() => layoutFromOutputs("prod", { ...withoutHosts, backupRunAsUser: "999" }), (error: Error) => {
+            assert.match(error.message, /^stack prod: the outputs ops reads are missing or malformed \(deploy the stack with this version of the program\):/);
+            assert.match(error.message, /\n  mongodbMemberHosts: missing/);
+            assert.match(error.message, /\n  backupRunAsUser = "999": expected number/);
+            return true;
+        });
+    });
+
+    it("backups off: every backup output null, no backup layout; some null and some set is refused", () => {
+        const off = { ...opsOutputsFixture("prod"), backupClaim: null, backupVerifyCronJob: null, backupSchedule: null, backupVerifySchedule: null, backupArchivePrefix: null, backupRunAsUser: null };
+        assert.equal(layoutFromOutputs("prod", off).backup, undefined);
+        assert.throws(() => layoutFromOutputs("prod", { ...opsOutputsFixture("prod"), backupSchedule: null }), /^OpsError: stack prod: outputs backupSchedule are null while the other backup outputs are set/);
+    });
+
+    it("--outputs reads a file; one that is missing or not JSON is a clear error", async () => {
+        const read = await readStackOutputs({ outputs: opsOutputsFixturePath("prod") }, 5);
+        assert.equal(read.label, opsOutputsFixturePath("prod"));
+        assert.deepEqual(read.values, opsOutputsFixture("prod"));
+        await assert.rejects(readStackOutputs({ outputs: "/nonexistent/outputs.json" }, 5), /^OpsError: cannot read --outputs \/nonexistent\/outputs.json: ENOENT/);
+        const notJson = path.join(mkdtempSync(path.join(tmpdir(), "ops-outputs-")), "outputs.json");
+        writeFileSync(notJson, "Current stack outputs (3):\n");
+        await assert.rejects(readStackOutputs({ outputs: notJson }, 5), /is not JSON \(expected what `pulumi stack output --json --stack <name>` prints\)/);
+    });
+
+    describe("--stack runs the Pulumi CLI", () => {
+        const savedPath = process.env.PATH;
+        afterEach(() => (process.env.PATH = savedPath));
+
+        /** A stand-in `pulumi` on PATH: records its arguments and prints `stdout` (or fails with `stderr`). */
+        function fakePulumi(script: string): string {
+            const dir = mkdtempSync(path.join(tmpdir(), "ops-pulumi-"));
+            writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\necho "$@" > "${dir}/args"\n${script}\n`, { mode: 0o755 });
+            process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
+            return dir;
+        }
+
+        it("reads `pulumi stack output --json --stack <name>` in the project directory, without --show-secrets", async () => {
+            const dir = fakePulumi(`cat "${opsOutputsFixturePath("test")}"`);
+            const read = await readStackOutputs({ stack: "acme/rocketchat-ha/test" }, 5);
+            assert.equal(readFileSync(path.join(dir, "args"), "utf8").trim(), "stack output --json --stack acme/rocketchat-ha/test --non-interactive");
+            assert.equal(layoutFromOutputs(read.label, read.values).namespace, "rocketchat-test");
+        });
+
+        it("a failing Pulumi CLI, or none on PATH, is a clear error saying what to do", async () => {
+            fakePulumi(`echo "error: no stack named 'prod' found" >&2; exit 255`);
+            await assert.rejects(readStackOutputs({ stack: "prod" }, 5), /^OpsError: `pulumi stack output --json --stack prod --non-interactive` failed: error: no stack named 'prod' found$/);
+            process.env.PATH = mkdtempSync(path.join(tmpdir(), "ops-empty-path-"));
+            await assert.rejects(readStackOutputs({ stack: "prod" }, 5), /--stack prod reads the stack's outputs with the Pulumi CLI, which is not on PATH: install it, or pass --outputs <file> written by `pulumi stack output --json --stack prod`/);
+        });
     });
 });

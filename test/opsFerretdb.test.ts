@@ -13,8 +13,8 @@ import { createServer } from "net";
 import { tmpdir } from "os";
 import * as path from "path";
 import { declaredSettings } from "../tools/ops/settingsDrift";
-import { layoutOf } from "../tools/ops/stackLayout";
-import { stackRun } from "./support/stacks";
+import { layoutFromOutputs } from "../tools/ops/stackLayout";
+import { opsOutputsFixture, opsOutputsFixturePath } from "./support/opsOutputs";
 import { runOps } from "./support/runOps";
 
 function ferretdbBinary(): string | undefined {
@@ -72,7 +72,7 @@ describe("ops against a real server (FerretDB, SQLite backend)", function () {
     });
 
     it("settings: reports a drifted and a missing setting (exit 1), then agreement (exit 0)", async () => {
-        const { compared } = declaredSettings(layoutOf(await stackRun("prod")).rocketchatEnv);
+        const { compared } = declaredSettings(layoutFromOutputs("prod", opsOutputsFixture("prod")).enforcedSettings);
         // Stored the way Rocket.Chat stores them: typed values.
         const typed = (value: string) => (value === "true" ? true : value === "false" ? false : /^-?\d+$/.test(value) ? Number(value) : value);
         const client = new MongoClient(uri);
@@ -82,14 +82,14 @@ describe("ops against a real server (FerretDB, SQLite backend)", function () {
             await settings.insertMany(compared
                 .filter((s) => s.id !== "FileUpload_MediaTypeWhiteList")
                 .map((s) => ({ _id: s.id, value: s.id === "Accounts_ShowFormLogin" ? true : typed(s.value), type: "seeded" })));
-            const drifted = await runOps(["settings", "--stack", "prod", "--uri", uri]);
+            const drifted = await runOps(["settings", "--outputs", opsOutputsFixturePath("prod"), "--uri", uri]);
             assert.equal(drifted.code, 1, drifted.stdout + drifted.stderr);
             assert.match(drifted.stdout, /differs Accounts_ShowFormLogin = "false" \(stored "true"\)/);
             assert.match(drifted.stdout, /missing FileUpload_MediaTypeWhiteList = "image\/\*,video\/\*,audio\/\*,application\/pdf,text\/plain" \(declared, not stored yet\)/);
 
             await settings.updateOne({ _id: "Accounts_ShowFormLogin" }, { $set: { value: false } });
             await settings.insertOne({ _id: "FileUpload_MediaTypeWhiteList", value: "image/*,video/*,audio/*,application/pdf,text/plain", type: "string" });
-            const agreed = await runOps(["settings", "--stack", "prod", "--uri", uri]);
+            const agreed = await runOps(["settings", "--outputs", opsOutputsFixturePath("prod"), "--uri", uri]);
             assert.equal(agreed.code, 0, agreed.stdout + agreed.stderr);
             assert.match(agreed.stdout, new RegExp(`^${compared.length} of ${compared.length} managed settings hold their declared values$`, "m"));
         } finally {

@@ -1,14 +1,19 @@
 /**
  * `ops status`: verdicts and lag arithmetic on replSetGetStatus replies shaped
- * like MongoDB 8.0's, then the real command (`npm run ops -- status --uri`)
- * through the real driver against a fake mongod that speaks the wire protocol
- * (OP_QUERY handshake, OP_MSG commands) and replays those replies.
+ * like MongoDB 8.0's, then the real command (`ops status --uri`, in process;
+ * once as `npm run ops` in a child process) through the real driver against a
+ * fake mongod that speaks the wire protocol (OP_QUERY handshake, OP_MSG
+ * commands) and replays those replies.
  */
 import { strict as assert } from "assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { createServer, Server, Socket } from "net";
-import { BSON, Timestamp } from "mongodb";
+import { tmpdir } from "os";
+import * as path from "path";
+import { BSON, Long, Timestamp } from "mongodb";
 import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
-import { runOps, startOps } from "./support/runOps";
+import { opsOutputsFixture, opsOutputsFixturePath } from "./support/opsOutputs";
+import { runOps, runOpsInProcess, startOps } from "./support/runOps";
 
 const host = (i: number) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`;
 const now = new Date("2026-11-28T10:00:00.000Z");
@@ -215,16 +220,32 @@ class FakeMongod {
 }
 
 
-describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
+describe("ops status --uri (real driver, fake mongod)", () => {
+    const replicaSet = (members: Shape[]) => new FakeMongod({
+        replSetGetStatus: () => statusReply(members),
+        replSetGetConfig: () => ({ config: { _id: "rs0", version: 3, members: [0, 1, 2].map((i) => ({ _id: i, host: host(i), votes: 1 })) }, ok: 1 }),
+    });
+
+    it("as `npm run ops` in its own process: the verdict on stdout, exit status 1 when writes stopped", async () => {
+        const shape = shapes.find((s) => s.exit === 1)!;
+        const fake = replicaSet(shape.members);
+        const port = await fake.start();
+        try {
+            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+            assert.equal(result.code, 1, result.stdout + result.stderr);
+            assert.match(result.stdout, /^replica set rs0: WRITES-STOPPED$/m);
+            assert.match(result.stdout, shape.finding);
+        } finally {
+            await fake.stop();
+        }
+    });
+
     for (const shape of shapes) {
         it(`${shape.title}: prints ${shape.verdict.toUpperCase()} and exits ${shape.exit}`, async () => {
-            const fake = new FakeMongod({
-                replSetGetStatus: () => statusReply(shape.members),
-                replSetGetConfig: () => ({ config: { _id: "rs0", version: 3, members: [0, 1, 2].map((i) => ({ _id: i, host: host(i), votes: 1 })) }, ok: 1 }),
-            });
+            const fake = replicaSet(shape.members);
             const port = await fake.start();
             try {
-                const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+                const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
                 assert.equal(result.code, shape.exit, result.stdout + result.stderr);
                 assert.match(result.stdout, new RegExp(`^replica set rs0: ${shape.verdict.toUpperCase()}$`, "m"));
                 assert.match(result.stdout, shape.finding);
@@ -239,7 +260,7 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const fake = new FakeMongod({ replSetGetStatus: () => ({ ok: 0, code: 76, codeName: "NoReplicationEnabled", errmsg: "not running with --replSet" }) });
         const port = await fake.start();
         try {
-            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+            const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
             assert.equal(result.code, 2);
             assert.match(result.stderr, /ops: the --uri server: mongod runs without --replSet \(not running with --replSet\)/);
         } finally {
@@ -252,7 +273,7 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const port = await fake.start();
         try {
             // The password comes from the environment, not the command line.
-            const result = await runOps(["status", "--uri", `mongodb://root@127.0.0.1:${port}/?directConnection=true&authMechanism=SCRAM-SHA-256`], { OPS_MONGODB_PASSWORD: "wrong" });
+            const result = await runOpsInProcess(["status", "--uri", `mongodb://root@127.0.0.1:${port}/?directConnection=true&authMechanism=SCRAM-SHA-256`], { OPS_MONGODB_PASSWORD: "wrong" });
             assert.equal(result.code, 2);
             assert.match(result.stderr, /refused the credentials of user 'root' .*AuthenticationFailed/);
             assert.ok(fake.commands.includes("saslStart"), "the driver authenticated with the password from OPS_MONGODB_PASSWORD");
@@ -263,7 +284,7 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
     });
 
     it("a user in the URI without a password source is a clear error, before connecting", async () => {
-        const unset = await runOps(["status", "--uri", "mongodb://root@127.0.0.1:1/?directConnection=true"], { OPS_MONGODB_PASSWORD: undefined });
+        const unset = await runOpsInProcess(["status", "--uri", "mongodb://root@127.0.0.1:1/?directConnection=true"], { OPS_MONGODB_PASSWORD: undefined });
         assert.equal(unset.code, 2);
         assert.match(unset.stderr, /the --uri names user 'root': give its password in OPS_MONGODB_PASSWORD or a file named by --password-file/);
     });
@@ -272,7 +293,7 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const fake = new FakeMongod({}, ["replSetGetStatus"]);
         const port = await fake.start();
         try {
-            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "1"]);
+            const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "1"]);
             assert.equal(result.code, 2, result.stdout + result.stderr);
             assert.match(result.stderr, /ops: MongoDB at the --uri server did not answer within 1 s while running replSetGetStatus on the --uri server \(--timeout, default 30 s\)/);
             assert.ok(fake.commands.includes("ping"), "the handshake and ping were answered: only the command stalled");
@@ -291,7 +312,7 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const port = await fake.start();
         (fake as any).answer = new Proxy((fake as any).answer, { apply: (target, self, args) => (seen.push(args[0]), Reflect.apply(target, self, args)) });
         try {
-            const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "7"]);
+            const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "7"]);
             assert.equal(result.code, 2);
             assert.equal(seen.find((c) => "replSetGetStatus" in c)?.maxTimeMS, 7000);
             assert.match(result.stderr, /did not answer within 7 s while running replSetGetStatus .*operation exceeded time limit/);
@@ -319,8 +340,73 @@ describe("npm run ops -- status --uri (real driver, fake mongod)", () => {
         const fake = new FakeMongod({});
         const port = await fake.start();
         await fake.stop();
-        const result = await runOps(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=500`]);
+        const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=500`]);
         assert.equal(result.code, 2);
         assert.match(result.stderr, new RegExp(`ops: cannot reach MongoDB at the --uri server: .*ECONNREFUSED 127.0.0.1:${port}`));
+    });
+});
+
+describe("ops settings --outputs --uri (real driver, fake mongod)", () => {
+    it("compares the settings the stack's outputs declare with rocketchat_settings: drift exits 1 and is shown", async () => {
+        const declared = opsOutputsFixture("prod").rocketchatEnforcedSettings.values as Record<string, string>;
+        // Rocket.Chat stores typed values; one setting drifted, one not stored yet.
+        const stored = Object.entries(declared)
+            .filter(([id]) => id !== "FileUpload_MaxFileSize")
+            .map(([id, value]) => ({ _id: id, value: id === "Accounts_ShowFormLogin" ? true : value === "true" ? true : value === "false" ? false : value }));
+        const seen: Record<string, unknown>[] = [];
+        const fake = new FakeMongod({ find: () => ({ cursor: { firstBatch: stored, id: Long.ZERO, ns: "rocketchat.rocketchat_settings" }, ok: 1 }) });
+        const port = await fake.start();
+        (fake as any).answer = new Proxy((fake as any).answer, { apply: (target, self, args) => (seen.push(args[0]), Reflect.apply(target, self, args)) });
+        try {
+            const result = await runOpsInProcess(["settings", "--outputs", opsOutputsFixturePath("prod"), "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+            assert.equal(result.code, 1, result.stdout + result.stderr);
+            const find = seen.find((command) => "find" in command)!;
+            assert.equal(find.find, "rocketchat_settings");
+            assert.equal(find.$db, "rocketchat", "the database the outputs name");
+            assert.match(result.stdout, /differs Accounts_ShowFormLogin = "false" \(stored "true"\)/);
+            assert.match(result.stdout, /missing FileUpload_MaxFileSize = "104857600" \(declared, not stored yet\)/);
+            assert.match(result.stdout, /not compared \(values come from Secrets\): Accounts_OAuth_Custom-Keycloak-secret, SMTP_Host/);
+        } finally {
+            await fake.stop();
+        }
+    });
+});
+
+describe("ops status --outputs: through the cluster with the names the outputs give (fake kubectl, fake mongod)", () => {
+    const savedPath = process.env.PATH;
+    afterEach(() => (process.env.PATH = savedPath));
+
+    it("reads the users Secret and keys the outputs name, and port-forwards to the member pods in order, past one that refuses", async () => {
+        // Stops at authentication: the fake mongod refuses SCRAM, which the real driver reports as wrong credentials.
+        const fake = new FakeMongod({ saslStart: () => ({ ok: 0, code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." }) });
+        const port = await fake.start();
+        const dir = mkdtempSync(path.join(tmpdir(), "ops-kubectl-"));
+        const b64 = (text: string) => Buffer.from(text).toString("base64");
+        // A stand-in kubectl on PATH: logs every call, answers the Secret, forwards to the fake mongod except for member 0.
+        writeFileSync(path.join(dir, "kubectl"), [
+            "#!/bin/sh",
+            `echo "$*" >> "${dir}/calls"`,
+            'case "$*" in',
+            `  *"get secret"*) echo '{"data":{"root-username":"${b64("root")}","root-password":"${b64("s3cret")}"}}' ;;`,
+            '  *"port-forward"*pod/rocketchat-mongodb-0*) echo "error: unable to forward port because pod is not running. Current status=Pending" >&2; exit 1 ;;',
+            `  *"port-forward"*) echo "Forwarding from 127.0.0.1:${port} -> 27017"; exec sleep 30 ;;`,
+            '  *) echo "unexpected: $*" >&2; exit 1 ;;',
+            "esac",
+        ].join("\n"), { mode: 0o755 });
+        process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
+        try {
+            const result = await runOpsInProcess(["status", "--outputs", opsOutputsFixturePath("prod"), "--timeout", "5"]);
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(result.stderr, /MongoDB at rocketchat-prod\/rocketchat-mongodb-1 refused the credentials of user 'root'/);
+            assert.ok(!result.stderr.includes("s3cret"), "the password is never printed");
+            const calls = readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
+            assert.deepEqual(calls.filter((c) => c.includes("get secret")), [
+                "--request-timeout=5s get secret rocketchat-mongodb-users -n rocketchat-prod -o json",
+                "--request-timeout=5s get secret rocketchat-mongodb-users -n rocketchat-prod -o json",
+            ]);
+            assert.deepEqual(calls.filter((c) => c.includes("port-forward")).map((c) => c.split(" ").find((word) => word.startsWith("pod/"))), ["pod/rocketchat-mongodb-0", "pod/rocketchat-mongodb-1"]);
+        } finally {
+            await fake.stop();
+        }
     });
 });

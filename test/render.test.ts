@@ -7,6 +7,10 @@ import { secretPathMarker, secretValueMarker } from "../tools/renderRedact";
 import { renderFailed, renderRun, RenderedStack } from "../tools/renderStack";
 import { describeFinding } from "../tools/schemaValidate";
 import { knownStacks } from "../tools/stackConfig";
+import { enforcedSettings } from "../components/rocketchat/enforcedSettings";
+import { layoutFromOutputs, opsOutputNames } from "../tools/ops/stackLayout";
+import { opsFixtureStacks, opsOutputsFixture } from "./support/opsOutputs";
+import { findObject } from "../tools/mockRuntime";
 import { stackRun } from "./support/stacks";
 
 function everythingWritten(rendered: RenderedStack, format: "yaml" | "json" = "yaml"): string {
@@ -63,16 +67,18 @@ describe("render: every stack", () => {
 });
 
 describe("render: stable output", () => {
-    for (const format of ["yaml", "json"] as const) {
-        it(`is byte-identical across two runs of the program (${format})`, async () => {
-            const { runStack } = await import("../tools/mockRuntime");
-            // Two real runs, not one run serialized twice.
-            const first = everythingWritten(await renderRun(await runStack("prod")), format);
-            const second = everythingWritten(await renderRun(await runStack("prod")), format);
-            assert.ok(first.length > 1000);
-            assert.equal(first, second);
-        });
-    }
+    it("is byte-identical across two runs of the program (yaml and json)", async () => {
+        const { runStack } = await import("../tools/mockRuntime");
+        // Two real runs, not one run serialized twice: the shared run and a fresh one.
+        // One after the other: the mock runtime is process-wide.
+        const first = await renderRun(await stackRun("prod"));
+        const second = await renderRun(await runStack("prod"));
+        for (const format of ["yaml", "json"] as const) {
+            const written = everythingWritten(first, format);
+            assert.ok(written.length > 1000);
+            assert.equal(written, everythingWritten(second, format), format);
+        }
+    });
 });
 
 describe("render: schema errors", () => {
@@ -130,5 +136,39 @@ describe("render: secrets", () => {
         assert.ok(!written.includes(secret));
         const leakyManifest = rendered.manifests.find((manifest) => manifest.metadata.name === "leaky");
         assert.equal(leakyManifest.spec.template.spec.containers[0].env[0].value, secretValueMarker);
+    });
+});
+
+describe("render: the outputs the ops CLI reads (index.ts)", () => {
+    for (const stack of opsFixtureStacks) {
+        it(`${stack}: exports every one, as the ops tests' fixture test/fixtures/ops/${stack}-outputs.json has them`, async () => {
+            const run = await stackRun(stack);
+            const missing = opsOutputNames.filter((name) => !(name in run.outputs));
+            assert.deepEqual(missing, [], "outputs ops reads that index.ts does not export");
+            const exported = JSON.parse(JSON.stringify(Object.fromEntries(opsOutputNames.map((name) => [name, run.outputs[name]]))));
+            assert.deepEqual(exported, opsOutputsFixture(stack), "regenerate the fixture from the program's outputs if the change is intended");
+            assert.equal(layoutFromOutputs(stack, run.outputs).namespace, run.outputs.namespace);
+        });
+    }
+
+    it("prod: each names what the program declares (StatefulSet and members, users Secret keys, enforced settings, backup CronJobs)", async () => {
+        const run = await stackRun("prod");
+        const layout = layoutFromOutputs("prod", run.outputs);
+        const statefulSet = findObject(run, "StatefulSet", layout.mongodb.statefulSet);
+        assert.equal(layout.mongodb.pods.length, statefulSet.spec.replicas);
+        assert.deepEqual(layout.mongodb.pods, Array.from({ length: statefulSet.spec.replicas }, (_, i) => `${layout.mongodb.statefulSet}-${i}`));
+        assert.equal(layout.mongodb.image, statefulSet.spec.template.spec.containers[0].image);
+        const users = findObject(run, "Secret", layout.users.secret);
+        for (const key of [layout.users.root.usernameKey, layout.users.root.passwordKey, layout.users.app.usernameKey, layout.users.app.passwordKey]) {
+            assert.ok(key in users.stringData, `users Secret has key ${key}`);
+        }
+        const deployment = findObject(run, "Deployment", "rocketchat");
+        assert.deepEqual(layout.enforcedSettings, enforcedSettings(deployment.spec.template.spec.containers[0].env));
+        const backup = findObject(run, "CronJob", String(run.outputs.backupCronJob));
+        const verify = findObject(run, "CronJob", layout.backup!.verifyCronJob);
+        assert.deepEqual([layout.backup!.schedule, layout.backup!.verifySchedule], [backup.spec.schedule, verify.spec.schedule]);
+        const backupPod = backup.spec.jobTemplate.spec.template.spec;
+        assert.equal(backupPod.volumes.find((volume: any) => volume.persistentVolumeClaim)?.persistentVolumeClaim.claimName, layout.backup!.claimName);
+        assert.equal(layout.backup!.runAsUser, backupPod.securityContext.runAsUser);
     });
 });

@@ -8,62 +8,15 @@
  *
  * Usage: npm run bench [-- --runs N --stack S]
  */
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { cpus, loadavg, tmpdir } from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { describeSamples as describe, measure as measureIn, median, Sample, Subject } from "./benchTiming";
 import { projectRoot } from "./stackConfig";
 
 const targetRatio = 1.6;
-const timeBinary = "/usr/bin/time";
-
-interface Sample {
-    readonly seconds: number;
-    /** User + system CPU seconds: steadier than wall time on a busy machine. */
-    readonly cpuSeconds?: number;
-    /** Peak resident set size in MiB, when /usr/bin/time is there to tell. */
-    readonly peakMiB?: number;
-}
-
-interface Subject {
-    readonly label: string;
-    readonly command: string[];
-    /** Exit statuses of a complete run (a render that found problems still did all its work). */
-    readonly completed: readonly number[];
-}
-
-function measure(subject: Subject, scratch: string): Sample {
-    const memoryFile = path.join(scratch, "rusage");
-    const useTime = existsSync(timeBinary);
-    const [file, ...args] = useTime ? [timeBinary, "-f", "%M %U %S", "-o", memoryFile, ...subject.command] : subject.command;
-    const started = process.hrtime.bigint();
-    const run = spawnSync(file, args, { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (run.status === null || !subject.completed.includes(run.status)) {
-        throw new Error(`${subject.label} failed (exit ${run.status}): ${run.stderr}`);
-    }
-    if (!useTime) {
-        return { seconds };
-    }
-    const [peakKiB, user, system] = readFileSync(memoryFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-    return { seconds, cpuSeconds: user + system, peakMiB: peakKiB / 1024 };
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function describe(label: string, samples: readonly Sample[]): string {
-    const seconds = samples.map((s) => s.seconds);
-    const peaks = samples.map((s) => s.peakMiB).filter((p): p is number => p !== undefined);
-    const cpu = samples.map((s) => s.cpuSeconds).filter((c): c is number => c !== undefined);
-    const memory = peaks.length ? `, peak RSS ${Math.max(...peaks).toFixed(0)} MiB` : "";
-    const cpuText = cpu.length ? `, CPU median ${median(cpu).toFixed(2)} s` : "";
-    return `${label.padEnd(8)} median ${median(seconds).toFixed(3)} s (min ${Math.min(...seconds).toFixed(3)}, max ${Math.max(...seconds).toFixed(3)})${cpuText}${memory}`;
-}
+const measure = (subject: Subject, scratch: string) => measureIn(subject, projectRoot, scratch);
 
 function main(): void {
     const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, stack: { type: "string", default: "prod" } } });

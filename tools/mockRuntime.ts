@@ -1,6 +1,9 @@
 /**
  * Runs the Pulumi program offline under the SDK's mock runtime and captures
- * every resource it declares. Used by the tests and by `npm run render`.
+ * every resource it declares, with the registration requests the SDK sends
+ * (types, parents, aliases, dependencies). Used by `npm run render` and by
+ * the program-level tests (test/render.test.ts, test/componentAliases.test.ts,
+ * the program test per stack); component tests call the builders directly.
  *
  * Traps handled here (see DESIGN.md): the program is required only after
  * setMocks (a static import hangs), ids arrive empty, computed outputs the
@@ -14,7 +17,7 @@ import { loadStackConfig, projectName, projectRoot } from "./stackConfig";
 
 // Internal to the SDK but exported: resolves once every pending RPC (resource
 // registration included) has completed.
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+const { waitForRPCs, getMonitor } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void>; getMonitor: () => any };
 
 /** The marker the SDK puts on serialized secret values. */
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
@@ -31,9 +34,29 @@ export interface DeclaredResource {
     readonly secretPaths: string[];
 }
 
+/**
+ * A resource registration as the SDK sent it to the engine (the monitor's
+ * RegisterResourceRequest, pulumi/proto/resource.proto): what `pulumi up`
+ * compares with the stack's state, options included.
+ */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    /** The parent's URN; empty for the stack itself. */
+    readonly parent: string;
+    readonly custom: boolean;
+    /** Structured aliases (Alias.Spec: name, type, parentUrn...; empty strings mean "unchanged") or alias URNs. */
+    readonly aliases: readonly { readonly urn?: string; readonly spec?: { readonly name: string; readonly type: string; readonly parenturn?: string; readonly noparent?: boolean } }[];
+    /** URNs of the explicit and implicit dependencies. */
+    readonly dependencies: readonly string[];
+    readonly retainOnDelete?: boolean;
+}
+
 export interface StackRun {
     readonly stack: string;
     readonly resources: DeclaredResource[];
+    /** Every registration request, in the order the SDK sent them. */
+    readonly registrations: Registration[];
     readonly outputs: Record<string, unknown>;
     readonly warnings: string[];
     /** Every generated value (random results, Keycloak client secrets) and configured secret, for leak checks. */
@@ -42,31 +65,6 @@ export interface StackRun {
     readonly lookups: Lookup[];
     /** Mocked provider-computed outputs as "<resource name>.<output>" -> value (e.g. a client's clientSecret). */
     readonly computed: Map<string, string>;
-    /** Every resource as the program constructed it, with the options Pulumi acts on. */
-    readonly registrations: Registration[];
-}
-
-/** What the program asked Pulumi for, beyond the inputs: the parent and the options. */
-export interface Registration {
-    readonly type: string;
-    readonly name: string;
-    /** The parent's type token and name ("" for the stack itself). */
-    readonly parent: { readonly type: string; readonly name: string };
-    readonly retainOnDelete: boolean;
-    /** Former type tokens this resource answers to (aliases given as `{ type }`). */
-    readonly aliasTypes: string[];
-}
-
-function registrationOf(args: pulumi.ResourceTransformationArgs): Registration {
-    const parent = args.opts.parent as unknown as { __pulumiType?: string; __name?: string } | undefined;
-    const aliases = (args.opts.aliases ?? []) as { type?: string }[];
-    return {
-        type: args.type,
-        name: args.name,
-        parent: { type: parent?.__pulumiType ?? "", name: parent?.__name ?? "" },
-        retainOnDelete: args.opts.retainOnDelete === true,
-        aliasTypes: aliases.flatMap((alias) => (typeof alias === "object" && typeof alias.type === "string" ? [alias.type] : [])),
-    };
 }
 
 export interface Lookup {
@@ -164,7 +162,6 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     const warnings: string[] = [];
     const lookups: Lookup[] = [];
     const computedOutputs = new Map<string, string>();
-    const registrations: Registration[] = [];
 
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -191,6 +188,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         },
     // "organization" is what a self-managed (DIY) backend reports as the organization.
     }, projectName, stack, false, "organization");
+    const registrations: Registration[] = [];
+    recordRegistrations(registrations);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     for (const key of config.secretKeys) {
         secretValues.add(config.values[key]);
@@ -204,17 +203,11 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     try {
         // The modules were forgotten above; the settings schema loaded by the
         // pre-validation is reused (config is read when loadSettings runs).
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation((args) => {
-                registrations.push(registrationOf(args));
-                return undefined;
-            });
-            return require(path.join(projectRoot, "index.ts"));
-        });
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(projectRoot, "index.ts")));
         // Resources whose inputs wait on other outputs register later; the
         // SDK's RPC queue drains only when every registration has been sent.
         await waitForRPCs();
-        return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs, registrations };
+        return { stack, resources, registrations, outputs: (outputs ?? {}) as Record<string, unknown>, warnings, secretValues, lookups, computed: computedOutputs };
     } catch (error) {
         // What was declared before the program failed (e.g. nothing after a refused upgrade).
         if (error && typeof error === "object") {
@@ -224,6 +217,24 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     } finally {
         (pulumi.log as any).warn = originalWarn;
     }
+}
+
+/** Records each RegisterResourceRequest the SDK sends to the (mock) monitor before the mock answers it. */
+function recordRegistrations(into: Registration[]): void {
+    const monitor = getMonitor();
+    const answer = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: unknown) => {
+        into.push({
+            type: request.getType(),
+            name: request.getName(),
+            parent: request.getParent(),
+            custom: request.getCustom(),
+            aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
+            dependencies: request.getDependenciesList(),
+            ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
+        });
+        return answer(request, callback);
+    };
 }
 
 /** Kubernetes objects only, as apiVersion/kind/metadata/... documents. */

@@ -96,7 +96,12 @@ function isConfigurationError(error: unknown): error is Error {
 }
 
 /** Runs the CLI; returns the exit status instead of exiting, so tests can call it. */
-export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+/** Where main() writes: process.stdout and process.stderr, or a test's buffer. */
+export interface TextSink {
+    write(text: string): unknown;
+}
+
+export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
     let options: RenderOptions | undefined;
     try {
         options = parseRenderArgs(argv);

@@ -32,6 +32,8 @@ export class RocketChat extends pulumi.ComponentResource {
     public readonly uploadsClaimName?: string;
     public readonly url: string;
     public readonly selector: Record<string, string>;
+    /** The container's environment (OVERWRITE_SETTING_* included), as the builder writes it. */
+    public readonly environment: ReturnType<typeof rocketchatContainerEnv>;
 
     constructor(name: string, args: RocketChatArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.RocketChat.token, name, {}, withFormerTypes("RocketChat", opts));
@@ -43,8 +45,9 @@ export class RocketChat extends pulumi.ComponentResource {
         this.selector = refs.selector;
         this.url = `https://${args.hostname}`;
 
+        this.environment = rocketchatContainerEnv(args);
         // A changed setting or Secret value changes the template and rolls the pods.
-        const checksum = pulumi.all([pulumi.output(rocketchatContainerEnv(args)), ...args.rolloutSecrets])
+        const checksum = pulumi.all([pulumi.output(this.environment), ...args.rolloutSecrets])
             .apply(([plainEnv, ...secrets]) => configChecksum(plainEnv as unknown[], secrets as string[]));
         const objects = rocketchatObjects<pulumi.Input<string>>(name, args, pulumi.unsecret(checksum));
 

@@ -7,8 +7,7 @@
  */
 import { strict as assert } from "assert";
 import { createNodes, deleteAllNodes, getJson, kubectlRaw } from "../e2e/lib/kube";
-import { layoutOf } from "../../tools/ops/stackLayout";
-import { runStack } from "../../tools/mockRuntime";
+import { layoutFromOutputs } from "../../tools/ops/stackLayout";
 import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
 import { EngineProject } from "./lib/pulumiCli";
 import { previewWithPolicies } from "./lib/policyRun";
@@ -194,8 +193,9 @@ describe("the program under the real Pulumi engine", function () {
 
     it("8. `pulumi stack output --json` gives README's outputs, naming what the ops command's layout and the cluster have", async function () {
         const outputs = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout);
-        assert.deepEqual(Object.keys(outputs).sort(), ["adminSecret", "backupClaim", "backupCronJob", "channelsJob", "deployment", "keycloakClientId",
-            "mongodbConnectionSecret", "mongodbReplicaSet", "namespace", "url"]);
+        assert.deepEqual(Object.keys(outputs).sort(), ["adminSecret", "backupArchivePrefix", "backupClaim", "backupCronJob", "backupRunAsUser", "backupSchedule",
+            "backupVerifyCronJob", "backupVerifySchedule", "channelsJob", "deployment", "keycloakClientId", "mongodbConnectionSecret", "mongodbDatabase",
+            "mongodbImage", "mongodbMemberHosts", "mongodbReplicaSet", "mongodbStatefulSet", "mongodbUsersSecret", "namespace", "rocketchatEnforcedSettings", "url"]);
         // The upgrade guard's record of what this run deployed (README, "Upgrades").
         assert.match(String(outputs.deployment?.mongodbVersion), /^\d+\.\d+\.\d+/);
         assert.equal(outputs.namespace, namespace);
@@ -205,12 +205,13 @@ describe("the program under the real Pulumi engine", function () {
             ["pvc", outputs.backupClaim], ["job", outputs.channelsJob]]) {
             assert.equal(kubectlRaw(["-n", namespace, "get", kind, name]).code, 0, `${kind} ${name} exists`);
         }
-        // The ops command finds the deployment from its own render of the stack.
-        const layout = layoutOf(await runStack("prod", prod));
+        // The ops command reads these outputs (docs/ops.md); what they name exists in the cluster.
+        const layout = layoutFromOutputs("prod", outputs);
         assert.equal(layout.namespace, outputs.namespace);
         assert.equal(layout.backup?.claimName, outputs.backupClaim);
         assert.equal(kubectlRaw(["-n", namespace, "get", "secret", layout.users.secret]).code, 0, "the users Secret ops reads exists");
         assert.equal(kubectlRaw(["-n", namespace, "get", "statefulset", layout.mongodb.statefulSet]).code, 0, "the StatefulSet ops inspects exists");
+        assert.equal(kubectlRaw(["-n", namespace, "get", "cronjob", layout.backup!.verifyCronJob]).code, 0, "the restore-test CronJob ops reads exists");
     });
 
     it("7. `pulumi destroy` leaves the namespace, the uploads claim, the MongoDB volumes and the backup claim, and nothing else of ours", async function () {

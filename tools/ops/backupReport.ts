@@ -155,6 +155,11 @@ export function assessBackups(args: {
     return { archives: archives.map(({ name, bytes, ageHours, complete, state }) => ({ name, bytes, ageHours, complete, state })), findings, healthy };
 }
 
+/** The items of a `kubectl get -o json` list that `kind` `name` owns (a CronJob owns the Jobs it starts). */
+export function ownedBy(kind: string, name: string, list: { items?: any[] }): { items: any[] } {
+    return { items: (list.items ?? []).filter((item) => (item.metadata?.ownerReferences ?? []).some((owner: any) => owner.kind === kind && owner.name === name)) };
+}
+
 /** The newest Job of a `kubectl get jobs -o json` list, with its outcome. */
 export function newestJob(jobList: { items?: any[] }): VerifyJobState | undefined {
     const items = [...(jobList.items ?? [])].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));

@@ -5,26 +5,26 @@
  * restore test is overdue or failed.
  */
 import { listBackupVolume } from "./backupListing";
-import { assessBackups, formatBackupReport, newestJob, parseListing } from "./backupReport";
+import { assessBackups, formatBackupReport, newestJob, ownedBy, parseListing } from "./backupReport";
 import { exitCodes, OpsError } from "./errors";
 import { Kubectl } from "./kubectl";
 import { loadLayout } from "./stackLayout";
+import { OutputsSource } from "./stackOutputs";
 
-export interface BackupsOptions {
-    readonly stack: string;
+export interface BackupsOptions extends OutputsSource {
     readonly context?: string;
     /** Seconds each kubectl call may wait on the apiserver (deadline.ts). */
     readonly timeout: number;
 }
 
 export async function backupsCommand(options: BackupsOptions, out: (line: string) => void, now = new Date()): Promise<number> {
-    const layout = await loadLayout(options.stack);
+    const layout = await loadLayout(options, options.timeout);
     if (!layout.backup) {
         throw new OpsError(`stack ${layout.stack} has no backup schedules (backupEnabled is false)`);
     }
     const kubectl = new Kubectl({ context: options.context, requestTimeoutSeconds: options.timeout });
     const listing = parseListing(await listBackupVolume(kubectl, layout.namespace, layout.mongodb.image, layout.backup.claimName, layout.backup.runAsUser));
-    const verifyJobs = await kubectl.json(["get", "jobs", "-n", layout.namespace, "-l", layout.backup.verifySelector]);
+    const verifyJobs = ownedBy("CronJob", layout.backup.verifyCronJob, await kubectl.json(["get", "jobs", "-n", layout.namespace]));
     const report = assessBackups({
         listing,
         prefix: layout.backup.archivePrefix,

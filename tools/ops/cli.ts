@@ -1,10 +1,13 @@
 /**
- * `npm run ops -- <command> [--stack <name>] [--uri <mongodb-uri>] [--timeout <s>]`:
+ * `npm run ops -- <command> [--stack <name> | --outputs <file>] [--uri <mongodb-uri>] [--timeout <s>]`:
  * day-2 checks on a deployed stack, through kubectl port-forward to the
  * MongoDB members (credentials read from the stack's Secrets) or a URI you
  * give (without a password: it comes from OPS_MONGODB_PASSWORD or
- * --password-file). Every step waiting on a server ends within --timeout
- * seconds; Ctrl-C says what it interrupted.
+ * --password-file). What the commands know about the stack (names, members,
+ * schedules, enforced settings) comes from its outputs: `pulumi stack output
+ * --json` run for --stack, or a file it wrote given as --outputs (docs/ops.md).
+ * Every step waiting on a server ends within --timeout seconds; Ctrl-C says
+ * what it interrupted.
  *
  * Exit codes: 0 all good, 1 the check found a problem (writes would stop,
  * backups overdue, settings differ), 2 the check could not run (usage,
@@ -18,6 +21,7 @@ import { defaultTimeoutSeconds } from "./deadline";
 import { exitCodes, OpsError, redactUri } from "./errors";
 import { settingsCommand, SettingsOptions } from "./settingsCommand";
 import { statusCommand, StatusOptions } from "./statusCommand";
+import { OutputsSource, outputsSourceProblem } from "./stackOutputs";
 
 /** What each command does once its arguments are valid; injected by tests. */
 export interface CommandHandlers {
@@ -49,7 +53,17 @@ function seconds(value: string): number {
     return n;
 }
 
-const stackOption = () => new Option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml describes the deployment (dev, test, prod)");
+const stackOption = () => new Option("-s, --stack <name>", "stack whose outputs describe the deployment, read with `pulumi stack output --json --stack <name>`");
+const outputsOption = () => new Option("-o, --outputs <file>", "the stack's outputs from a file written by `pulumi stack output --json` (instead of --stack)");
+
+/** Where the stack's outputs come from; refuses none or both. */
+function outputsSource(command: string, options: OutputsSource): OutputsSource {
+    const problem = outputsSourceProblem(options);
+    if (problem) {
+        throw new OpsError(`${command} ${problem}`);
+    }
+    return options.outputs !== undefined ? { outputs: options.outputs } : { stack: options.stack };
+}
 const contextOption = () => new Option("--context <name>", "kubeconfig context (defaults to the current one)");
 const uriOption = (what: string) => new Option("-u, --uri <mongodb-uri>", `${what}; no password in it`).argParser(mongoUri);
 const passwordFileOption = () => new Option("--password-file <file>", "file whose first line is the password of the --uri user (or set OPS_MONGODB_PASSWORD)");
@@ -83,40 +97,47 @@ export function buildProgram(handlers: CommandHandlers, io: CliIo, result: { cod
     program.command("status")
         .description("members, states, primary, replication lag, failures tolerated before writes stop, members sharing a node")
         .addOption(stackOption())
+        .addOption(outputsOption())
         .addOption(uriOption("connect to this URI instead of port-forwarding to the stack's members (add directConnection=true for a single member)"))
         .addOption(passwordFileOption())
         .addOption(contextOption())
         .addOption(new Option("--max-lag <seconds>", "lag above which a member counts as lagging").default(10).argParser(seconds))
         .addOption(timeoutOption())
-        .action(async ({ passwordFile, ...options }: { stack?: string; uri?: string; passwordFile?: string; context?: string; maxLag: number; timeout: number }) => {
-            if (!options.stack === !options.uri) {
-                throw new OpsError("status needs --stack <name> (through the cluster) or --uri <mongodb-uri>, exactly one of them");
+        .action(async ({ passwordFile, ...options }: { stack?: string; outputs?: string; uri?: string; passwordFile?: string; context?: string; maxLag: number; timeout: number }) => {
+            const throughCluster = options.stack !== undefined || options.outputs !== undefined;
+            if (throughCluster === (options.uri !== undefined)) {
+                throw new OpsError("status needs --stack <name> or --outputs <file> (through the cluster), or --uri <mongodb-uri>, exactly one of them");
             }
-            result.code = await handlers.status({ ...options, ...uriPassword(options.uri, passwordFile) }, io.out);
+            const source = throughCluster ? outputsSource("status", options) : {};
+            const { stack: _stack, outputs: _outputs, ...rest } = options;
+            result.code = await handlers.status({ ...rest, ...source, ...uriPassword(options.uri, passwordFile) }, io.out);
         });
 
     program.command("backups")
         .description("archives on the backup volume, their age against the schedule, the newest restore-test result")
-        .addOption(stackOption().makeOptionMandatory())
+        .addOption(stackOption())
+        .addOption(outputsOption())
         .addOption(contextOption())
         .addOption(new Option("-u, --uri <mongodb-uri>").hideHelp())
         .addOption(timeoutOption())
-        .action(async (options: { stack: string; uri?: string; context?: string; timeout: number }) => {
+        .action(async (options: OutputsSource & { uri?: string; context?: string; timeout: number }) => {
             if (options.uri) {
-                throw new OpsError("backups reads the backup volume inside the cluster: --uri does not apply, use --stack");
+                throw new OpsError("backups reads the backup volume inside the cluster: --uri does not apply, use --stack or --outputs");
             }
-            result.code = await handlers.backups({ stack: options.stack, context: options.context, timeout: options.timeout }, io.out);
+            result.code = await handlers.backups({ ...outputsSource("backups", options), context: options.context, timeout: options.timeout }, io.out);
         });
 
     program.command("settings")
         .description("whether the Rocket.Chat settings the program enforces (OAuth, login form, uploads, retention) hold the declared values")
-        .addOption(stackOption().makeOptionMandatory())
+        .addOption(stackOption())
+        .addOption(outputsOption())
         .addOption(uriOption("read rocketchat_settings through this URI (the application user's) instead of port-forwarding"))
         .addOption(passwordFileOption())
         .addOption(contextOption())
         .addOption(timeoutOption())
         .action(async ({ passwordFile, ...options }: Omit<SettingsOptions, "password"> & { passwordFile?: string }) => {
-            result.code = await handlers.settings({ ...options, ...uriPassword(options.uri, passwordFile) }, io.out);
+            const { stack: _stack, outputs: _outputs, ...rest } = options;
+            result.code = await handlers.settings({ ...rest, ...outputsSource("settings", options), ...uriPassword(options.uri, passwordFile) }, io.out);
         });
 
     return program;

@@ -65,6 +65,9 @@ export class Kubectl {
             child.stdout.on("data", (d) => (stdout += d));
             child.stderr.on("data", (d) => (stderr += d));
             child.on("error", (error) => reject(new OpsError(`cannot run kubectl: ${error.message}`)));
+            // A kubectl that exits before reading its input (most calls have none) closes the pipe:
+            // without this the write fails with an uncaught EPIPE; the exit status tells what happened.
+            child.stdin.on("error", () => undefined);
             child.on("close", (code) => {
                 clearTimeout(timer);
                 return code === 0 ? resolve(stdout) : reject(explainKubectlFailure(args, stderr));
@@ -74,7 +77,9 @@ export class Kubectl {
     }
 
     async json(args: readonly string[]): Promise<any> {
-        return JSON.parse(await this.run([...args, "-o", "json"]));
+        // --ignore-not-found with nothing found prints nothing at all.
+        const text = await this.run([...args, "-o", "json"]);
+        return text.trim() === "" ? {} : JSON.parse(text);
     }
 
     /** One key of a Secret, decoded; the value never reaches a command line or the terminal. */

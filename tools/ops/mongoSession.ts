@@ -78,8 +78,7 @@ export async function withCluster<T>(kubectl: Kubectl, layout: StackLayout, role
     const username = await kubectl.secretValue(layout.namespace, layout.users.secret, keys.usernameKey);
     const password = await kubectl.secretValue(layout.namespace, layout.users.secret, keys.passwordKey);
     const failures: string[] = [];
-    for (let member = 0; member < layout.mongodb.members; member++) {
-        const pod = `${layout.mongodb.statefulSet}-${member}`;
+    for (const pod of layout.mongodb.pods) {
         let forward: PortForward;
         try {
             forward = await kubectl.portForward(layout.namespace, `pod/${pod}`, 27017);

@@ -10,9 +10,9 @@ import { Kubectl } from "./kubectl";
 import { Session, withCluster, withUri } from "./mongoSession";
 import { compareSettings, declaredSettings, formatComparison } from "./settingsDrift";
 import { loadLayout } from "./stackLayout";
+import { OutputsSource } from "./stackOutputs";
 
-export interface SettingsOptions {
-    readonly stack: string;
+export interface SettingsOptions extends OutputsSource {
     readonly uri?: string;
     readonly context?: string;
     /** Seconds each step may wait on a server (deadline.ts). */
@@ -22,8 +22,8 @@ export interface SettingsOptions {
 }
 
 export async function settingsCommand(options: SettingsOptions, out: (line: string) => void): Promise<number> {
-    const layout = await loadLayout(options.stack);
-    const { compared, fromSecrets } = declaredSettings(layout.rocketchatEnv);
+    const layout = await loadLayout(options, options.timeout);
+    const { compared, fromSecrets } = declaredSettings(layout.enforcedSettings);
     const read = (session: Session) =>
         session.db(layout.mongodb.database).collection<{ _id: string; value?: unknown }>("rocketchat_settings")
             .find({ _id: { $in: compared.map((s) => s.id) } }, { projection: { value: 1 }, maxTimeMS: session.maxTimeMS })

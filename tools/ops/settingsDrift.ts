@@ -1,11 +1,12 @@
 /**
  * Do the Rocket.Chat settings the program enforces hold their declared
  * values? The declared values are the literal `OVERWRITE_SETTING_<id>`
- * variables of the Rocket.Chat container, exactly as
- * components/rocketchat/environment.ts builds them for the stack; the actual
- * values are documents of the `rocketchat_settings` collection
+ * variables of the Rocket.Chat container, as the stack exports them
+ * (output rocketchatEnforcedSettings, components/rocketchat/enforcedSettings.ts);
+ * the actual values are documents of the `rocketchat_settings` collection
  * ({ _id: <settingId>, value }). Pure: the CLI passes both in.
  */
+import type { EnforcedSettings } from "../../components/rocketchat/enforcedSettings";
 
 export interface DeclaredSetting {
     readonly id: string;
@@ -22,15 +23,10 @@ export interface SettingComparison {
     readonly status: "ok" | "differs" | "missing";
 }
 
-const overwritePrefix = "OVERWRITE_SETTING_";
 
-/** The literal overwrites of a container environment; Secret-backed ones are listed apart (their values are not ours to print). */
-export function declaredSettings(env: readonly { name: string; value?: string; valueFrom?: unknown }[]): { compared: DeclaredSetting[]; fromSecrets: string[] } {
-    const overwrites = env.filter((e) => e.name.startsWith(overwritePrefix));
-    return {
-        compared: overwrites.filter((e) => e.value !== undefined).map((e) => ({ id: e.name.slice(overwritePrefix.length), value: e.value! })),
-        fromSecrets: overwrites.filter((e) => e.value === undefined).map((e) => e.name.slice(overwritePrefix.length)),
-    };
+/** The settings to compare, from the stack's export; Secret-backed ones are listed apart (their values are not ours to print). */
+export function declaredSettings(enforced: EnforcedSettings): { compared: DeclaredSetting[]; fromSecrets: string[] } {
+    return { compared: Object.entries(enforced.values).map(([id, value]) => ({ id, value })), fromSecrets: [...enforced.fromSecrets] };
 }
 
 /** Which part of the program manages a setting, for grouping the output. */

@@ -1,95 +1,112 @@
 /**
- * What the ops commands need to know about a stack, taken from the program
- * itself: the stack is rendered offline (tools/mockRuntime.ts) and the names,
- * schedules and Rocket.Chat environment are read from the declared objects,
- * so nothing here repeats how components/ name or configure things.
+ * What the ops commands need to know about a stack, taken from the outputs
+ * the program exports (index.ts; read by stackOutputs.ts), so nothing here
+ * repeats how components/ name or configure things. Every output is checked
+ * before use: a stack last deployed by an older program, without an output,
+ * is a clear error naming it.
  */
-import type { StackRun } from "../mockRuntime";
-
-/** The mock runtime loads @pulumi/pulumi (about 2 s): only commands that render a stack pay for it. */
-const mockRuntime = () => require("../mockRuntime") as typeof import("../mockRuntime");
+import * as v from "valibot";
+import type { EnforcedSettings } from "../../components/rocketchat/enforcedSettings";
 import { OpsError } from "./errors";
+import { podOfHost } from "./replicaHealth";
+import { OutputsSource, readStackOutputs } from "./stackOutputs";
+
+const name = v.pipe(v.string(), v.minLength(1));
+const userKeys = v.object({ username: name, password: name });
+
+/** The outputs ops reads, and what each must hold. A test checks index.ts exports every one. */
+export const opsOutputsSchema = v.object({
+    namespace: name,
+    mongodbStatefulSet: name,
+    mongodbMemberHosts: v.pipe(v.array(name), v.minLength(1)),
+    mongodbImage: name,
+    mongodbDatabase: name,
+    mongodbUsersSecret: v.object({ name, keys: v.object({ root: userKeys, app: userKeys }) }),
+    rocketchatEnforcedSettings: v.object({ values: v.record(v.string(), v.string()), fromSecrets: v.array(v.string()) }),
+    backupClaim: v.nullable(name),
+    backupVerifyCronJob: v.nullable(name),
+    backupSchedule: v.nullable(name),
+    backupVerifySchedule: v.nullable(name),
+    backupArchivePrefix: v.nullable(name),
+    backupRunAsUser: v.nullable(v.pipe(v.number(), v.integer())),
+});
+
+export type OpsOutputs = v.InferOutput<typeof opsOutputsSchema>;
+
+export const opsOutputNames = Object.keys(opsOutputsSchema.entries) as (keyof OpsOutputs)[];
+
+export interface UserKeys {
+    readonly usernameKey: string;
+    readonly passwordKey: string;
+}
 
 export interface StackLayout {
+    /** The stack's name, or the --outputs file, for messages. */
     readonly stack: string;
     readonly namespace: string;
-    /** MongoDB StatefulSet: pods are <name>-0 .. <name>-(members-1). */
-    readonly mongodb: { readonly statefulSet: string; readonly members: number; readonly image: string; readonly podSelector: string; readonly database: string };
+    /** The MongoDB StatefulSet and its member pods, in member order. */
+    readonly mongodb: { readonly statefulSet: string; readonly pods: readonly string[]; readonly image: string; readonly database: string };
     /** Secret with the MongoDB users and the keys of the root and app users. */
-    readonly users: { readonly secret: string; readonly root: { readonly usernameKey: string; readonly passwordKey: string }; readonly app: { readonly usernameKey: string; readonly passwordKey: string } };
-    /** The Rocket.Chat container's environment as declared (components/rocketchat/environment.ts). */
-    readonly rocketchatEnv: readonly { readonly name: string; readonly value?: string; readonly valueFrom?: unknown }[];
+    readonly users: { readonly secret: string; readonly root: UserKeys; readonly app: UserKeys };
+    /** The Rocket.Chat settings the program enforces. */
+    readonly enforcedSettings: EnforcedSettings;
     /** Backups, when the stack has them. */
     readonly backup?: {
         readonly claimName: string;
+        readonly verifyCronJob: string;
         readonly archivePrefix: string;
         readonly schedule: string;
         readonly verifySchedule: string;
-        readonly verifySelector: string;
         /** The UID the backup pods run as where UIDs are fixed; undefined where the platform assigns one (OpenShift). */
         readonly runAsUser?: number;
     };
 }
 
-const selector = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+const userKeysOf = (keys: { username: string; password: string }): UserKeys => ({ usernameKey: keys.username, passwordKey: keys.password });
 
-/** Pure: the layout from a rendered stack. */
-export function layoutOf(run: StackRun): StackLayout {
-    const { findObject, kubernetesObjects } = mockRuntime();
-    const objects = kubernetesObjects(run);
-    const sts = objects.find((o) => o.kind === "StatefulSet" && o.metadata.labels?.["app.kubernetes.io/name"] === "mongodb");
-    if (!sts) {
-        throw new OpsError(`stack ${run.stack} declares no MongoDB StatefulSet`);
+/** The backup outputs are all set or all null (backups off); anything else is a broken export. */
+function backupOf(label: string, o: OpsOutputs): StackLayout["backup"] {
+    const required = { backupClaim: o.backupClaim, backupVerifyCronJob: o.backupVerifyCronJob, backupSchedule: o.backupSchedule, backupVerifySchedule: o.backupVerifySchedule, backupArchivePrefix: o.backupArchivePrefix };
+    const missing = Object.entries(required).filter(([, value]) => value === null).map(([key]) => key);
+    if (missing.length === Object.keys(required).length) {
+        return undefined;
     }
-    const rocketchat = findObject(run, "Deployment", "rocketchat");
-    const usersSecret = objects.find((o) => o.kind === "Secret" && o.metadata.name.endsWith("-mongodb-users"));
-    const bootstrapEnv: any[] = objects.find((o) => o.kind === "Job" && o.metadata.labels?.["app.kubernetes.io/component"] === "database-bootstrap")?.spec.template.spec.containers[0].env ?? [];
-    const keyOf = (envName: string) => bootstrapEnv.find((e) => e.name === envName)?.valueFrom?.secretKeyRef?.key;
-    const cronJob = (component: string) => objects.find((o) => o.kind === "CronJob" && o.metadata.labels?.["app.kubernetes.io/component"] === component);
-    const backupJob = cronJob("backup");
-    const verifyJob = cronJob("backup-verify");
-    const backupPod = backupJob?.spec.jobTemplate.spec.template.spec;
+    if (missing.length > 0) {
+        throw new OpsError(`stack ${label}: outputs ${missing.join(", ")} are null while the other backup outputs are set: expected all of them (backups on) or none (off)`);
+    }
     return {
-        stack: run.stack,
-        namespace: sts.metadata.namespace,
-        mongodb: {
-            statefulSet: sts.metadata.name,
-            members: sts.spec.replicas,
-            image: sts.spec.template.spec.containers[0].image,
-            podSelector: selector(sts.spec.selector.matchLabels),
-            database: bootstrapEnv.find((e) => e.name === "APP_DATABASE")?.value ?? "rocketchat",
-        },
-        users: {
-            secret: usersSecret?.metadata.name ?? `${sts.metadata.name}-users`,
-            root: { usernameKey: keyOf("ROOT_USERNAME") ?? "root-username", passwordKey: keyOf("ROOT_PASSWORD") ?? "root-password" },
-            app: { usernameKey: keyOf("APP_USERNAME") ?? "app-username", passwordKey: keyOf("APP_PASSWORD") ?? "app-password" },
-        },
-        rocketchatEnv: rocketchat.spec.template.spec.containers[0].env,
-        backup: backupJob && verifyJob
-            ? {
-                claimName: backupPod.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName,
-                archivePrefix: backupPod.containers[0].env.find((e: any) => e.name === "ARCHIVE_PREFIX")?.value ?? "rocketchat",
-                schedule: backupJob.spec.schedule,
-                verifySchedule: verifyJob.spec.schedule,
-                verifySelector: selector({
-                    "app.kubernetes.io/name": verifyJob.metadata.labels["app.kubernetes.io/name"],
-                    "app.kubernetes.io/instance": verifyJob.metadata.labels["app.kubernetes.io/instance"],
-                    "app.kubernetes.io/component": "backup-verify",
-                }),
-                ...(backupPod.securityContext?.runAsUser !== undefined ? { runAsUser: backupPod.securityContext.runAsUser } : {}),
-            }
-            : undefined,
+        claimName: o.backupClaim!,
+        verifyCronJob: o.backupVerifyCronJob!,
+        archivePrefix: o.backupArchivePrefix!,
+        schedule: o.backupSchedule!,
+        verifySchedule: o.backupVerifySchedule!,
+        ...(o.backupRunAsUser !== null ? { runAsUser: o.backupRunAsUser } : {}),
     };
 }
 
-/** Renders `stack` offline and returns its layout; an unknown stack is an OpsError. */
-export async function loadLayout(stack: string): Promise<StackLayout> {
-    let run: StackRun;
-    try {
-        run = await mockRuntime().runStack(stack);
-    } catch (error) {
-        const message = (error as Error).message;
-        throw new OpsError(/unknown stack/.test(message) ? `no such stack: ${message}` : `stack ${stack} does not render: ${message}`);
+/** Pure: the layout from a stack's outputs; an output that is missing or malformed is an OpsError naming it. */
+export function layoutFromOutputs(label: string, outputs: unknown): StackLayout {
+    const parsed = v.safeParse(opsOutputsSchema, outputs);
+    if (!parsed.success) {
+        const problems = parsed.issues.map((issue) => {
+            const where = v.getDotPath(issue) ?? "(the whole document)";
+            return issue.input === undefined ? `${where}: missing` : `${where} = ${JSON.stringify(issue.input)}: expected ${issue.expected ?? issue.message}`;
+        });
+        throw new OpsError(`stack ${label}: the outputs ops reads are missing or malformed (deploy the stack with this version of the program):\n  ${problems.join("\n  ")}`);
     }
-    return layoutOf(run);
+    const o = parsed.output;
+    return {
+        stack: label,
+        namespace: o.namespace,
+        mongodb: { statefulSet: o.mongodbStatefulSet, pods: o.mongodbMemberHosts.map(podOfHost), image: o.mongodbImage, database: o.mongodbDatabase },
+        users: { secret: o.mongodbUsersSecret.name, root: userKeysOf(o.mongodbUsersSecret.keys.root), app: userKeysOf(o.mongodbUsersSecret.keys.app) },
+        enforcedSettings: o.rocketchatEnforcedSettings,
+        backup: backupOf(label, o),
+    };
+}
+
+/** Reads the outputs `source` names and returns the layout. */
+export async function loadLayout(source: OutputsSource, timeoutSeconds: number): Promise<StackLayout> {
+    const { label, values } = await readStackOutputs(source, timeoutSeconds);
+    return layoutFromOutputs(label, values);
 }

@@ -8,9 +8,9 @@ import { Kubectl } from "./kubectl";
 import { Session, withCluster, withUri } from "./mongoSession";
 import { assessReplicaSet, ConfigReply, formatReport, StatusReply, writesStopped } from "./replicaHealth";
 import { loadLayout } from "./stackLayout";
+import { OutputsSource } from "./stackOutputs";
 
-export interface StatusOptions {
-    readonly stack?: string;
+export interface StatusOptions extends OutputsSource {
     readonly uri?: string;
     readonly context?: string;
     readonly maxLag: number;
@@ -44,11 +44,14 @@ export async function readReplicaSet(session: Session): Promise<{ status: Status
     return { status, config };
 }
 
-/** Pod name -> node name for the stack's MongoDB pods. */
-export async function podNodes(kubectl: Kubectl, namespace: string, selector: string): Promise<Map<string, string>> {
-    const pods = await kubectl.json(["get", "pods", "-n", namespace, "-l", selector]);
-    return new Map((pods.items ?? []).filter((p: any) => p.spec?.nodeName).map((p: any) => [p.metadata.name, p.spec.nodeName]));
+/** Pod name -> node name for the stack's MongoDB pods; a pod that does not exist is left out. */
+export async function podNodes(kubectl: Kubectl, namespace: string, pods: readonly string[]): Promise<Map<string, string>> {
+    const found = await kubectl.json(["get", "pods", "-n", namespace, "--ignore-not-found", ...pods]);
+    // One name answers with the Pod itself, several with a List.
+    const items: any[] = found.kind === "Pod" ? [found] : found.items ?? [];
+    return new Map(items.filter((p: any) => p.spec?.nodeName).map((p: any) => [p.metadata.name, p.spec.nodeName]));
 }
+
 
 export async function statusCommand(options: StatusOptions, out: (line: string) => void): Promise<number> {
     let replies: { status: StatusReply; config?: ConfigReply };
@@ -56,10 +59,10 @@ export async function statusCommand(options: StatusOptions, out: (line: string) 
     if (options.uri) {
         replies = await withUri(withPassword(options.uri, options.password), "the --uri server", uriUser(options.uri), options.timeout, readReplicaSet);
     } else {
-        const layout = await loadLayout(options.stack!);
+        const layout = await loadLayout(options, options.timeout);
         const kubectl = new Kubectl({ context: options.context, requestTimeoutSeconds: options.timeout });
         replies = await withCluster(kubectl, layout, "root", options.timeout, readReplicaSet);
-        nodeOfPod = await podNodes(kubectl, layout.namespace, layout.mongodb.podSelector);
+        nodeOfPod = await podNodes(kubectl, layout.namespace, layout.mongodb.pods);
     }
     const report = assessReplicaSet(replies.status, replies.config, { maxLagSeconds: options.maxLag, nodeOfPod });
     formatReport(report).forEach((line) => out(line));
