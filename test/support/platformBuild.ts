@@ -1,0 +1,177 @@
+/**
+ * A whole stack built from the builders alone: settings (stackSettings) ->
+ * each area's `...ArgsFromSettings` -> its builder, wired with the pure refs
+ * every area exports (names, hosts, labels), not with component instances.
+ * No Pulumi runtime: a stack builds in milliseconds.
+ *
+ * This is the expectation the program test (test/program.test.ts) holds the
+ * real program to: under the mock runtime, index.ts must register exactly
+ * these objects, under these names and components. Tests about properties of
+ * a whole stack (pod hygiene, placement, zones, the policy pack on a stack)
+ * read the objects from here.
+ */
+import { backupsArgsFromSettings } from "../../components/backup/backupSettings";
+import { backupObjects } from "../../components/backup/backups";
+import { channelsReconcilerArgsFromSettings, channelsReconcilerObjects } from "../../components/channels/channelsObjects";
+import { ComponentName } from "../../components/componentTypes";
+import { credentialsArgsFromSettings } from "../../components/credentials";
+import { credentialObjects, credentialSecretNames, MongoRole, mongoRoles, mongoUserRef } from "../../components/credentialObjects";
+import { monitoringArgsFromSettings, monitoringObjects } from "../../components/monitoring/monitoringObjects";
+import { mongoClientLabels, mongoStatefulSetName, replicaSetHosts } from "../../components/mongodb/names";
+import { mongoConnectionUri, replicaSetObjects } from "../../components/mongodb/replicaSetObjects";
+import { mongoReplicaSetArgsFromSettings } from "../../components/mongodb/replicaSetSettings";
+import { namespaceObject } from "../../components/namespaceObject";
+import { defaultDenyIngressObject } from "../../components/networkIsolation";
+import { httpPort } from "../../components/rocketchat/environment";
+import { configChecksum, rocketchatContainerEnv, rocketchatObjects, rocketchatRefs } from "../../components/rocketchat/rocketchatObjects";
+import { rocketchatArgsFromSettings } from "../../components/rocketchat/settingsArgs";
+import { Settings } from "../../components/settings";
+import { keycloakClientResources, KeycloakResource } from "../../components/sso/keycloakClientResources";
+import { oauthSecretName, oauthSecretObject } from "../../components/sso/oauthSecret";
+import { keycloakClientArgsFromSettings } from "../../components/sso/ssoSettings";
+import { keycloakPlaceholderIds } from "./rocketchatBuild";
+import { stackSettings } from "./stackSettings";
+
+/** The platform's instance name (index.ts). */
+export const instance = "rocketchat";
+
+/** The values only the providers know: generated passwords, the keyfile, Keycloak's client secret. */
+export interface GeneratedValues {
+    readonly mongoPasswords: Readonly<Record<MongoRole, string>>;
+    readonly keyfile: string;
+    readonly adminPassword: string;
+    readonly keycloakClientSecret: string;
+}
+
+/** Distinct, recognisable placeholders, long enough to be found wherever one leaks. */
+export const placeholderValues: GeneratedValues = {
+    mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, `<generated-mongodb-${role}-password-0123456789>`])) as Record<MongoRole, string>,
+    keyfile: "<generated-keyfile-0123456789abcdef>",
+    adminPassword: "<generated-admin-password-0123456789>",
+    keycloakClientSecret: "<keycloak-client-secret-0123456789>",
+};
+
+/** One object as the program should register it: which component holds it, and whether destroy keeps it. */
+export interface BuiltEntry {
+    readonly component: ComponentName;
+    readonly object: any;
+    /** True for data the stack keeps on `pulumi destroy` (namespace, claims). */
+    readonly retainOnDelete: boolean;
+}
+
+export interface PlatformBuild {
+    readonly settings: Settings;
+    readonly entries: BuiltEntry[];
+    /** Every Kubernetes object, in declaration order. */
+    readonly objects: any[];
+    /** The Keycloak resources (provider type, name, inputs); none with SSO off. */
+    readonly keycloak: readonly KeycloakResource<string>[];
+}
+
+function present<T>(values: readonly (T | undefined)[]): T[] {
+    return values.filter((value): value is T => value !== undefined);
+}
+
+/** A stack's whole platform from its settings, first install (no upgrade guard Job). */
+export function platformBuildFromSettings(s: Settings, generated: GeneratedValues = placeholderValues): PlatformBuild {
+    const entries: BuiltEntry[] = [];
+    const add = (component: ComponentName, objects: readonly unknown[], retainOnDelete = false) =>
+        objects.forEach((object) => entries.push({ component, object, retainOnDelete }));
+
+    if (s.createNamespace) {
+        add("Platform", [namespaceObject(s.namespace)], true);
+    }
+    add("Platform", [defaultDenyIngressObject(instance, s.namespace)]);
+
+    const secrets = credentialSecretNames(instance);
+    add("Credentials", Object.values(credentialObjects<string>(instance, {
+        ...credentialsArgsFromSettings(s),
+        mongoPasswords: generated.mongoPasswords,
+        keyfile: generated.keyfile,
+        adminPassword: generated.adminPassword,
+    })));
+
+    const mongoArgs = mongoReplicaSetArgsFromSettings(s);
+    const { bootstrap, ...replicaSet } = replicaSetObjects<string>(instance, {
+        ...mongoArgs,
+        usersSecretName: secrets.mongoUsers,
+        keyfileSecretName: secrets.keyfile,
+        connectionUri: mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app),
+    });
+    add("MongoReplicaSet", [...Object.values(replicaSet), bootstrap.configMap, bootstrap.job]);
+
+    const keycloakArgs = keycloakClientArgsFromSettings(s);
+    const keycloak = keycloakArgs ? keycloakClientResources(instance, keycloakArgs, keycloakPlaceholderIds(instance, keycloakArgs)) : [];
+    if (keycloakArgs) {
+        add("Platform", [oauthSecretObject(instance, s.namespace, generated.keycloakClientSecret)]);
+    }
+
+    const mongoHosts = replicaSetHosts(instance, s.namespace, s.clusterDomain, s.mongodbMembers);
+    const clientLabels = mongoClientLabels(instance);
+    const rocketchatArgs = rocketchatArgsFromSettings<string>(s, {
+        connectionSecretName: `${instance}-mongodb-connection`,
+        adminSecretName: secrets.admin,
+        mongodbClientLabels: clientLabels,
+        sso: keycloakArgs ? { clientId: keycloakArgs.clientId ?? s.keycloakClientId, clientSecretName: oauthSecretName(instance) } : undefined,
+    });
+    const rolloutSecrets = [generated.mongoPasswords.app, generated.adminPassword, ...(keycloakArgs ? [generated.keycloakClientSecret] : [])];
+    const rocketchat = rocketchatObjects(instance, rocketchatArgs, configChecksum(rocketchatContainerEnv(rocketchatArgs), rolloutSecrets));
+    const rocketchatNames = rocketchatRefs(instance, s.uploadsStorage);
+    add("RocketChat", present([rocketchat.uploadsClaim]), true);
+    add("RocketChat", present([rocketchat.deployment, rocketchat.service, rocketchat.autoscaler, rocketchat.disruptionBudget, rocketchat.networkPolicy, rocketchat.exposure]));
+
+    const backupArgs = backupsArgsFromSettings(s, {
+        mongodb: { hosts: mongoHosts, replicaSetName: s.mongodbReplicaSetName, clientLabels },
+        usersSecretName: secrets.mongoUsers,
+        backupUser: mongoUserRef("backup"),
+        restoreUser: mongoUserRef("restore"),
+        uploadsClaimName: rocketchatNames.uploadsClaimName,
+        rocketchatSelector: rocketchatNames.selector,
+    });
+    if (backupArgs) {
+        const backups = backupObjects(instance, backupArgs);
+        add("BackupStorage", present([backups.claim]), !backupArgs.deleteClaimOnDestroy);
+        add("MongoBackups", [backups.scripts]);
+        add("BackupSchedules", backups.cronJobs ? Object.values(backups.cronJobs) : []);
+        add("RestoreJob", present([backups.restore]));
+    }
+
+    const channelsArgs = channelsReconcilerArgsFromSettings<string>(instance, s, {
+        rocketchatServiceName: rocketchatNames.serviceName,
+        rocketchatHttpPort: httpPort,
+        adminSecretName: secrets.admin,
+    });
+    if (channelsArgs) {
+        const channels = channelsReconcilerObjects(instance, channelsArgs);
+        add("ChannelsReconciler", [channels.configMap, channels.job]);
+    }
+
+    const monitoringArgs = monitoringArgsFromSettings<string>(instance, s, {
+        memberHosts: mongoHosts,
+        monitoringCredentials: { secretName: secrets.mongoUsers, ...mongoUserRef("monitoring") },
+        mongodbClientLabels: clientLabels,
+        rocketchatSelector: rocketchatNames.selector,
+        rocketchatDeploymentName: rocketchatNames.deploymentName,
+        mongodbStatefulSetName: mongoStatefulSetName(instance),
+    });
+    if (monitoringArgs) {
+        const monitoring = monitoringObjects(instance, monitoringArgs);
+        add("MongoExporter", Object.values(monitoring.exporter));
+        add("Monitoring", present([monitoring.rocketchatMetricsService, ...monitoring.serviceMonitors, monitoring.prometheusRule, monitoring.dashboard]));
+    }
+    return { settings: s, entries, objects: entries.map((entry) => entry.object), keycloak };
+}
+
+/** A stack's whole platform: Pulumi.yaml defaults, Pulumi.<stack>.yaml, then the overrides. */
+export function platformBuild(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues): PlatformBuild {
+    return platformBuildFromSettings(stackSettings(stack, overrides), generated);
+}
+
+/** A stack's Kubernetes objects, built (cached per stack: tests must not modify them). */
+const builtStacks = new Map<string, any[]>();
+export function stackObjects(stack: string): any[] {
+    if (!builtStacks.has(stack)) {
+        builtStacks.set(stack, platformBuild(stack).objects);
+    }
+    return builtStacks.get(stack)!;
+}
