@@ -8,6 +8,7 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials } from "./credentials";
 import { MongoBackups } from "./backup/backups";
+import { backupsArgsFromSettings } from "./backup/backupSettings";
 import { backupCronJobNames } from "./backup/cronJobNames";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { rocketchatApiClientLabels } from "./channels/apiAccess";
@@ -16,7 +17,7 @@ import { recordFromPairs } from "./keyValuePairs";
 import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { httpPort } from "./rocketchat/environment";
-import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
+import { RocketChat } from "./rocketchat/rocketchat";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
@@ -324,52 +325,17 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
     /** Backup schedules and, while restoreArchive is set, the restore Job. */
     private declareBackups(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): MongoBackups | undefined {
-        if (!(s.backupEnabled || s.restoreArchive !== "")) {
-            return undefined;
-        }
-        return new MongoBackups(name, {
-            namespace: s.namespace,
-            image: s.mongodbImage,
-            placement: placementFor(s, "backup"),
-            mongodb: {
-                hosts: this.mongodb.hosts,
-                replicaSetName: this.mongodb.replicaSetName,
-                clientLabels: this.mongodb.clientLabels,
-                ready: this.mongodb.bootstrap,
-            },
-            credentials: {
-                secretName: this.credentials.mongoUsersSecretName,
-                usernameKey: this.credentials.backup.usernameKey,
-                passwordKey: this.credentials.backup.passwordKey,
-            },
-            restoreCredentials: {
-                secretName: this.credentials.mongoUsersSecretName,
-                usernameKey: this.credentials.restore.usernameKey,
-                passwordKey: this.credentials.restore.passwordKey,
-            },
-            appDatabase: s.mongodbDatabase,
-            suspectBelowPercent: s.backupSuspectBelowPercent,
-            schedulesEnabled: s.backupEnabled,
-            schedule: s.backupSchedule,
-            retention: s.backupRetention,
-            verifySchedule: s.backupVerifySchedule,
-            existingClaimName: s.backupExistingClaim || undefined,
-            storageClassName: s.backupStorageClass || undefined,
-            storageSize: s.backupStorageSize,
-            deleteClaimOnDestroy: s.backupDeleteClaimOnDestroy,
-            resources: resourceSettings(s, "backup"),
-            fixedUid: s.fixedUids,
-            // The restored database fits in a member's volume.
-            scratchSize: s.mongodbStorageSize,
-            scratchStorageClassName: s.backupScratchStorageClass || undefined,
+        const args = backupsArgsFromSettings(s, {
+            mongodb: { hosts: this.mongodb.hosts, replicaSetName: this.mongodb.replicaSetName, clientLabels: this.mongodb.clientLabels },
+            usersSecretName: this.credentials.mongoUsersSecretName,
+            backupUser: { usernameKey: this.credentials.backup.usernameKey, passwordKey: this.credentials.backup.passwordKey },
+            restoreUser: { usernameKey: this.credentials.restore.usernameKey, passwordKey: this.credentials.restore.passwordKey },
             uploadsClaimName: this.rocketchat.uploadsClaimName,
-            uploadsRetention: s.backupUploadsRetention,
-            // Only a node that runs Rocket.Chat can attach a ReadWriteOnce uploads claim.
-            uploadsColocateWith: s.uploadsAccessMode === "ReadWriteOnce" ? this.rocketchat.selector : undefined,
-            uploadsGroupId: s.fixedUids ? rocketchatImageUid : undefined,
-            restoreArchive: s.restoreArchive || undefined,
-            restoreDropExisting: s.restoreDropExisting,
-            restoreAllowUnchecksummed: s.restoreAllowUnchecksummedArchive,
+            rocketchatSelector: this.rocketchat.selector,
+        });
+        return args && new MongoBackups(name, {
+            ...args,
+            mongodbReady: this.mongodb.bootstrap,
             // Rocket.Chat is at zero replicas before anything is restored.
             restoreDependsOn: [this.rocketchat],
         }, opts);

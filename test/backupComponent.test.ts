@@ -74,7 +74,7 @@ describe("backup component options", () => {
 
     it("every CronJob itself waits for the scripts and the replica set's bootstrap", async () => {
         const ready = new pulumi.ComponentResource("test:index:Bootstrap", "rocketchat-bootstrap");
-        const all = await declare({ mongodb: { ...baseArgs.mongodb, ready } });
+        const all = await declare({ mongodbReady: ready });
         const cronJobs = byType(all, "kubernetes:batch/v1:CronJob");
         assert.equal(cronJobs.length, 2);
         for (const cronJob of cronJobs) {
