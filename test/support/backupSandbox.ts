@@ -16,6 +16,8 @@ export const scriptsDir = path.join(root, "components", "backup", "scripts");
 export const restoreRoleFile = path.join(root, "components", "mongodb", "restoreRole.json");
 const stubsDir = path.join(__dirname, "mongoStubs");
 const server = require("./mongoStubs/server.js");
+const { startStubHost, tools: stubHostTools } = require("./mongoStubs/host.js") as { startStubHost: () => Promise<number>; tools: Set<string> };
+let stubHostPort: Promise<number> | undefined;
 
 /**
  * The stubs' privilege model as plain JavaScript, transpiled once per test
@@ -98,7 +100,20 @@ export class BackupSandbox {
             }
             for (const tool of ["mongosh", "mongodump", "mongorestore", "mongod"]) {
                 const file = path.join(bin, tool);
-                writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\nexec node ${path.join(stubsDir, `${tool}.js`)} "$@"\n`);
+                const record = `printf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"`;
+                // The short-lived tools run on a worker thread of the test process (mongoStubs/host.js);
+                // mongod, started in the background and stopped by a signal, stays a process.
+                const call = stubHostTools.has(tool)
+                    ? [
+                        `out="$STUB_LOG/host.$$.out" err="$STUB_LOG/host.$$.err"`,
+                        `exec 3<>"/dev/tcp/127.0.0.1/$STUB_HOST_PORT"`,
+                        `printf '%s ${tool} %s %s\\n' "$$" "$out" "$err" >&3`,
+                        "read -r status <&3",
+                        `cat "$out"; cat "$err" >&2; rm -f "$out" "$err"`,
+                        `exit "\${status:-70}"`,
+                    ].join("\n")
+                    : `exec node ${path.join(stubsDir, `${tool}.js`)} "$@"`;
+                writeFileSync(file, `#!/usr/bin/env bash\n${record}\n${call}\n`);
                 chmodSync(file, 0o755);
             }
             // One hour later on every archive-name time stamp, starting at a fixed date.
@@ -130,15 +145,16 @@ export class BackupSandbox {
 
     /** Runs a script with bash; scenarios run side by side, so this does not block. */
     run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ status: number | null; output: string }> {
-        return new Promise((resolve, reject) => {
-            const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, ...env }, timeout: 60000 });
+        stubHostPort ??= startStubHost();
+        return stubHostPort.then((port) => new Promise((resolve, reject) => {
+            const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
             child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
             child.on("error", reject);
             child.on("close", (status) => resolve({ status, output: `${Buffer.concat(stdout)}${Buffer.concat(stderr)}` }));
-        });
+        }));
     }
 
     /** restore.sh as the production restore Job runs it: the restore identity. */
