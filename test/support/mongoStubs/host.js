@@ -45,7 +45,8 @@ function run(pid, tool, stdoutFile, stderrFile) {
     const { args, env } = callOf(pid, tool);
     const stdout = fs.createWriteStream(stdoutFile);
     const stderr = fs.createWriteStream(stderrFile);
-    const worker = new Worker(path.join(__dirname, `${tool}.js`), { argv: args, env, stdout: true, stderr: true });
+    // execArgv: none of the test process's own loaders (ts-node): the stubs are plain JavaScript.
+    const worker = new Worker(path.join(__dirname, `${tool}.js`), { argv: args, env, execArgv: [], stdout: true, stderr: true });
     let uncaught;
     worker.on("error", (error) => (uncaught = error));
     const closed = (stream) => new Promise((resolve, reject) => stream.on("close", resolve).on("error", reject));
