@@ -8,6 +8,7 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, credentialsArgsFromSettings } from "./credentials";
 import { MongoBackups } from "./backup/backups";
+import { backupsArgsFromSettings } from "./backup/backupSettings";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
 import { channelsReconcilerArgsFromSettings } from "./channels/channelsObjects";
 import { KeycloakClient } from "./keycloak";
@@ -16,7 +17,7 @@ import { denyIngressByDefault } from "./networkIsolation";
 import { Monitoring } from "./monitoring/monitoring";
 import { monitoringArgsFromSettings } from "./monitoring/monitoringObjects";
 import { httpPort } from "./rocketchat/environment";
-import { RocketChat, rocketchatImageUid } from "./rocketchat/rocketchat";
+import { RocketChat } from "./rocketchat/rocketchat";
 import { rocketchatArgsFromSettings, rocketchatWarnings } from "./rocketchat/settingsArgs";
 import { declareObject, KubernetesObject } from "./kubernetesObjects";
 import { oauthSecretName, oauthSecretObject } from "./sso/oauthSecret";
@@ -27,7 +28,6 @@ import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord"
 import { guardJobNeeded } from "./upgrades/upgradeGuard";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
-import { placementFor } from "./placement";
 import { ResourceSettings } from "./podShapes";
 import { Settings } from "./settings";
 
@@ -187,52 +187,17 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
     /** Backup schedules and, while restoreArchive is set, the restore Job. */
     private declareBackups(name: string, s: Settings, opts: pulumi.ComponentResourceOptions): MongoBackups | undefined {
-        if (!(s.backupEnabled || s.restoreArchive !== "")) {
-            return undefined;
-        }
-        return new MongoBackups(name, {
-            namespace: s.namespace,
-            image: s.mongodbImage,
-            placement: placementFor(s, "backup"),
-            mongodb: {
-                hosts: this.mongodb.hosts,
-                replicaSetName: this.mongodb.replicaSetName,
-                clientLabels: this.mongodb.clientLabels,
-                ready: this.mongodb.bootstrap,
-            },
-            credentials: {
-                secretName: this.credentials.mongoUsersSecretName,
-                usernameKey: this.credentials.backup.usernameKey,
-                passwordKey: this.credentials.backup.passwordKey,
-            },
-            restoreCredentials: {
-                secretName: this.credentials.mongoUsersSecretName,
-                usernameKey: this.credentials.restore.usernameKey,
-                passwordKey: this.credentials.restore.passwordKey,
-            },
-            appDatabase: s.mongodbDatabase,
-            suspectBelowPercent: s.backupSuspectBelowPercent,
-            schedulesEnabled: s.backupEnabled,
-            schedule: s.backupSchedule,
-            retention: s.backupRetention,
-            verifySchedule: s.backupVerifySchedule,
-            existingClaimName: s.backupExistingClaim || undefined,
-            storageClassName: s.backupStorageClass || undefined,
-            storageSize: s.backupStorageSize,
-            deleteClaimOnDestroy: s.backupDeleteClaimOnDestroy,
-            resources: resourceSettings(s, "backup"),
-            fixedUid: s.fixedUids,
-            // The restored database fits in a member's volume.
-            scratchSize: s.mongodbStorageSize,
-            scratchStorageClassName: s.backupScratchStorageClass || undefined,
+        const args = backupsArgsFromSettings(s, {
+            mongodb: { hosts: this.mongodb.hosts, replicaSetName: this.mongodb.replicaSetName, clientLabels: this.mongodb.clientLabels },
+            usersSecretName: this.credentials.mongoUsersSecretName,
+            backupUser: { usernameKey: this.credentials.backup.usernameKey, passwordKey: this.credentials.backup.passwordKey },
+            restoreUser: { usernameKey: this.credentials.restore.usernameKey, passwordKey: this.credentials.restore.passwordKey },
             uploadsClaimName: this.rocketchat.uploadsClaimName,
-            uploadsRetention: s.backupUploadsRetention,
-            // Only a node that runs Rocket.Chat can attach a ReadWriteOnce uploads claim.
-            uploadsColocateWith: s.uploadsAccessMode === "ReadWriteOnce" ? this.rocketchat.selector : undefined,
-            uploadsGroupId: s.fixedUids ? rocketchatImageUid : undefined,
-            restoreArchive: s.restoreArchive || undefined,
-            restoreDropExisting: s.restoreDropExisting,
-            restoreAllowUnchecksummed: s.restoreAllowUnchecksummedArchive,
+            rocketchatSelector: this.rocketchat.selector,
+        });
+        return args && new MongoBackups(name, {
+            ...args,
+            mongodbReady: this.mongodb.bootstrap,
             // Rocket.Chat is at zero replicas before anything is restored.
             restoreDependsOn: [this.rocketchat],
         }, opts);

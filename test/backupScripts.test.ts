@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import { BackupSandbox, chatData, hosts } from "./support/backupSandbox";
+import { concurrentScenarios } from "./support/concurrentScenarios";
 
 const { writeArchive } = require("./support/mongoStubs/archiveFormat.js");
 
@@ -25,15 +26,27 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
         return box;
     };
     after(() => boxes.forEach((box) => rmSync(box.root, { recursive: true, force: true })));
+    // Each scenario has its own sandbox: they run side by side (test/support/concurrentScenarios.ts).
+    const { scenario, shared } = concurrentScenarios();
+    /** A fixture's sandbox is never changed: a scenario continues from its own copy. */
+    const copyOf = async <T extends { box: BackupSandbox }>(fixture: () => Promise<T>): Promise<T> => {
+        const built = await fixture();
+        return { ...built, box: fresh(built.box) };
+    };
+    /** One backup of the default data (chatData(40)), made once. */
+    const oneBackup = shared(async () => {
+        const box = fresh();
+        return { box, name: await box.backup() };
+    });
 
     describe("backup.sh: one member, exact counts, a complete archive", () => {
-        it("dumps from the secondary with the smallest lag over a direct connection and records the member and its optime", () => {
+        scenario("dumps from the secondary with the smallest lag over a direct connection and records the member and its optime", async () => {
             const box = fresh();
             box.change((s) => {
                 s.members[hosts[1]].lagSeconds = 30;
                 s.members[hosts[2]].lagSeconds = 2;
             });
-            const name = box.backup();
+            const name = await box.backup();
             const manifest = box.manifest(name);
             assert.equal(manifest.member.host, hosts[2]);
             assert.equal(manifest.member.role, "SECONDARY");
@@ -43,22 +56,22 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             assert.match(dump, /^--config=\S+ --oplog --gzip --archive=\S+\.archive\.gz\.partial$/);
         });
 
-        it("dumps the primary when no secondary answers, and fails without writing anything when no member does", () => {
+        scenario("dumps the primary when no secondary answers, and fails without writing anything when no member does", async () => {
             const box = fresh();
             box.change((s) => {
                 s.members[hosts[1]].state = "DOWN";
                 s.members[hosts[2]].state = "DOWN";
             });
-            assert.equal(box.manifest(box.backup()).member.host, hosts[0]);
+            assert.equal(box.manifest(await box.backup()).member.host, hosts[0]);
             box.change((s) => (s.members[hosts[0]].state = "DOWN"));
             const files = box.archiveFiles();
-            const result = box.run("backup.sh");
+            const result = await box.run("backup.sh");
             assert.notEqual(result.status, 0);
             assert.match(result.output, /no member of replica set 'rs0' can be dumped/);
             assert.deepEqual(box.archiveFiles(), files);
         });
 
-        it("counts exactly what the archive restores to, even with inserts and deletes during the dump and writes after it", () => {
+        scenario("counts exactly what the archive restores to, even with inserts and deletes during the dump and writes after it", async () => {
             const box = fresh(chatData(40));
             box.change((s) => {
                 // The notification queue churns while the dump runs; messages keep arriving after it.
@@ -70,62 +83,60 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
                 ];
                 s.afterDump = [{ op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "m-after", msg: "later" } }];
             });
-            const name = box.backup();
+            const name = await box.backup();
             const manifest = box.manifest(name);
             assert.deepEqual(manifest.expected.rocketchat, { rocketchat_message: 41, rocketchat_notification_queue: 1, rocketchat_settings: 5, users: 2 });
             assert.equal(manifest.appDocuments, 49);
             assert.equal(box.counts().rocketchat.rocketchat_message, 42, "the write after the dump is on the server but not in the archive");
             assert.equal(manifest.oplog.entries, 5, "the start entry and the four writes during the dump");
 
-            const verified = box.run("verify.sh");
+            const verified = await box.run("verify.sh");
             assert.equal(verified.status, 0, verified.output);
             assert.match(verified.output, /4 collections, 49 documents compared, 0 difference\(s\)/);
         });
 
-        it("refuses an archive whose content is damaged though gzip and mongorestore --dryRun accept it", () => {
+        scenario("refuses an archive whose content is damaged though gzip and mongorestore --dryRun accept it", async () => {
             const box = fresh();
             const files = box.archiveFiles();
-            const result = box.run("backup.sh", { STUB_CORRUPT_NAMESPACE: "rocketchat.users" });
+            const result = await box.run("backup.sh", { STUB_CORRUPT_NAMESPACE: "rocketchat.users" });
             assert.notEqual(result.status, 0);
             assert.match(result.output, /CRC mismatch for rocketchat\.users/);
             assert.deepEqual(box.archiveFiles(), files, "no archive, checksum or manifest left behind");
         });
 
-        it("never puts a password on a command line and removes the rendered tools config", () => {
-            const box = fresh();
-            box.backup();
+        scenario("never puts a password on a command line and removes the rendered tools config", async () => {
+            const { box } = await copyOf(oneBackup);
             for (const tool of ["mongodump", "mongorestore", "mongosh"]) {
                 for (const line of box.argv(tool)) {
                     assert.ok(!line.includes("pa55"), `${tool} got the password in its arguments: ${line}`);
                 }
             }
             assert.deepEqual(require("fs").readdirSync(path.join(box.root, "tools")), []);
-        });
+        }, oneBackup);
 
-        it("a failed dump deletes nothing and removes only its own partial files", () => {
-            const box = fresh();
-            box.backup();
+        scenario("a failed dump deletes nothing and removes only its own partial files", async () => {
+            const { box } = await copyOf(oneBackup);
             const files = box.archiveFiles();
             box.change((s) => (s.users["admin.backup"].pwd = "rotated"));
-            const result = box.run("backup.sh");
+            const result = await box.run("backup.sh");
             assert.notEqual(result.status, 0);
             assert.match(result.output, /Authentication failed/);
             assert.deepEqual(box.archiveFiles(), files);
             assert.ok(!existsSync(path.join(box.backupDir, ".lock")), "lock released after failure");
-        });
+        }, oneBackup);
 
-        it("does not start while a restore holds the lock, and breaks a lock left by a dead pod", () => {
+        scenario("does not start while a restore holds the lock, and breaks a lock left by a dead pod", async () => {
             const box = fresh();
             const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
             const lock = path.join(box.backupDir, ".lock");
             mkdirSync(lock);
             writeFileSync(path.join(lock, "owner"), `${now} restore of x.archive.gz on pod-a\n`);
-            const blocked = box.run("backup.sh");
+            const blocked = await box.run("backup.sh");
             assert.notEqual(blocked.status, 0);
             assert.match(blocked.output, /locked by: \d+ restore of x\.archive\.gz/);
             assert.deepEqual(box.argv("mongodump"), []);
             writeFileSync(path.join(lock, "owner"), `${now - 7200} restore of x.archive.gz on pod-a\n`);
-            const stale = box.run("backup.sh", { LOCK_STALE_SECONDS: "3600" });
+            const stale = await box.run("backup.sh", { LOCK_STALE_SECONDS: "3600" });
             assert.equal(stale.status, 0, stale.output);
             assert.match(stale.output, /breaking a stale lock/);
         });
@@ -133,23 +144,29 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
 
     describe("retention never lowers protection", () => {
         /** `count` backups, each followed by a verification. */
-        const verifiedBackups = (box: BackupSandbox, count: number) => {
+        const verifiedBackups = async (box: BackupSandbox, count: number) => {
             const names: string[] = [];
             for (let i = 0; i < count; i++) {
-                names.push(box.backup());
-                const verified = box.run("verify.sh");
+                names.push(await box.backup());
+                const verified = await box.run("verify.sh");
                 assert.equal(verified.status, 0, verified.output);
             }
             return names;
         };
+        /** Two verified backups of the default data, made once; a scenario continues from a copy. */
+        const twoVerified = shared(async () => {
+            const { box, name } = await copyOf(oneBackup);
+            const verified = await box.run("verify.sh");
+            assert.equal(verified.status, 0, verified.output);
+            return { box, names: [name, ...await verifiedBackups(box, 1)] };
+        }, oneBackup);
 
-        it("keeps every good archive when the database suddenly looks empty, and marks the empty dumps suspect", () => {
-            const box = fresh(chatData(41));
-            const good = verifiedBackups(box, 2);
+        scenario("keeps every good archive when the database suddenly looks empty, and marks the empty dumps suspect", async () => {
+            const { box, names: good } = await copyOf(twoVerified);
             box.replaceData({ rocketchat: {} });
-            const empty = [box.backup(), box.backup(), box.backup()];
-            box.run("verify.sh");
-            empty.push(box.backup());
+            const empty = [await box.backup(), await box.backup(), await box.backup()];
+            await box.run("verify.sh");
+            empty.push(await box.backup());
             for (const name of good) {
                 assert.ok(box.archives().includes(name), `${name} (verified, with data) was pruned`);
             }
@@ -157,106 +174,103 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
                 assert.ok(existsSync(path.join(box.archivesDir, `${name}.suspect`)), `${name} is not marked suspect`);
             }
             assert.match(readFileSync(path.join(box.archivesDir, `${empty[0]}.suspect`), "utf8"), /no document of the application database 'rocketchat'/);
-        });
+        }, twoVerified);
 
-        it("marks a dump far smaller than the newest verified archive suspect, and not one within the threshold", () => {
+        scenario("marks a dump far smaller than the newest verified archive suspect, and not one within the threshold", async () => {
             const box = fresh(chatData(100));
-            verifiedBackups(box, 1);
+            await verifiedBackups(box, 1);
             box.replaceData(chatData(70));
-            assert.ok(!existsSync(path.join(box.archivesDir, `${box.backup()}.suspect`)));
+            assert.ok(!existsSync(path.join(box.archivesDir, `${await box.backup()}.suspect`)));
             box.replaceData(chatData(20));
-            const small = box.backup();
-            const again = box.run("backup.sh");
+            const small = await box.backup();
+            const again = await box.run("backup.sh");
             assert.equal(again.status, 3, "a suspect archive ends the run with exit code 3, after it is written");
             assert.match(again.output, /FAILED: .* is suspect/);
             assert.match(readFileSync(path.join(box.archivesDir, `${small}.suspect`), "utf8"), /27 documents of 'rocketchat', below 50% of the 107/);
         });
 
-        it("prunes nothing while the most recent verification failed", () => {
-            const box = fresh();
-            verifiedBackups(box, 2);
-            box.backup();
+        scenario("prunes nothing while the most recent verification failed", async () => {
+            const { box } = await copyOf(twoVerified);
+            await box.backup();
             const newest = box.archives().at(-1)!;
             writeFileSync(path.join(box.archivesDir, newest), gzipSync("bit rot"));
-            assert.notEqual(box.run("verify.sh").status, 0);
+            assert.notEqual((await box.run("verify.sh")).status, 0);
             assert.ok(existsSync(path.join(box.archivesDir, `${newest}.verify-failed`)));
             const before = box.archives();
-            box.backup();
-            box.backup();
+            await box.backup();
+            await box.backup();
             for (const name of before) {
                 assert.ok(box.archives().includes(name), `${name} was pruned after a failed verification`);
             }
-        });
+        }, twoVerified);
 
-        it("orders archives by the sequence the dump recorded, not by a node's clock", () => {
-            const box = fresh();
-            verifiedBackups(box, 2);
+        scenario("orders archives by the sequence the dump recorded, not by a node's clock", async () => {
+            const { box } = await copyOf(twoVerified);
             // A node whose clock is a day behind names its archive as the oldest.
             writeFileSync(path.join(box.log, "now"), String(1764381600 - 86400));
-            const behind = box.backup();
+            const behind = await box.backup();
             assert.ok(box.archives()[0] === behind, "its name sorts first");
             assert.ok(box.archives().includes(behind), "the newest archive was pruned as the oldest");
             assert.ok(box.manifest(behind).sequence > Math.max(...box.archives().filter((a) => a !== behind).map((a) => box.manifest(a).sequence)));
-        });
+        }, twoVerified);
 
-        it("keeps the newest N non-suspect archives once verified, and prunes older ones", () => {
-            const box = fresh();
-            const names = verifiedBackups(box, 4);
+        scenario("keeps the newest N non-suspect archives once verified, and prunes older ones", async () => {
+            const { box, names: first } = await copyOf(twoVerified);
+            const names = [...first, ...await verifiedBackups(box, 2)];
             assert.deepEqual(box.archives(), names.slice(-2));
-        });
+        }, twoVerified);
     });
 
     describe("restore.sh", () => {
-        it("replays the archive with its oplog as the restore identity; the backup user with backup and restore roles is refused", () => {
+        scenario("replays the archive with its oplog as the restore identity; the backup user with backup and restore roles is refused", async () => {
             const box = fresh();
             box.change((s) => (s.duringDump = [{ op: "i", ns: "rocketchat.rocketchat_message", o: { _id: "late", msg: "x" } }]));
-            const name = box.backup();
+            const name = await box.backup();
             const dumped = box.manifest(name).expected;
             box.replaceData({});
 
             // What the first version did: the backup user, holding the built-in backup and restore roles.
             box.change((s) => (s.users["admin.backup"].roles = [{ role: "backup", db: "admin" }, { role: "restore", db: "admin" }]));
-            const asBackupUser = box.run("restore.sh", { RESTORE_ARCHIVE: name });
+            const asBackupUser = await box.run("restore.sh", { RESTORE_ARCHIVE: name });
             assert.notEqual(asBackupUser.status, 0);
             assert.match(asBackupUser.output, /applyOps: \(Unauthorized\)/);
 
             box.replaceData({});
-            const result = box.restore(name);
+            const result = await box.restore(name);
             assert.equal(result.status, 0, result.output);
             assert.deepEqual(box.counts().rocketchat, dumped.rocketchat);
             const [, restore] = box.argv("mongorestore");
             assert.equal(restore, `--config=${box.root}/tools/tools.yaml --oplogReplay --gzip --archive=${box.archivesDir}/${name}`);
         });
 
-        it("restores an archive the upgrade guard took (pre-upgrade/<name>), and refuses any other path", () => {
+        scenario("restores an archive the upgrade guard took (pre-upgrade/<name>), and refuses any other path", async () => {
             const box = fresh();
             const preUpgrade = path.join(box.backupDir, "pre-upgrade");
-            const dumped = box.run("backup.sh", { BACKUP_DIR: preUpgrade, ARCHIVE_PREFIX: "pre-upgrade-rocketchat", SUSPECT_BELOW_PERCENT: "0" });
+            const dumped = await box.run("backup.sh", { BACKUP_DIR: preUpgrade, ARCHIVE_PREFIX: "pre-upgrade-rocketchat", SUSPECT_BELOW_PERCENT: "0" });
             assert.equal(dumped.status, 0, dumped.output);
             const [name] = require("fs").readdirSync(path.join(preUpgrade, "mongodb")).filter((f: string) => f.endsWith(".archive.gz"));
             const expected = box.counts();
             box.replaceData({});
-            const result = box.restore(`pre-upgrade/${name}`);
+            const result = await box.restore(`pre-upgrade/${name}`);
             assert.equal(result.status, 0, result.output);
             assert.deepEqual(box.counts(), expected);
             for (const bad of [`../${name}`, `pre-upgrade/../mongodb/${name}`, "uploads/x.archive.gz"]) {
-                assert.match(box.restore(bad).output, /RESTORE_ARCHIVE must be the file name/, bad);
+                assert.match((await box.restore(bad)).output, /RESTORE_ARCHIVE must be the file name/, bad);
             }
         });
 
-        it("refuses an archive without a checksum unless restoreAllowUnchecksummedArchive opts in", () => {
-            const box = fresh();
-            const name = box.backup();
+        scenario("refuses an archive without a checksum unless restoreAllowUnchecksummedArchive opts in", async () => {
+            const { box, name } = await copyOf(oneBackup);
             rmSync(path.join(box.archivesDir, `${name}.sha256`));
-            const refused = box.restore(name);
+            const refused = await box.restore(name);
             assert.notEqual(refused.status, 0);
             assert.match(refused.output, /has no checksum file .* set restoreAllowUnchecksummedArchive/);
             assert.deepEqual(box.argv("mongorestore"), []);
-            const allowed = box.restore(name, { RESTORE_ALLOW_UNCHECKSUMMED: "true" });
+            const allowed = await box.restore(name, { RESTORE_ALLOW_UNCHECKSUMMED: "true" });
             assert.equal(allowed.status, 0, allowed.output);
-        });
+        }, oneBackup);
 
-        it("reads the whole archive before anything is dropped: a damaged one leaves the database untouched", () => {
+        scenario("reads the whole archive before anything is dropped: a damaged one leaves the database untouched", async () => {
             const box = fresh();
             const archive = writeArchive({
                 namespaces: [{ db: "rocketchat", collection: "users", documents: [{ _id: "x" }] }],
@@ -269,72 +283,68 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             writeFileSync(path.join(box.archivesDir, name), body);
             writeFileSync(path.join(box.archivesDir, `${name}.sha256`), `${createHash("sha256").update(body).digest("hex")}  ${name}\n`);
             const before = box.counts();
-            const result = box.restore(name, { RESTORE_DROP: "true" });
+            const result = await box.restore(name, { RESTORE_DROP: "true" });
             assert.notEqual(result.status, 0);
             assert.match(result.output, /CRC mismatch/);
             assert.deepEqual(box.counts(), before);
             assert.deepEqual(box.argv("mongorestore"), []);
         });
 
-        it("refuses a tampered archive and a missing one, and waits for a running backup", () => {
-            const box = fresh();
-            const name = box.backup();
+        scenario("refuses a tampered archive and a missing one, and waits for a running backup", async () => {
+            const { box, name } = await copyOf(oneBackup);
             writeFileSync(path.join(box.archivesDir, name), gzipSync("tampered"));
-            assert.match(box.restore(name).output, /does not match its recorded sha256/);
-            assert.match(box.restore("rocketchat-20990101T000000Z.archive.gz").output, /does not exist/);
+            assert.match((await box.restore(name)).output, /does not match its recorded sha256/);
+            assert.match((await box.restore("rocketchat-20990101T000000Z.archive.gz")).output, /does not exist/);
             mkdirSync(path.join(box.backupDir, ".lock"));
             writeFileSync(path.join(box.backupDir, ".lock", "owner"), `${readFileSync(path.join(box.log, "now"), "utf8").trim()} backup on pod-b\n`);
-            assert.match(box.restore(name).output, /locked by: \d+ backup on pod-b/);
+            assert.match((await box.restore(name)).output, /locked by: \d+ backup on pod-b/);
             assert.deepEqual(box.argv("mongorestore"), []);
-        });
+        }, oneBackup);
     });
 
     describe("verify.sh restores as production restores", () => {
-        it("runs the scratch mongod with --auth and restores as the restore identity created from the bootstrap's role file", () => {
-            const box = fresh();
-            const name = box.backup();
-            const result = box.run("verify.sh");
+        scenario("runs the scratch mongod with --auth and restores as the restore identity created from the bootstrap's role file", async () => {
+            const { box, name } = await copyOf(oneBackup);
+            const result = await box.run("verify.sh");
             assert.equal(result.status, 0, result.output);
             const [mongod] = box.argv("mongod");
             assert.match(mongod, / --auth /);
             assert.match(readFileSync(path.join(box.backupDir, "status", "last-verify-result"), "utf8"), new RegExp(`^\\d+ ok ${name}\\n$`));
             assert.ok(existsSync(path.join(box.archivesDir, `${name}.verified`)));
-        });
+        }, oneBackup);
 
-        it("fails, as the production restore would, when the role definition does not allow the oplog replay", () => {
-            const box = fresh();
-            box.backup();
+        scenario("fails, as the production restore would, when the role definition does not allow the oplog replay", async () => {
+            const { box } = await copyOf(oneBackup);
             const weakRole = path.join(box.root, "weak-role.json");
             writeFileSync(weakRole, JSON.stringify({ role: "oplogRestore", privileges: [{ resource: { db: "", collection: "" }, actions: ["insert", "createCollection", "createIndex", "find", "listCollections", "listDatabases"] }], roles: [] }));
-            const result = box.run("verify.sh", { RESTORE_ROLE_FILE: weakRole });
+            const result = await box.run("verify.sh", { RESTORE_ROLE_FILE: weakRole });
             assert.notEqual(result.status, 0);
             assert.match(result.output, /applyOps: \(Unauthorized\)/);
             assert.match(readFileSync(path.join(box.backupDir, "status", "last-verify-result"), "utf8"), / failed /);
-        });
+        }, oneBackup);
 
-        it("fails when the restored counts differ from the manifest by a single document", () => {
-            const box = fresh();
-            const name = box.backup();
+        scenario("fails when the restored counts differ from the manifest by a single document", async () => {
+            const { box, name } = await copyOf(oneBackup);
             const manifestFile = path.join(box.archivesDir, `${name}.manifest.json`);
             const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
             manifest.expected.rocketchat.rocketchat_message += 1;
             writeFileSync(manifestFile, JSON.stringify(manifest));
-            const result = box.run("verify.sh");
+            const result = await box.run("verify.sh");
             assert.notEqual(result.status, 0);
             assert.match(result.output, /rocketchat\.rocketchat_message: restored 40 documents, the archive holds 41/);
-        });
+        }, oneBackup);
 
-        it("fails when there is no complete archive to verify", () => {
+        scenario("fails when there is no complete archive to verify", async () => {
             const box = fresh();
             mkdirSync(box.archivesDir, { recursive: true });
-            const result = box.run("verify.sh");
+            const result = await box.run("verify.sh");
             assert.notEqual(result.status, 0);
             assert.match(result.output, /no complete archive/);
         });
     });
 
     describe("uploads.sh", () => {
-        it("archives the uploads directory, records a checksum and keeps the newest N", () => {
+        scenario("archives the uploads directory, records a checksum and keeps the newest N", async () => {
             const box = fresh();
             const uploads = path.join(box.root, "uploads");
             mkdirSync(path.join(uploads, "2026"), { recursive: true });
@@ -346,7 +356,7 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
                 writeFileSync(path.join(dir, name), "old");
                 writeFileSync(path.join(dir, `${name}.sha256`), "x");
             }
-            const result = box.run("uploads.sh", { UPLOADS_DIR: uploads, UPLOADS_RETENTION: "2" });
+            const result = await box.run("uploads.sh", { UPLOADS_DIR: uploads, UPLOADS_RETENTION: "2" });
             assert.equal(result.status, 0, result.output);
             const archives = require("fs").readdirSync(dir).filter((f: string) => f.endsWith(".tar.gz")).sort();
             assert.equal(archives.length, 2);
@@ -354,12 +364,12 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             assert.match(spawnSync("tar", ["-tzf", path.join(dir, archives[1])], { encoding: "utf8" }).stdout, /\.\/2026\/photo\.png/);
         });
 
-        it("a missing uploads mount fails without deleting anything", () => {
+        scenario("a missing uploads mount fails without deleting anything", async () => {
             const box = fresh();
             const dir = path.join(box.backupDir, "uploads");
             mkdirSync(dir, { recursive: true });
             writeFileSync(path.join(dir, "rocketchat-uploads-20251101T021500Z.tar.gz"), "old");
-            const result = box.run("uploads.sh", { UPLOADS_DIR: path.join(box.root, "absent"), UPLOADS_RETENTION: "1" });
+            const result = await box.run("uploads.sh", { UPLOADS_DIR: path.join(box.root, "absent"), UPLOADS_RETENTION: "1" });
             assert.notEqual(result.status, 0);
             assert.deepEqual(require("fs").readdirSync(dir), ["rocketchat-uploads-20251101T021500Z.tar.gz"]);
         });

@@ -1,25 +1,73 @@
 /**
- * Backups per stack, under the Pulumi mock runtime: the scheduled backup,
- * uploads archive and restore test, the backup volume, the restore Job, and
- * that no credential reaches an argument, a plain env value or a ConfigMap.
+ * Backups per stack, built from the stack's settings without the program:
+ * stackSettings -> backupsArgsFromSettings -> backupObjects. The scheduled
+ * backup, uploads archive and restore test, the backup volume, the restore
+ * Job, and that no credential reaches an argument, a plain env value or a
+ * ConfigMap. One check runs the program under the mock runtime, for what
+ * only the program shows: the wiring between components and the generated
+ * passwords (see "the program").
  */
 import { strict as assert } from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { findObject, kubernetesObjects, objectsOfKind, runStack, StackRun } from "../tools/mockRuntime";
-import { loadStackConfig } from "../tools/stackConfig";
+import { loadStackConfig, projectDefaults } from "../tools/stackConfig";
+import { backupObjects } from "../components/backup/backups";
+import { BackupPeers, backupsArgsFromSettings } from "../components/backup/backupSettings";
+import { backupDefaults } from "../components/backup/defaults";
 import { restoreJobName } from "../components/backup/restoreJob";
-import { stackRun, stacks } from "./support/stacks";
+import { replicaSetHosts } from "../components/mongodb/replicaSet";
+import { selectorLabels } from "../components/labels";
+import { Settings } from "../components/settings";
+import { stackSettings } from "./support/stackSettings";
+import { stacks } from "./support/stacks";
 
 const setting = (stack: string, name: string) => loadStackConfig(stack).values[`rocketchat-ha:${name}`];
+const instance = "rocketchat";
+
+/**
+ * What the replica set, the credentials and Rocket.Chat hand the backups in
+ * components/platform.ts, stated here from their definitions; "the program"
+ * below checks the same facts on the program's own objects.
+ */
+function peersOf(s: Settings): BackupPeers {
+    return {
+        mongodb: {
+            hosts: replicaSetHosts(instance, s.namespace, s.clusterDomain, s.mongodbMembers),
+            replicaSetName: s.mongodbReplicaSetName,
+            clientLabels: { "rocketchat-ha.io/mongodb-client": instance },
+        },
+        usersSecretName: `${instance}-mongodb-users`,
+        backupUser: { usernameKey: "backup-username", passwordKey: "backup-password" },
+        restoreUser: { usernameKey: "restore-username", passwordKey: "restore-password" },
+        uploadsClaimName: s.uploadsStorage === "FileSystem" ? `${instance}-uploads` : undefined,
+        rocketchatSelector: selectorLabels({ instance, name: "rocketchat", component: "chat" }),
+    };
+}
+
+/** Every backup object of a stack, as the program declares them (claim, scripts, CronJobs, restore Job). */
+function built(stack: string, overrides: Record<string, unknown> = {}): any[] {
+    const s = stackSettings(stack, overrides);
+    const args = backupsArgsFromSettings(s, peersOf(s));
+    if (!args) {
+        return [];
+    }
+    const o = backupObjects(instance, args);
+    return [o.claim, o.scripts, o.cronJobs?.backup, o.cronJobs?.uploads, o.cronJobs?.verify, o.restore].filter((x) => x !== undefined);
+}
 
 const isBackupObject = (o: any) => o.metadata?.labels?.["app.kubernetes.io/name"] === "mongodb-backup";
-const backupObjects = (run: StackRun) => kubernetesObjects(run).filter(isBackupObject);
-const cronJob = (run: StackRun, name: string) => findObject(run, "CronJob", name);
+const ofKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
+const find = (objects: any[], kind: string, name: string) => {
+    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+    assert.ok(found, `${kind}/${name} is declared`);
+    return found;
+};
+const cronJob = (objects: any[], name: string) => find(objects, "CronJob", name);
 const podOf = (o: any) => (o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.spec.template);
 const containerOf = (o: any) => podOf(o).spec.containers[0];
 const envOf = (o: any): Record<string, any> => Object.fromEntries(containerOf(o).env.map((e: any) => [e.name, e]));
-const restoreJobs = (run: StackRun) => objectsOfKind(run, "Job").filter((j) => j.metadata.labels?.["app.kubernetes.io/component"] === "restore");
+const restoreJobs = (objects: any[]) => ofKind(objects, "Job").filter((j) => j.metadata.labels?.["app.kubernetes.io/component"] === "restore");
 const restoreArchive = "rocketchat-20261128T021500Z.archive.gz";
 
 /** Every string an attacker could read from the object without Secret access. */
@@ -48,8 +96,8 @@ function plainStrings(o: any): string[] {
 describe("backups", () => {
     for (const stack of stacks) {
         describe(stack, () => {
-            it("backs up on the configured schedule, one run at a time, with deadline, history, backoff and retention", async () => {
-                const run = await stackRun(stack);
+            it("backs up on the configured schedule, one run at a time, with deadline, history, backoff and retention", () => {
+                const run = built(stack);
                 const backup = cronJob(run, "rocketchat-backup");
                 assert.equal(backup.spec.schedule, setting(stack, "backupSchedule"));
                 assert.equal(backup.spec.concurrencyPolicy, "Forbid");
@@ -65,9 +113,9 @@ describe("backups", () => {
                 assert.equal(envOf(backup).MONGODB_HOSTS.value.split(",").length, members);
             });
 
-            it("runs every backup pod restricted with the backup requests and limits, UID 999 only with fixed UIDs", async () => {
-                const run = await stackRun(stack);
-                const jobs = backupObjects(run).filter((o) => o.kind === "CronJob");
+            it("runs every backup pod restricted with the backup requests and limits, UID 999 only with fixed UIDs", () => {
+                const run = built(stack);
+                const jobs = run.filter(isBackupObject).filter((o) => o.kind === "CronJob");
                 assert.ok(jobs.length >= 2);
                 const fixed = setting(stack, "fixedUids") === "true";
                 for (const o of jobs) {
@@ -91,14 +139,14 @@ describe("backups", () => {
                 }
             });
 
-            it("connects as the backup user from the Secret, through the MongoDB NetworkPolicy", async () => {
-                const run = await stackRun(stack);
+            it("connects as the backup user from the Secret, through the MongoDB NetworkPolicy", () => {
+                const run = built(stack);
                 const backup = cronJob(run, "rocketchat-backup");
                 const e = envOf(backup);
                 assert.deepEqual(e.MONGODB_USERNAME.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-username" });
                 assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-password" });
-                const policy = findObject(run, "NetworkPolicy", "rocketchat-mongodb");
-                const clientLabels = policy.spec.ingress[0].from[1].podSelector.matchLabels;
+                // The labels the replica set's NetworkPolicy admits ("the program" checks them against the policy itself).
+                const clientLabels = peersOf(stackSettings(stack)).mongodb.clientLabels;
                 const labels = podOf(backup).metadata.labels;
                 for (const [key, value] of Object.entries(clientLabels)) {
                     assert.equal(labels[key], value);
@@ -107,9 +155,9 @@ describe("backups", () => {
                 assert.equal(tools.emptyDir.medium, "Memory", "the rendered --config file never touches a disk");
             });
 
-            it("ships the real scripts and the bootstrap's restore role; the dump connects directly to the member it chose", async () => {
-                const run = await stackRun(stack);
-                const scripts = findObject(run, "ConfigMap", "rocketchat-backup-scripts").data;
+            it("ships the real scripts and the bootstrap's restore role; the dump connects directly to the member it chose", () => {
+                const run = built(stack);
+                const scripts = find(run, "ConfigMap", "rocketchat-backup-scripts").data;
                 const scriptsDir = path.join(__dirname, "..", "components", "backup", "scripts");
                 assert.deepEqual(Object.keys(scripts).sort(), [...readdirSync(scriptsDir), "restoreRole.json"].sort(), "every script file is shipped");
                 for (const file of readdirSync(scriptsDir)) {
@@ -128,18 +176,18 @@ describe("backups", () => {
                 assert.equal(podOf(cronJob(run, "rocketchat-backup")).spec.volumes.find((v: any) => v.name === "scripts").configMap.name, "rocketchat-backup-scripts");
             });
 
-            it("keeps archives on a claim sized from config that `pulumi destroy` leaves in place", async () => {
-                const run = await stackRun(stack);
-                const claim = findObject(run, "PersistentVolumeClaim", "rocketchat-backup");
+            it("keeps archives on a claim sized from config that `pulumi destroy` leaves in place", () => {
+                const run = built(stack);
+                const claim = find(run, "PersistentVolumeClaim", "rocketchat-backup");
                 assert.equal(claim.spec.resources.requests.storage, setting(stack, "backupStorageSize"));
                 assert.equal(claim.spec.storageClassName, setting(stack, "backupStorageClass") || undefined);
-                for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+                for (const o of run.filter(isBackupObject).filter((x) => x.kind === "CronJob")) {
                     assert.equal(podOf(o).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "rocketchat-backup");
                 }
             });
 
-            it("proves the newest archive by restoring it into a scratch mongod on a reserved volume, with no database access", async () => {
-                const run = await stackRun(stack);
+            it("proves the newest archive by restoring it into a scratch mongod on a reserved volume, with no database access", () => {
+                const run = built(stack);
                 const verify = cronJob(run, "rocketchat-backup-verify");
                 assert.equal(verify.spec.schedule, setting(stack, "backupVerifySchedule"));
                 assert.equal(verify.spec.concurrencyPolicy, "Forbid");
@@ -161,8 +209,8 @@ describe("backups", () => {
                 assert.equal(podOf(verify).metadata.labels["rocketchat-ha.io/mongodb-client"], undefined);
             });
 
-            it("archives FileSystem uploads read-only with their own retention", async () => {
-                const run = await stackRun(stack);
+            it("archives FileSystem uploads read-only with their own retention", () => {
+                const run = built(stack);
                 assert.equal(setting(stack, "uploadsStorage"), "FileSystem");
                 const uploads = cronJob(run, "rocketchat-backup-uploads");
                 assert.equal(uploads.spec.schedule, setting(stack, "backupSchedule"));
@@ -177,37 +225,29 @@ describe("backups", () => {
                 const rwo = setting(stack, "uploadsAccessMode") === "ReadWriteOnce";
                 const affinity = pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0];
                 if (rwo) {
-                    assert.deepEqual(affinity.labelSelector.matchLabels, findObject(run, "Deployment", "rocketchat").spec.selector.matchLabels);
+                    // Rocket.Chat's pod selector ("the program" checks it against the Deployment itself).
+                    assert.deepEqual(affinity.labelSelector.matchLabels, peersOf(stackSettings(stack)).rocketchatSelector);
                     assert.equal(affinity.topologyKey, "kubernetes.io/hostname");
                 } else {
                     assert.equal(affinity, undefined);
                 }
             });
 
-            it("declares no restore Job and suspends nothing while restoreArchive is empty", async () => {
-                const run = await stackRun(stack);
+            it("declares no restore Job and suspends nothing while restoreArchive is empty", () => {
+                const run = built(stack);
                 assert.deepEqual(restoreJobs(run), []);
-                for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+                for (const o of run.filter(isBackupObject).filter((x) => x.kind === "CronJob")) {
                     assert.equal(o.spec.suspend, false, o.metadata.name);
                 }
             });
 
-            it("puts no generated credential in any argument, plain env value or ConfigMap", async () => {
-                const runs = [await stackRun(stack), await runStack(stack, { restoreArchive, restoreDropExisting: true })];
-                for (const run of runs) {
-                    assert.ok(run.secretValues.size >= 4, "the harness saw the generated passwords");
-                    const objects = backupObjects(run);
-                    assert.ok(objects.some((o) => o.kind === "Job") || run === runs[0]);
-                    for (const o of objects) {
-                        for (const text of plainStrings(o)) {
-                            for (const secret of run.secretValues) {
-                                assert.ok(!text.includes(secret), `${o.kind}/${o.metadata.name} exposes a generated secret`);
-                            }
-                        }
-                        if (o.kind === "CronJob" || o.kind === "Job") {
-                            for (const e of containerOf(o).env.filter((x: any) => /PASSWORD|USERNAME/.test(x.name))) {
-                                assert.ok(e.valueFrom?.secretKeyRef && e.value === undefined, `${o.metadata.name}: ${e.name} must come from a Secret`);
-                            }
+            it("takes every credential from the Secret, never from an argument, a plain env value or a ConfigMap", () => {
+                for (const objects of [built(stack), built(stack, { restoreArchive, restoreDropExisting: true })]) {
+                    const jobs = objects.filter((o) => o.kind === "CronJob" || o.kind === "Job");
+                    assert.ok(jobs.length >= 2);
+                    for (const o of jobs) {
+                        for (const e of containerOf(o).env.filter((x: any) => /PASSWORD|USERNAME/.test(x.name))) {
+                            assert.ok(e.valueFrom?.secretKeyRef && e.value === undefined, `${o.metadata.name}: ${e.name} must come from a Secret`);
                         }
                     }
                 }
@@ -216,8 +256,8 @@ describe("backups", () => {
     }
 
     describe("settings changes", () => {
-        it("a restore runs one Job named after the archive and suspends every backup schedule", async () => {
-            const run = await runStack("prod", { restoreArchive });
+        it("a restore runs one Job named after the archive and suspends every backup schedule", () => {
+            const run = built("prod", { restoreArchive });
             const [job, ...more] = restoreJobs(run);
             assert.deepEqual(more, []);
             assert.equal(job.metadata.name, restoreJobName("rocketchat", restoreArchive, false));
@@ -232,16 +272,15 @@ describe("backups", () => {
             assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "restore-password" });
             assert.equal(podOf(job).metadata.labels["rocketchat-ha.io/mongodb-client"], "rocketchat");
             assert.ok(job.spec.activeDeadlineSeconds > 0);
-            const schedules = backupObjects(run).filter((o) => o.kind === "CronJob");
+            const schedules = run.filter(isBackupObject).filter((o) => o.kind === "CronJob");
             assert.equal(schedules.length, 3);
             for (const o of schedules) {
                 assert.equal(o.spec.suspend, true, `${o.metadata.name} must not start during a restore`);
             }
-            assert.equal(findObject(run, "Deployment", "rocketchat").spec.replicas, 0, "Rocket.Chat is stopped (lead's wiring)");
         });
 
-        it("--drop only with restoreDropExisting, and another archive or choice means another Job", async () => {
-            const run = await runStack("prod", { restoreArchive, restoreDropExisting: true });
+        it("--drop only with restoreDropExisting, and another archive or choice means another Job", () => {
+            const run = built("prod", { restoreArchive, restoreDropExisting: true });
             const [job] = restoreJobs(run);
             assert.equal(envOf(job).RESTORE_DROP.value, "true");
             const names = new Set([
@@ -252,25 +291,101 @@ describe("backups", () => {
             assert.equal(names.size, 3);
         });
 
-        it("GridFS uploads are in the dump: no uploads archive", async () => {
-            const run = await runStack("prod", { uploadsStorage: "GridFS" });
-            assert.deepEqual(objectsOfKind(run, "CronJob").map((o) => o.metadata.name).sort(), ["rocketchat-backup", "rocketchat-backup-verify"]);
+        it("GridFS uploads are in the dump: no uploads archive", () => {
+            const run = built("prod", { uploadsStorage: "GridFS" });
+            assert.deepEqual(ofKind(run, "CronJob").map((o) => o.metadata.name).sort(), ["rocketchat-backup", "rocketchat-backup-verify"]);
         });
 
-        it("an existing claim is used as is and no claim is created", async () => {
-            const run = await runStack("test", { backupExistingClaim: "nfs-backup" });
-            assert.deepEqual(objectsOfKind(run, "PersistentVolumeClaim").filter(isBackupObject), []);
-            for (const o of backupObjects(run).filter((x) => x.kind === "CronJob")) {
+        it("an existing claim is used as is and no claim is created", () => {
+            const run = built("test", { backupExistingClaim: "nfs-backup" });
+            assert.deepEqual(ofKind(run, "PersistentVolumeClaim").filter(isBackupObject), []);
+            for (const o of run.filter(isBackupObject).filter((x) => x.kind === "CronJob")) {
                 assert.equal(podOf(o).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "nfs-backup");
             }
         });
 
-        it("backups off declares nothing, except a restore from an existing claim", async () => {
-            const off = await runStack("dev", { backupEnabled: false });
-            assert.deepEqual(backupObjects(off), []);
-            const restoreOnly = await runStack("dev", { backupEnabled: false, backupExistingClaim: "old-backups", restoreArchive });
-            assert.deepEqual(backupObjects(restoreOnly).map((o) => o.kind).sort(), ["ConfigMap", "Job"]);
+        it("backups off declares nothing, except a restore from an existing claim", () => {
+            const off = built("dev", { backupEnabled: false });
+            assert.deepEqual(off.filter(isBackupObject), []);
+            const restoreOnly = built("dev", { backupEnabled: false, backupExistingClaim: "old-backups", restoreArchive });
+            assert.deepEqual(restoreOnly.filter(isBackupObject).map((o) => o.kind).sort(), ["ConfigMap", "Job"]);
             assert.equal(podOf(restoreJobs(restoreOnly)[0]).spec.volumes.find((v: any) => v.name === "backup").persistentVolumeClaim.claimName, "old-backups");
         });
+    });
+
+    it("the arguments' defaults are the settings' defaults in Pulumi.yaml", () => {
+        const d = projectDefaults();
+        const yaml = (name: string) => d[`rocketchat-ha:${name}`];
+        assert.equal(backupDefaults.schedule, yaml("backupSchedule"));
+        assert.equal(String(backupDefaults.retention), yaml("backupRetention"));
+        assert.equal(backupDefaults.verifySchedule, yaml("backupVerifySchedule"));
+        assert.equal(backupDefaults.storageSize, yaml("backupStorageSize"));
+        assert.equal(String(backupDefaults.suspectBelowPercent), yaml("backupSuspectBelowPercent"));
+        assert.deepEqual(backupDefaults.resources, {
+            cpuRequest: yaml("backupCpuRequest"), cpuLimit: yaml("backupCpuLimit"), memoryRequest: yaml("backupMemoryRequest"), memoryLimit: yaml("backupMemoryLimit"),
+        });
+        assert.equal(String(backupDefaults.fixedUid), yaml("fixedUids"));
+        assert.equal(backupDefaults.scratchSize, yaml("mongodbStorageSize"));
+    });
+
+    /**
+     * The one run of the whole program under the mock runtime in this file,
+     * for what the builders cannot show: that the program hands the backups
+     * the replica set's, Rocket.Chat's and the Secret's real names and labels
+     * (so it declares exactly the objects built above), and that no password
+     * the program generates reaches a backup object. dev: ReadWriteOnce
+     * uploads; a restore with --drop, so the Job is declared too.
+     */
+    describe("the program", () => {
+        const overrides = { restoreArchive, restoreDropExisting: true };
+        let run: StackRun;
+        before(async () => {
+            run = await runStack("dev", overrides);
+        });
+
+        it("declares exactly the backup objects the builders make from the settings", () => {
+            const byName = (objects: any[]) => Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+            assert.equal(kubernetesObjects(run).filter(isBackupObject).length, 6, "claim, scripts, three CronJobs, restore Job");
+            assert.deepEqual(byName(kubernetesObjects(run).filter(isBackupObject)), byName(JSON.parse(JSON.stringify(built("dev", overrides)))));
+        });
+
+        it("admits the backup and restore pods through the MongoDB NetworkPolicy, runs uploads beside Rocket.Chat, and stops Rocket.Chat for the restore", () => {
+            const policy = findObject(run, "NetworkPolicy", "rocketchat-mongodb");
+            const clientLabels = policy.spec.ingress[0].from[1].podSelector.matchLabels;
+            for (const o of [findObject(run, "CronJob", "rocketchat-backup"), ...objectsOfKind(run, "Job").filter((j) => j.metadata.labels?.["app.kubernetes.io/component"] === "restore")]) {
+                for (const [key, value] of Object.entries(clientLabels)) {
+                    assert.equal(podOf(o).metadata.labels[key], value, o.metadata.name);
+                }
+            }
+            const affinity = podOf(findObject(run, "CronJob", "rocketchat-backup-uploads")).spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+            assert.deepEqual(affinity.labelSelector.matchLabels, findObject(run, "Deployment", "rocketchat").spec.selector.matchLabels);
+            assert.equal(findObject(run, "Deployment", "rocketchat").spec.replicas, 0, "Rocket.Chat is stopped (lead's wiring)");
+        });
+
+        it("puts no generated credential in any argument, plain env value or ConfigMap", () => {
+            assert.ok(run.secretValues.size >= 4, "the harness saw the generated passwords");
+            const objects = kubernetesObjects(run).filter(isBackupObject);
+            assert.ok(objects.some((o) => o.kind === "Job"));
+            for (const o of objects) {
+                for (const text of plainStrings(o)) {
+                    for (const secret of run.secretValues) {
+                        assert.ok(!text.includes(secret), `${o.kind}/${o.metadata.name} exposes a generated secret`);
+                    }
+                }
+            }
+        });
+    });
+});
+
+describe("backup builders", () => {
+    const s = stackSettings("prod");
+    const args = backupsArgsFromSettings(s, peersOf(s))!;
+    it("the uploads archive is built only with an uploads claim", () => {
+        const cronJobs = (uploadsClaimName?: string) => {
+            const built = backupObjects(instance, { ...args, uploadsClaimName }).cronJobs!;
+            return [built.backup, built.uploads, built.verify].filter((o) => o !== undefined).map((o) => o.metadata.name).sort();
+        };
+        assert.deepEqual(cronJobs(undefined), ["rocketchat-backup", "rocketchat-backup-verify"]);
+        assert.deepEqual(cronJobs("uploads"), ["rocketchat-backup", "rocketchat-backup-uploads", "rocketchat-backup-verify"]);
     });
 });

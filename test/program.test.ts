@@ -98,7 +98,7 @@ describe("the program registers exactly what the builders return", () => {
 
             it("every component registered with its type token and former tokens as aliases", () => {
                 const components = run.registrations.filter((r) => !r.custom && r.type.startsWith("rocketchat-ha:"));
-                const tokens = new Map(Object.entries(componentTypes).map(([name, t]) => [t.token, name as ComponentName]));
+                const tokens = new Map<string, ComponentName>(Object.entries(componentTypes).map(([name, t]) => [t.token, name as ComponentName]));
                 for (const component of components) {
                     const name = tokens.get(component.type);
                     assert.ok(name, `${stack}: ${component.type} is not in componentTypes`);

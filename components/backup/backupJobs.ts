@@ -68,92 +68,10 @@ export interface BackupSchedulesArgs {
     readonly deadlineSeconds: number;
 }
 
-export class BackupSchedules extends pulumi.ComponentResource {
-    public readonly backup: k8s.batch.v1.CronJob;
-    public readonly verify: k8s.batch.v1.CronJob;
-    /** Undefined when uploads are not on a FileSystem volume. */
-    public readonly uploads?: k8s.batch.v1.CronJob;
-
-    constructor(name: string, private readonly args: BackupSchedulesArgs, private readonly opts?: pulumi.ComponentResourceOptions) {
-        super(componentTypes.BackupSchedules.token, name, {}, withFormerTypes("BackupSchedules", opts));
-
-        const names = backupCronJobNames(name);
-        this.backup = this.cronJob(names.backup, "backup", args.schedule, 2, {
-            script: "backup.sh",
-            // Exit 3: the archive was written but is suspect. Retrying would only
-            // write more suspect archives; fail the Job at once instead.
-            failJobOnExitCodes: [suspectArchiveExitCode],
-            credentials: args.credentials,
-            env: [
-                ...args.databaseEnv,
-                { name: "BACKUP_RETENTION", value: String(args.retention) },
-                { name: "APP_DATABASE", value: args.appDatabase },
-                { name: "SUSPECT_BELOW_PERCENT", value: String(args.suspectBelowPercent) },
-            ],
-        });
-
-        if (args.uploads) {
-            this.uploads = this.cronJob(names.uploads, "backup-uploads", args.schedule, 2, {
-                script: "uploads.sh",
-                env: [
-                    { name: "UPLOADS_DIR", value: paths.uploads },
-                    { name: "UPLOADS_RETENTION", value: String(args.uploads.retention) },
-                ],
-                extraVolumes: [{
-                    volume: { name: "uploads", persistentVolumeClaim: { claimName: args.uploads.claimName, readOnly: true } },
-                    mount: { name: "uploads", mountPath: paths.uploads, readOnly: true },
-                }],
-                supplementalGroups: args.uploads.groupId === undefined ? undefined : [args.uploads.groupId],
-                affinity: args.uploads.colocateWith
-                    ? { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: args.uploads.colocateWith }, topologyKey: hostnameTopology }] } }
-                    : undefined,
-            });
-        }
-
-        // No retries: a failed restore test must stay visible as a failed Job.
-        // It needs no database access, so it carries no client labels and no
-        // credentials: it creates its own restore identity in the scratch mongod.
-        // The scratch dbpath is a generic ephemeral volume: a claim created with
-        // the pod and deleted with it, so the restore's disk is provisioned and
-        // reserved instead of filling the node's own disk (an emptyDir of that
-        // size would not be reserved by the scheduler).
-        const scratch: ExtraVolume = {
-            volume: {
-                name: "scratch",
-                ephemeral: {
-                    volumeClaimTemplate: {
-                        metadata: { labels: backupLabels(args.instance, "backup-verify", args.version) },
-                        spec: {
-                            accessModes: ["ReadWriteOnce"],
-                            ...(args.scratchStorageClassName ? { storageClassName: args.scratchStorageClassName } : {}),
-                            resources: { requests: { storage: args.scratchSize } },
-                        },
-                    },
-                },
-            },
-            mount: { name: "scratch", mountPath: paths.scratch },
-        };
-        this.verify = this.cronJob(names.verify, "backup-verify", args.verifySchedule, 0, {
-            script: "verify.sh",
-            env: [
-                { name: "SCRATCH_DIR", value: paths.scratch },
-                { name: "SCRATCH_CACHE_GB", value: String(args.scratchCacheGb) },
-                { name: "RESTORE_ROLE_FILE", value: paths.restoreRole },
-                // Not the production restore user's name: the archive's own users are restored into the scratch mongod too.
-                { name: "SCRATCH_RESTORE_USER", value: "restore-verification" },
-            ],
-            toolsConfig: true,
-            extraVolumes: [scratch],
-        });
-
-        this.registerOutputs({
-            backupCronJob: this.backup.metadata.name,
-            verifyCronJob: this.verify.metadata.name,
-            uploadsCronJob: this.uploads?.metadata.name,
-        });
-    }
-
-    private cronJob(
+/** The CronJobs, as plain objects: the backup, the uploads archive (with `uploads` only) and the restore test. */
+export function backupCronJobObjects(name: string, args: BackupSchedulesArgs) {
+    const names = backupCronJobNames(name);
+    const cronJob = (
         jobName: string,
         component: string,
         schedule: string,
@@ -162,10 +80,11 @@ export class BackupSchedules extends pulumi.ComponentResource {
             /** Exit codes after which the Job fails without retries. Defaults to none. */
             readonly failJobOnExitCodes?: number[];
         },
-    ): k8s.batch.v1.CronJob {
-        const args = this.args;
+    ) => {
         const labels = backupLabels(args.instance, component, args.version);
-        return new k8s.batch.v1.CronJob(jobName, {
+        return {
+            apiVersion: "batch/v1" as const,
+            kind: "CronJob" as const,
             metadata: { name: jobName, namespace: args.namespace, labels },
             spec: {
                 schedule,
@@ -194,6 +113,99 @@ export class BackupSchedules extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, childOf(this, this.opts));
+        };
+    };
+
+    const backup = cronJob(names.backup, "backup", args.schedule, 2, {
+        script: "backup.sh",
+        // Exit 3: the archive was written but is suspect. Retrying would only
+        // write more suspect archives; fail the Job at once instead.
+        failJobOnExitCodes: [suspectArchiveExitCode],
+        credentials: args.credentials,
+        env: [
+            ...args.databaseEnv,
+            { name: "BACKUP_RETENTION", value: String(args.retention) },
+            { name: "APP_DATABASE", value: args.appDatabase },
+            { name: "SUSPECT_BELOW_PERCENT", value: String(args.suspectBelowPercent) },
+        ],
+    });
+
+    const uploads = args.uploads
+        ? cronJob(names.uploads, "backup-uploads", args.schedule, 2, {
+            script: "uploads.sh",
+            env: [
+                { name: "UPLOADS_DIR", value: paths.uploads },
+                { name: "UPLOADS_RETENTION", value: String(args.uploads.retention) },
+            ],
+            extraVolumes: [{
+                volume: { name: "uploads", persistentVolumeClaim: { claimName: args.uploads.claimName, readOnly: true } },
+                mount: { name: "uploads", mountPath: paths.uploads, readOnly: true },
+            }],
+            supplementalGroups: args.uploads.groupId === undefined ? undefined : [args.uploads.groupId],
+            affinity: args.uploads.colocateWith
+                ? { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: args.uploads.colocateWith }, topologyKey: hostnameTopology }] } }
+                : undefined,
+        })
+        : undefined;
+
+    // No retries: a failed restore test must stay visible as a failed Job.
+    // It needs no database access, so it carries no client labels and no
+    // credentials: it creates its own restore identity in the scratch mongod.
+    // The scratch dbpath is a generic ephemeral volume: a claim created with
+    // the pod and deleted with it, so the restore's disk is provisioned and
+    // reserved instead of filling the node's own disk (an emptyDir of that
+    // size would not be reserved by the scheduler).
+    const scratch: ExtraVolume = {
+        volume: {
+            name: "scratch",
+            ephemeral: {
+                volumeClaimTemplate: {
+                    metadata: { labels: backupLabels(args.instance, "backup-verify", args.version) },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        ...(args.scratchStorageClassName ? { storageClassName: args.scratchStorageClassName } : {}),
+                        resources: { requests: { storage: args.scratchSize } },
+                    },
+                },
+            },
+        },
+        mount: { name: "scratch", mountPath: paths.scratch },
+    };
+    const verify = cronJob(names.verify, "backup-verify", args.verifySchedule, 0, {
+        script: "verify.sh",
+        env: [
+            { name: "SCRATCH_DIR", value: paths.scratch },
+            { name: "SCRATCH_CACHE_GB", value: String(args.scratchCacheGb) },
+            { name: "RESTORE_ROLE_FILE", value: paths.restoreRole },
+            // Not the production restore user's name: the archive's own users are restored into the scratch mongod too.
+            { name: "SCRATCH_RESTORE_USER", value: "restore-verification" },
+        ],
+        toolsConfig: true,
+        extraVolumes: [scratch],
+    });
+    return { backup, uploads, verify };
+}
+
+export class BackupSchedules extends pulumi.ComponentResource {
+    public readonly backup: k8s.batch.v1.CronJob;
+    public readonly verify: k8s.batch.v1.CronJob;
+    /** Undefined when uploads are not on a FileSystem volume. */
+    public readonly uploads?: k8s.batch.v1.CronJob;
+
+    constructor(name: string, args: BackupSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentTypes.BackupSchedules.token, name, {}, withFormerTypes("BackupSchedules", opts));
+        const objects = backupCronJobObjects(name, args);
+        // Declared in this order (backup, uploads, verify) as before: the order of registration is the render's.
+        const declare = (object: typeof objects.backup) =>
+            new k8s.batch.v1.CronJob(object.metadata.name, { metadata: object.metadata, spec: object.spec }, childOf(this, opts));
+        this.backup = declare(objects.backup);
+        this.uploads = objects.uploads && declare(objects.uploads);
+        this.verify = declare(objects.verify);
+
+        this.registerOutputs({
+            backupCronJob: this.backup.metadata.name,
+            verifyCronJob: this.verify.metadata.name,
+            uploadsCronJob: this.uploads?.metadata.name,
+        });
     }
 }

@@ -5,9 +5,9 @@
  * with a read-only root file system, and the backup user's credentials as
  * secretKeyRef environment variables only for pods that reach MongoDB.
  */
-import * as k8s from "../k8s";
+import type * as k8s from "../k8s";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../labels";
 import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedPodSecurity } from "../podShapes";
 import { paths, ScriptFile } from "./layout";

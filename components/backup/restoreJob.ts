@@ -46,44 +46,58 @@ export function restoreJobName(prefix: string, archive: string, dropExisting: bo
     return `${prefix}-restore-${digest}`;
 }
 
+/** The restore Job, as a plain object. */
+export function restoreJobObject(name: string, args: RestoreJobArgs) {
+    const dropExisting = args.dropExisting ?? false;
+    const jobName = restoreJobName(name, args.archive, dropExisting);
+    const labels = backupLabels(args.instance, "restore", args.version);
+    return {
+        apiVersion: "batch/v1" as const,
+        kind: "Job" as const,
+        metadata: {
+            name: jobName,
+            namespace: args.namespace,
+            labels,
+            annotations: { "rocketchat-ha.io/restore-archive": args.archive },
+        },
+        spec: {
+            // Re-running is safe (mongorestore skips existing _ids; --drop
+            // starts over), so a lost node or connection is retried.
+            backoffLimit: 2,
+            activeDeadlineSeconds: args.deadlineSeconds,
+            template: backupPodTemplate({
+                ...args.pod,
+                script: "restore.sh",
+                labels: { ...labels, ...args.mongodbClientLabels },
+                credentials: args.credentials,
+                env: [
+                    ...args.env,
+                    ...args.databaseEnv,
+                    { name: "RESTORE_ARCHIVE", value: args.archive },
+                    { name: "RESTORE_DROP", value: String(dropExisting) },
+                    { name: "RESTORE_ALLOW_UNCHECKSUMMED", value: String(args.allowUnchecksummed ?? false) },
+                ],
+            }),
+        },
+    };
+}
+
+/** How long `pulumi up` waits for the restore: the Job's deadline and ten minutes for scheduling and pulling. */
+export function restoreTimeout(deadlineSeconds: number): string {
+    return `${Math.ceil(deadlineSeconds / 60) + 10}m`;
+}
+
 export class RestoreJob extends pulumi.ComponentResource {
     public readonly job: k8s.batch.v1.Job;
     public readonly jobName: string;
 
     constructor(name: string, args: RestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.RestoreJob.token, name, {}, withFormerTypes("RestoreJob", opts));
-        const dropExisting = args.dropExisting ?? false;
-        this.jobName = restoreJobName(name, args.archive, dropExisting);
-        const labels = backupLabels(args.instance, "restore", args.version);
-        const timeout = `${Math.ceil(args.deadlineSeconds / 60) + 10}m`;
+        const object = restoreJobObject(name, args);
+        this.jobName = object.metadata.name;
+        const timeout = restoreTimeout(args.deadlineSeconds);
 
-        this.job = new k8s.batch.v1.Job(this.jobName, {
-            metadata: {
-                name: this.jobName,
-                namespace: args.namespace,
-                labels,
-                annotations: { "rocketchat-ha.io/restore-archive": args.archive },
-            },
-            spec: {
-                // Re-running is safe (mongorestore skips existing _ids; --drop
-                // starts over), so a lost node or connection is retried.
-                backoffLimit: 2,
-                activeDeadlineSeconds: args.deadlineSeconds,
-                template: backupPodTemplate({
-                    ...args.pod,
-                    script: "restore.sh",
-                    labels: { ...labels, ...args.mongodbClientLabels },
-                    credentials: args.credentials,
-                    env: [
-                        ...args.env,
-                        ...args.databaseEnv,
-                        { name: "RESTORE_ARCHIVE", value: args.archive },
-                        { name: "RESTORE_DROP", value: String(dropExisting) },
-                        { name: "RESTORE_ALLOW_UNCHECKSUMMED", value: String(args.allowUnchecksummed ?? false) },
-                    ],
-                }),
-            },
-        }, {
+        this.job = new k8s.batch.v1.Job(this.jobName, { metadata: object.metadata, spec: object.spec }, {
             // The Job itself must wait for Rocket.Chat at zero and the suspended schedules.
             ...childOf(this, opts),
             // `pulumi up` waits for the restore and fails when it fails.

@@ -5,18 +5,40 @@
  * advances one hour per archive name so runs never collide, and every stub
  * records its arguments for the "no password on a command line" checks.
  */
-import { spawnSync } from "child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { spawn } from "child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import * as ts from "typescript";
 
 const root = path.join(__dirname, "..", "..");
 export const scriptsDir = path.join(root, "components", "backup", "scripts");
 export const restoreRoleFile = path.join(root, "components", "mongodb", "restoreRole.json");
 const stubsDir = path.join(__dirname, "mongoStubs");
-// The stubs load the TypeScript privilege model through the project's transpile cache.
-const transpileHook = path.join(root, "tools", "tsTranspileCache.js");
 const server = require("./mongoStubs/server.js");
+const { startStubHost, tools: stubHostTools } = require("./mongoStubs/host.js") as { startStubHost: () => Promise<number>; tools: Set<string> };
+let stubHostPort: Promise<number> | undefined;
+
+/**
+ * The stubs' privilege model as plain JavaScript, transpiled once per test
+ * process: every stub call is then a plain `node` start (about half the cost
+ * of one that loads a TypeScript hook and transpiles on the way).
+ */
+let privilegesModule: string | undefined;
+function transpiledPrivileges(): string {
+    if (!privilegesModule) {
+        const dir = mkdtempSync(path.join(tmpdir(), "backup-stub-modules-"));
+        process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+        // mongoPrivileges.ts imports only mongoBuiltinRoles.ts.
+        for (const file of ["mongoPrivileges.ts", "mongoBuiltinRoles.ts"]) {
+            const source = readFileSync(path.join(__dirname, file), "utf8");
+            const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: file }).outputText;
+            writeFileSync(path.join(dir, file.replace(/\.ts$/, ".js")), output);
+        }
+        privilegesModule = path.join(dir, "mongoPrivileges.js");
+    }
+    return privilegesModule;
+}
 
 export const passwords = { root: "r00t-pw", backup: "pa55'word-with-a-quote", restore: "re5tore-pw" };
 export const hosts = ["m-0.h.ns.svc.cluster.local:27017", "m-1.h.ns.svc.cluster.local:27017", "m-2.h.ns.svc.cluster.local:27017"];
@@ -43,31 +65,14 @@ export class BackupSandbox {
     readonly stateFile = path.join(this.root, "replica-set.json");
     private readonly env: NodeJS.ProcessEnv;
 
-    constructor(data: Documents = chatData(40), users = BackupSandbox.productionUsers()) {
+    /** A fresh deployment holding `data`, or a copy of `from` in the state its runs left (files, archives, deployment, logs). */
+    constructor(from: Documents | BackupSandbox = chatData(40), users = BackupSandbox.productionUsers()) {
         const bin = path.join(this.root, "bin");
-        for (const dir of [bin, this.log, this.backupDir, path.join(this.root, "tools"), path.join(this.root, "tmp"), path.join(this.root, "scratch")]) {
-            mkdirSync(dir, { recursive: true });
-        }
-        for (const tool of ["mongosh", "mongodump", "mongorestore", "mongod"]) {
-            const file = path.join(bin, tool);
-            writeFileSync(file, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"\nexec node -r ${transpileHook} ${path.join(stubsDir, `${tool}.js`)} "$@"\n`);
-            chmodSync(file, 0o755);
-        }
-        // One hour later on every archive-name time stamp, starting at a fixed date.
-        writeFileSync(path.join(this.log, "now"), "1764381600");
-        writeFileSync(path.join(bin, "date"), [
-            "#!/usr/bin/env bash",
-            'now=$(cat "$STUB_LOG/now")',
-            'case "$*" in *%Y%m%dT%H%M%SZ*) echo $((now + 3600)) >"$STUB_LOG/now" ;; esac',
-            'exec /bin/date -d "@$now" "$@"',
-            "",
-        ].join("\n"));
-        chmodSync(path.join(bin, "date"), 0o755);
-
         this.env = {
             PATH: `${bin}:${process.env.PATH}`,
             STUB_LOG: this.log,
             STUB_SERVERS: path.join(this.root, "servers.json"),
+            STUB_PRIVILEGES_MODULE: transpiledPrivileges(),
             BACKUP_DIR: this.backupDir,
             TMPDIR: path.join(this.root, "tmp"),
             TOOLS_CONFIG_DIR: path.join(this.root, "tools"),
@@ -86,7 +91,46 @@ export class BackupSandbox {
             LOCK_WAIT_SECONDS: "1",
             SCRATCH_POLL_SECONDS: "0.1",
         };
-        server.save(this.stateFile, server.replicaSetState({ hosts, users, roles: { [`admin.${restoreRole.role}`]: { privileges: restoreRole.privileges, roles: restoreRole.roles } }, data }));
+        if (from instanceof BackupSandbox) {
+            // Nothing in the copied files names the old root except the registry of servers.
+            cpSync(from.root, this.root, { recursive: true });
+        } else {
+            for (const dir of [bin, this.log, this.backupDir, path.join(this.root, "tools"), path.join(this.root, "tmp"), path.join(this.root, "scratch")]) {
+                mkdirSync(dir, { recursive: true });
+            }
+            for (const tool of ["mongosh", "mongodump", "mongorestore", "mongod"]) {
+                const file = path.join(bin, tool);
+                const record = `printf '%s\\n' "$*" >>"$STUB_LOG/${tool}.argv"`;
+                // The short-lived tools run on a worker thread of the test process (mongoStubs/host.js);
+                // mongod, started in the background and stopped by a signal, stays a process.
+                const call = stubHostTools.has(tool)
+                    ? [
+                        `out="$STUB_LOG/host.$$.out" err="$STUB_LOG/host.$$.err"`,
+                        `exec 3<>"/dev/tcp/127.0.0.1/$STUB_HOST_PORT"`,
+                        `printf '%s ${tool} %s %s\\n' "$$" "$out" "$err" >&3`,
+                        "read -r status <&3",
+                        `cat "$out"; cat "$err" >&2; rm -f "$out" "$err"`,
+                        `exit "\${status:-70}"`,
+                    ].join("\n")
+                    : `exec node ${path.join(stubsDir, `${tool}.js`)} "$@"`;
+                writeFileSync(file, `#!/usr/bin/env bash\n${record}\n${call}\n`);
+                chmodSync(file, 0o755);
+            }
+            // One hour later on every archive-name time stamp, starting at a fixed date.
+            writeFileSync(path.join(this.log, "now"), "1764381600");
+            // The scripts call `date -u +FORMAT` about 40 times a run: bash formats those
+            // itself (printf %(...)T) instead of starting /bin/date, which gets any other form.
+            writeFileSync(path.join(bin, "date"), [
+                "#!/usr/bin/env bash",
+                'read -r now <"$STUB_LOG/now"',
+                'case "$*" in *%Y%m%dT%H%M%SZ*) echo $((now + 3600)) >"$STUB_LOG/now" ;; esac',
+                'if [ "$#" -eq 2 ] && [ "$1" = -u ] && [ "${2#+}" != "$2" ]; then TZ=UTC0 printf "%(${2#+})T\\n" "$now"; exit; fi',
+                'exec /bin/date -d "@$now" "$@"',
+                "",
+            ].join("\n"));
+            chmodSync(path.join(bin, "date"), 0o755);
+            server.save(this.stateFile, server.replicaSetState({ hosts, users, roles: { [`admin.${restoreRole.role}`]: { privileges: restoreRole.privileges, roles: restoreRole.roles } }, data: from }));
+        }
         writeFileSync(this.env.STUB_SERVERS!, JSON.stringify(Object.fromEntries(hosts.map((h) => [h, this.stateFile]))));
     }
 
@@ -99,13 +143,22 @@ export class BackupSandbox {
         };
     }
 
-    run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
-        const result = spawnSync("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, ...env }, encoding: "utf8", timeout: 60000 });
-        return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    /** Runs a script with bash; scenarios run side by side, so this does not block. */
+    run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ status: number | null; output: string }> {
+        stubHostPort ??= startStubHost();
+        return stubHostPort.then((port) => new Promise((resolve, reject) => {
+            const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
+            const stdout: Buffer[] = [];
+            const stderr: Buffer[] = [];
+            child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+            child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+            child.on("error", reject);
+            child.on("close", (status) => resolve({ status, output: `${Buffer.concat(stdout)}${Buffer.concat(stderr)}` }));
+        }));
     }
 
     /** restore.sh as the production restore Job runs it: the restore identity. */
-    restore(archive: string, env: NodeJS.ProcessEnv = {}) {
+    restore(archive: string, env: NodeJS.ProcessEnv = {}): ReturnType<BackupSandbox["run"]> {
         return this.run("restore.sh", { RESTORE_ARCHIVE: archive, MONGODB_USERNAME: "restore", MONGODB_PASSWORD: passwords.restore, ...env });
     }
 
@@ -152,9 +205,9 @@ export class BackupSandbox {
     }
 
     /** Runs a backup and returns the archive it wrote. */
-    backup(env: NodeJS.ProcessEnv = {}): string {
+    async backup(env: NodeJS.ProcessEnv = {}): Promise<string> {
         const before = new Set(this.archives());
-        const result = this.run("backup.sh", env);
+        const result = await this.run("backup.sh", env);
         // 3: written, but suspect (see backup.sh).
         if (result.status !== 0 && result.status !== 3) {
             throw new Error(`backup.sh failed: ${result.output}`);

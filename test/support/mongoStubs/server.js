@@ -16,8 +16,8 @@
  */
 "use strict";
 const fs = require("fs");
-// TypeScript through the project's transpile cache (the stubs run under `node -r tools/tsTranspileCache.js`).
-const privileges = require("../mongoPrivileges.ts");
+// test/support/mongoPrivileges.ts, pre-transpiled for plain `node` (see privileges.js).
+const privileges = require("./privileges");
 
 class MongoServerError extends Error {
     constructor(code, codeName, message) {
