@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import { reservedEnvironmentNames } from "../components/rocketchat/extraEnvironment";
-import { runStack } from "../tools/mockRuntime";
+import { builtStack } from "./support/platformBuild";
 import { configErrorFor, settingsFor } from "./support/settings";
 
 /** The pod templates the stack declares, by workload name. */
 async function podTemplates(stack: string, overrides: Record<string, unknown>): Promise<Map<string, any>> {
-    const run = await runStack(stack, overrides);
+    const run = builtStack(stack, overrides);
     const templates = new Map<string, any>();
     for (const r of run.resources) {
         const spec = r.inputs?.spec;

@@ -6,13 +6,14 @@
 import { strict as assert } from "assert";
 import { findObject, kubernetesObjects } from "../tools/mockRuntime";
 import { parseQuantity } from "../components/validators";
-import { containersOf, podTemplates, stackRun, stacks } from "./support/stacks";
+import { builtStack } from "./support/platformBuild";
+import { containersOf, podTemplates, stacks } from "./support/stacks";
 
 describe("every pod", () => {
     for (const stack of stacks) {
         describe(stack, () => {
             it("is selected by the default-deny ingress policy, which admits nothing", async () => {
-                const run = await stackRun(stack);
+                const run = builtStack(stack);
                 const policy = findObject(run, "NetworkPolicy", "rocketchat-default-deny-ingress");
                 assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
                 assert.equal(policy.spec.ingress, undefined, "no rule: nothing admitted by this policy");
@@ -26,7 +27,7 @@ describe("every pod", () => {
             });
 
             it("bounds ephemeral storage above its disk-backed emptyDirs", async () => {
-                const run = await stackRun(stack);
+                const run = builtStack(stack);
                 for (const template of podTemplates(kubernetesObjects(run))) {
                     const containers = containersOf(template.spec);
                     for (const c of containers) {

@@ -4,17 +4,17 @@
 // Then the issue's "done when" cases: breaking the HA design in prod is a
 // mandatory violation that says how to fix it.
 import { strict as assert } from "assert";
-import { runStack } from "../tools/mockRuntime";
 import { knownStacks } from "../tools/stackConfig";
+import { builtStack } from "./support/platformBuild";
 import { evaluatePolicies, mandatoryViolations, PolicyResource, PolicyViolation, toPolicyResources } from "../policy/offline";
 
 const programResources = new Map<string, PolicyResource[]>();
 
-/** The program's resources for a stack (run once, then copied so tests may edit them). */
+/** The program's resources for a stack, built by the builders (test/program.test.ts proves the program registers exactly these), copied so tests may edit them. */
 async function declared(stack: string, overrides: Record<string, unknown> = {}): Promise<PolicyResource[]> {
     const key = `${stack} ${JSON.stringify(overrides)}`;
     if (!programResources.has(key)) {
-        programResources.set(key, toPolicyResources((await runStack(stack, overrides)).resources, stack));
+        programResources.set(key, toPolicyResources(builtStack(stack, overrides).resources as any, stack));
     }
     return structuredClone(programResources.get(key)!);
 }

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { componentTypes, ComponentName } from "../components/componentTypes";
 import { MongoRole, mongoRoles } from "../components/credentialObjects";
 import { Registration, StackRun } from "../tools/mockRuntime";
-import { GeneratedValues, instance, platformBuild } from "./support/platformBuild";
+import { GeneratedValues, instance, kubernetesType, platformBuild } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
 
 /** The values the mock runtime generated, read back by resource name (tools/mockRuntime.ts computedState). */
@@ -24,14 +24,6 @@ function generatedIn(run: StackRun): GeneratedValues {
         adminPassword: computed(`${instance}-admin.result`),
         keycloakClientSecret: run.computed.get(`${instance}-client.clientSecret`) ?? "",
     };
-}
-
-/** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */
-function kubernetesType(object: { apiVersion: string; kind: string }): string {
-    const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["core", object.apiVersion];
-    return object.kind === "ServiceMonitor" || object.kind === "PrometheusRule" || object.kind === "Route"
-        ? `kubernetes:${object.apiVersion}:${object.kind}`
-        : `kubernetes:${group}/${version}:${object.kind}`;
 }
 
 const key = (type: string, name: string) => `${type}::${name}`;

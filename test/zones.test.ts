@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { rollingUpdateFor } from "../components/rocketchat/rolloutStrategy";
 import { canPlaceOneMore, evenZoneSizes, largestZoneShare, majorityOf, placeOneByOne, survivesLosingAZone, zoneTopology } from "../components/zones";
-import { runStack } from "../tools/mockRuntime";
+import { builtStack } from "./support/platformBuild";
 import { configErrorFor, settingsFor } from "./support/settings";
 
 describe("zones (topologyZones)", () => {
@@ -100,7 +100,7 @@ describe("zones (topologyZones)", () => {
 
     describe("rendered placement", () => {
         const podSpecs = async (overrides: Record<string, unknown> = {}) => {
-            const run = await runStack("prod", overrides);
+            const run = builtStack("prod", overrides);
             const sts = run.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.inputs;
             const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "rocketchat")!.inputs;
             return { mongodb: sts.spec.template.spec, rocketchat: deployment.spec.template.spec, selectors: { mongodb: sts.spec.selector.matchLabels, rocketchat: deployment.spec.selector.matchLabels } };

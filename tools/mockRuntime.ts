@@ -238,12 +238,18 @@ function recordRegistrations(into: Registration[]): void {
 }
 
 /** Kubernetes objects only, as apiVersion/kind/metadata/... documents. */
-export function kubernetesObjects(run: StackRun): any[] {
+/** What the object helpers below read: a program run, or a stack built without one (test/support/platformBuild.ts). */
+export interface ResourceList {
+    readonly stack?: string;
+    readonly resources: readonly { readonly type: string; readonly inputs: any }[];
+}
+
+export function kubernetesObjects(run: ResourceList): any[] {
     return run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
 }
 
 /** Finds one Kubernetes object by kind and metadata.name; throws if absent. */
-export function findObject(run: StackRun, kind: string, name: string): any {
+export function findObject(run: ResourceList, kind: string, name: string): any {
     const match = kubernetesObjects(run).find((o) => o.kind === kind && o.metadata?.name === name);
     if (!match) {
         const names = kubernetesObjects(run).filter((o) => o.kind === kind).map((o) => o.metadata?.name);
@@ -252,6 +258,6 @@ export function findObject(run: StackRun, kind: string, name: string): any {
     return match;
 }
 
-export function objectsOfKind(run: StackRun, kind: string): any[] {
+export function objectsOfKind(run: ResourceList, kind: string): any[] {
     return kubernetesObjects(run).filter((o) => o.kind === kind);
 }

@@ -167,6 +167,42 @@ export function platformBuild(stack: string, overrides: Record<string, unknown> 
     return platformBuildFromSettings(stackSettings(stack, overrides), generated);
 }
 
+/** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */
+export function kubernetesType(object: { apiVersion: string; kind: string }): string {
+    const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["core", object.apiVersion];
+    // Kinds without a typed class go through CustomResource, whose token keeps the apiVersion whole.
+    return object.kind === "ServiceMonitor" || object.kind === "PrometheusRule" || object.kind === "Route"
+        ? `kubernetes:${object.apiVersion}:${object.kind}`
+        : `kubernetes:${group}/${version}:${object.kind}`;
+}
+
+/** A built resource as the mock runtime would capture it: type token, resource name, plain inputs. */
+export interface BuiltResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: any;
+}
+
+/** A stack's built resources in the shape of a program run's (tools/mockRuntime.ts StackRun), for tests written against runs. */
+export interface BuiltStack {
+    readonly stack: string;
+    readonly resources: BuiltResource[];
+}
+
+/** Plain JSON, as the SDK serializes inputs (undefined fields dropped). */
+const plainJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+export function builtStack(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues): BuiltStack {
+    const build = platformBuild(stack, overrides, generated);
+    return {
+        stack,
+        resources: [
+            ...build.objects.map((object) => ({ type: kubernetesType(object), name: object.metadata.name, inputs: plainJson(object) })),
+            ...build.keycloak.map((resource) => ({ type: resource.type, name: resource.name, inputs: plainJson(resource.inputs) })),
+        ],
+    };
+}
+
 /** A stack's Kubernetes objects, built (cached per stack: tests must not modify them). */
 const builtStacks = new Map<string, any[]>();
 export function stackObjects(stack: string): any[] {
