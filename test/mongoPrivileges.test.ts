@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { objectsOfKind } from "../tools/mockRuntime";
 import { mongodbObjects } from "./support/mongodbObjects";
-import { stackRun } from "./support/stacks";
+import { builtStack } from "./support/platformBuild";
 import { AuthorizingServer, codes, describeNeed, grants, missing, privilegesOf, RoleName, UserDefinedRole } from "./support/mongoPrivileges";
 import { CommandRow, exporterRows, Identity, privilegeTable } from "./support/privilegeTable";
 
@@ -47,9 +47,9 @@ const rolesOf: Record<Identity, RoleName[]> = {
     ...Object.fromEntries(bootstrap.desiredUsers(env).map((u: { user: string; roles: RoleName[] }) => [identityOfUser[u.user], u.roles])),
 } as Record<Identity, RoleName[]>;
 
-/** The exporter's container as the program declares it (the monitoring area has no builder yet: the mock runtime's prod run). */
+/** The exporter's container as prod builds it. */
 async function exporterContainer(): Promise<any> {
-    const run = await stackRun("prod");
+    const run = builtStack("prod");
     const deployment = objectsOfKind(run, "Deployment").find((d) => d.metadata.name.endsWith("mongodb-exporter"));
     assert.ok(deployment, "prod declares the MongoDB exporter");
     return deployment.spec.template.spec.containers.find((c: any) => c.name === "exporter");

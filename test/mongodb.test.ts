@@ -4,7 +4,8 @@ import { mongoReplicaSetDefaults, replicaSetObjects, resolveReplicaSetSettings }
 import { projectDefaults } from "../tools/stackConfig";
 import { generated, instance, mongodbObjects } from "./support/mongodbObjects";
 import { kubernetesObjects } from "../tools/mockRuntime";
-import { containersOf, podTemplates, stackRun, stacks } from "./support/stacks";
+import { builtStack } from "./support/platformBuild";
+import { containersOf, podTemplates, stacks } from "./support/stacks";
 
 const expectedMembers: Record<string, number> = { dev: 1, test: 3, prod: 3 };
 
@@ -168,11 +169,10 @@ describe("MongoDB replica set", () => {
         assert.equal(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
     });
 
-    // The other areas' workloads: one program run (the engine's view of every object), one stack.
-    // Belongs in the program test per stack once it exists.
-    describe("program (mock runtime, prod)", () => {
+    // The other areas' workloads: the whole stack as built (test/program.test.ts proves the program registers it).
+    describe("whole stack (prod)", () => {
         it("every workload holding MongoDB credentials (users or connection Secret) carries the label the NetworkPolicy admits", async () => {
-            const objects = kubernetesObjects(await stackRun("prod"));
+            const objects = kubernetesObjects(builtStack("prod"));
             const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "rocketchat-mongodb");
             const peers = policy.spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels);
             const admitted = (labels: Record<string, string>) =>

@@ -98,6 +98,21 @@ describe("the program registers exactly what the builders return", () => {
                 }
             });
 
+            it("keeps every generated value a Pulumi secret, and out of the outputs", () => {
+                const generated = generatedIn(run);
+                const values = [...Object.values(generated.mongoPasswords), generated.keyfile, generated.adminPassword, generated.keycloakClientSecret].filter((v) => v !== "");
+                const carriers = run.resources.filter((r) => values.some((v) => JSON.stringify(r.inputs).includes(v)) && r.type.startsWith("kubernetes:"));
+                assert.deepEqual(carriers.map((r) => r.inputs.kind).filter((kind) => kind !== "Secret"), [], `${stack}: a generated value outside a Secret`);
+                for (const secret of carriers) {
+                    assert.ok(secret.secretPaths.some((p) => p.startsWith("/stringData")), `${stack}: ${secret.name}'s values are Pulumi secrets`);
+                }
+                for (const name of [`${instance}-mongodb-users`, `${instance}-mongodb-keyfile`, `${instance}-admin`, `${instance}-mongodb-connection`]) {
+                    assert.ok(carriers.some((r) => r.name === name), `${stack}: ${name} carries generated values`);
+                }
+                const outputs = JSON.stringify(run.outputs);
+                assert.deepEqual(values.filter((v) => outputs.includes(v)), [], `${stack}: a generated value in the outputs`);
+            });
+
             it("exports the outputs README lists, with the stack's values", () => {
                 const built = platformBuild(stack, {}, generatedIn(run));
                 assert.equal(run.outputs.url, `https://${built.settings.hostname}`);
