@@ -241,7 +241,7 @@ function recordRegistrations(into: Registration[]): void {
 /** What the object helpers below read: a program run, or a stack built without one (test/support/platformBuild.ts). */
 export interface ResourceList {
     readonly stack?: string;
-    readonly resources: readonly { readonly type: string; readonly inputs: any }[];
+    readonly resources: readonly { readonly type: string; readonly name: string; readonly inputs: any }[];
 }
 
 export function kubernetesObjects(run: ResourceList): any[] {

@@ -51,6 +51,11 @@ export const placeholderValues: GeneratedValues = {
     keycloakClientSecret: "<keycloak-client-secret-0123456789>",
 };
 
+/** Every placeholder of placeholderValues, for leak checks. */
+export const placeholderList: readonly string[] = [
+    ...Object.values(placeholderValues.mongoPasswords), placeholderValues.keyfile, placeholderValues.adminPassword, placeholderValues.keycloakClientSecret,
+];
+
 /** One object as the program should register it: which component holds it, and whether destroy keeps it. */
 export interface BuiltEntry {
     readonly component: ComponentName;
