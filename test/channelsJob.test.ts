@@ -21,7 +21,7 @@ import type { ChannelsReconcilerArgs } from "../components/channels/channelsReco
 import { projectDefaults } from "../tools/stackConfig";
 import { findObject, objectsOfKind } from "../tools/mockRuntime";
 import { stackSettings } from "./support/stackSettings";
-import { stackRun } from "./support/stacks";
+import { builtStack } from "./support/platformBuild";
 
 /** Stands for the admin Secret's name, which the program knows only as an Output. */
 const adminSecret = "<admin-secret-name>";
@@ -137,9 +137,9 @@ describe("channel reconcile Job", () => {
         assert.equal(explicit.job.spec!.template.spec!.securityContext!.runAsUser, reconcilerUid);
     });
 
-    it("in the program, Rocket.Chat's NetworkPolicy admits the reconciler's pods on port 3000", async () => {
-        // Two components' objects meet here; the program run is shared by the suite (test/support/stacks.ts).
-        const run = await stackRun("prod");
+    it("in the whole stack, Rocket.Chat's NetworkPolicy admits the reconciler's pods on port 3000", () => {
+        // Two components' objects meet here (test/program.test.ts proves the program registers this stack).
+        const run = builtStack("prod");
         const [job] = objectsOfKind(run, "Job").filter((j) => j.metadata.name.startsWith("rocketchat-channels-"));
         const podLabels = job.spec.template.metadata.labels;
         const policy = findObject(run, "NetworkPolicy", "rocketchat");
@@ -149,7 +149,7 @@ describe("channel reconcile Job", () => {
         for (const [key, value] of Object.entries<string>(admitted[0].podSelector.matchLabels)) {
             assert.equal(podLabels[key], value);
         }
-        // What the program registered is what the builder returns for the stack's settings.
+        // The whole stack's Job is what the builder returns for the stack's settings.
         const { job: expected } = built("prod");
         assert.equal(job.metadata.name, expected.metadata!.name);
     });

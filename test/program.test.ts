@@ -7,9 +7,16 @@
 import { strict as assert } from "assert";
 import { componentTypes, ComponentName } from "../components/componentTypes";
 import { MongoRole, mongoRoles } from "../components/credentialObjects";
-import { Registration, StackRun } from "../tools/mockRuntime";
-import { GeneratedValues, instance, kubernetesType, platformBuild } from "./support/platformBuild";
+import { recordFor } from "../components/platform";
+import { Registration, runStack, StackRun } from "../tools/mockRuntime";
+import { GeneratedValues, instance, kubernetesType, platformBuild, restoreCase } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
+
+/** Each stack as configured, and one configuration no stack carries whose wiring differs (a restore). */
+const cases: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
+    ...stacks.map((stack) => ({ label: stack, stack, overrides: {} })),
+    { label: "dev restoring an archive", stack: "dev", overrides: restoreCase },
+];
 
 /** The values the mock runtime generated, read back by resource name (tools/mockRuntime.ts computedState). */
 function generatedIn(run: StackRun): GeneratedValues {
@@ -38,15 +45,15 @@ function ancestorTypes(registration: Registration): string[] {
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("the program registers exactly what the builders return", () => {
-    for (const stack of stacks) {
-        describe(stack, () => {
+    for (const { label, stack, overrides } of cases) {
+        describe(label, () => {
             let run: StackRun;
             before(async () => {
-                run = await stackRun(stack);
+                run = Object.keys(overrides).length === 0 ? await stackRun(stack) : await runStack(stack, overrides);
             });
 
             it("the same Kubernetes objects, by type and name, with the same inputs", () => {
-                const built = platformBuild(stack, {}, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run));
                 const expected = new Map(built.objects.map((object) => [key(kubernetesType(object), object.metadata.name), plain(object)]));
                 const registered = new Map(run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [key(r.type, r.name), r.inputs]));
                 assert.deepEqual([...registered.keys()].sort(), [...expected.keys()].sort(), `${stack}: registered and built objects differ`);
@@ -60,7 +67,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("the same Keycloak resources, with the ids the provider returns", () => {
-                const built = platformBuild(stack, {}, generatedIn(run)).keycloak;
+                const built = platformBuild(stack, overrides, generatedIn(run)).keycloak;
                 const registered = run.resources.filter((r) => r.type.startsWith("keycloak:"));
                 assert.deepEqual(
                     registered.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -69,7 +76,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("each object inside the component its builder belongs to", () => {
-                const built = platformBuild(stack, {}, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run));
                 const byKey = new Map(run.registrations.map((r) => [key(r.type, r.name), r]));
                 for (const entry of built.entries) {
                     const registration = byKey.get(key(kubernetesType(entry.object), entry.object.metadata.name))!;
@@ -80,7 +87,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("destroy keeps exactly the namespace and the data claims (retainOnDelete), nothing else", () => {
-                const built = platformBuild(stack, {}, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run));
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
                 const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
@@ -114,13 +121,16 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("exports the outputs README lists, with the stack's values", () => {
-                const built = platformBuild(stack, {}, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run));
                 assert.equal(run.outputs.url, `https://${built.settings.hostname}`);
                 assert.equal(run.outputs.namespace, built.settings.namespace);
                 assert.equal(run.outputs.adminSecret, `${instance}-admin`);
                 assert.equal(run.outputs.keycloakClientId, built.settings.ssoEnabled ? built.settings.keycloakClientId : null);
                 assert.equal(run.outputs.mongodbConnectionSecret, `${instance}-mongodb-connection`);
                 assert.deepEqual(run.warnings, [], `${stack}: the program warned`);
+                // A first install declares no upgrade guard Job, and records what it deployed for the next run's guard.
+                assert.ok(!run.resources.some((r) => r.name.startsWith(`${instance}-upgrade-guard`)));
+                assert.deepEqual(run.outputs.deployment, recordFor(instance, built.settings));
             });
         });
     }

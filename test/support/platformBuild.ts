@@ -51,6 +51,9 @@ export const placeholderValues: GeneratedValues = {
     keycloakClientSecret: "<keycloak-client-secret-0123456789>",
 };
 
+/** A configuration the stacks do not carry but the program must wire right: dev restoring an archive, dropping what exists. */
+export const restoreCase = { restoreArchive: "rocketchat-20261128T021500Z.archive.gz", restoreDropExisting: true } as const;
+
 /** Every placeholder of placeholderValues, for leak checks. */
 export const placeholderList: readonly string[] = [
     ...Object.values(placeholderValues.mongoPasswords), placeholderValues.keyfile, placeholderValues.adminPassword, placeholderValues.keycloakClientSecret,
