@@ -10,7 +10,7 @@
 import { strict as assert } from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { findObject, kubernetesObjects, objectsOfKind } from "../tools/mockRuntime";
+import { findObject, kubernetesObjects, objectsOfKind } from "../tools/resourceList";
 import { builtStack, placeholderList, restoreCase } from "./support/platformBuild";
 import { loadStackConfig, projectDefaults } from "../tools/stackConfig";
 import { backupObjects } from "../components/backup/backups";

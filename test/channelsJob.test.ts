@@ -10,16 +10,14 @@
  * (Pulumi's business, under the SDK's mocks).
  */
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { rocketchatApiClientLabels } from "../components/channels/apiAccess";
 import {
     channelsReconcilerArgsFromSettings, channelsReconcilerObjects, ChannelsReconcilerObjects, ChannelsPeers, nodeImage, reconcilerUid,
 } from "../components/channels/channelsObjects";
-import type { ChannelsReconcilerArgs } from "../components/channels/channelsReconciler";
 import { projectDefaults } from "../tools/stackConfig";
-import { findObject, objectsOfKind } from "../tools/mockRuntime";
+import { findObject, objectsOfKind } from "../tools/resourceList";
 import { stackSettings } from "./support/stackSettings";
 import { builtStack } from "./support/platformBuild";
 
@@ -152,33 +150,5 @@ describe("channel reconcile Job", () => {
         // The whole stack's Job is what the builder returns for the stack's settings.
         const { job: expected } = built("prod");
         assert.equal(job.metadata.name, expected.metadata!.name);
-    });
-
-    it("the Job starts after what it is told to wait for (Rocket.Chat) and is awaited by pulumi up", async () => {
-        // Resource options are Pulumi's business: read them as the SDK hands them to a transformation.
-        const seen: { type: string; resource: pulumi.Resource; opts: pulumi.CustomResourceOptions }[] = [];
-        await pulumi.runtime.setMocks({
-            newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }),
-            call: (a) => a.inputs,
-        }, "rocketchat-ha", "unit", false);
-        const { ChannelsReconciler } = require("../components/channels/channelsReconciler") as typeof import("../components/channels/channelsReconciler");
-        const rocketchat = new pulumi.ComponentResource("test:index:RocketChat", "rocketchat-ready");
-        const args: ChannelsReconcilerArgs = {
-            namespace: "ns",
-            channels: [{ name: "general" }],
-            rocketchatUrl: "http://rocketchat.ns.svc.cluster.local:3000",
-            adminSecretName: "rocketchat-admin",
-            apiClientLabels: { client: "yes" },
-            fixedUid: true,
-            after: [rocketchat],
-        };
-        await pulumi.runtime.runInPulumiStack(async () => {
-            new ChannelsReconciler("rocketchat", args, { transformations: [(a) => (seen.push({ type: a.type, resource: a.resource, opts: a.opts }), undefined)] });
-        });
-        const job = seen.find((d) => d.type === "kubernetes:batch/v1:Job")!;
-        const configMap = seen.find((d) => d.type === "kubernetes:core/v1:ConfigMap")!;
-        assert.ok((job.opts.dependsOn as pulumi.Resource[]).includes(rocketchat));
-        assert.ok((job.opts.dependsOn as pulumi.Resource[]).includes(configMap.resource), "the Job waits for its scripts");
-        assert.ok(job.opts.customTimeouts?.create, "pulumi up waits for the reconcile");
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import { credentialDefaults, credentialObjects, generatedPassword, keyfileBytes, mongoRoles } from "../components/credentialObjects";
 import { projectDefaults } from "../tools/stackConfig";
-import { kubernetesObjects } from "../tools/mockRuntime";
+import { kubernetesObjects } from "../tools/resourceList";
 import { builtStack, placeholderList } from "./support/platformBuild";
 import { allMongodbObjects, generated, mongodbObjects } from "./support/mongodbObjects";
 import { containersOf, podTemplates, stacks } from "./support/stacks";

@@ -11,7 +11,7 @@
 import { strict as assert } from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { objectsOfKind } from "../tools/mockRuntime";
+import { objectsOfKind } from "../tools/resourceList";
 import { mongodbObjects } from "./support/mongodbObjects";
 import { builtStack } from "./support/platformBuild";
 import { AuthorizingServer, codes, describeNeed, grants, missing, privilegesOf, RoleName, UserDefinedRole } from "./support/mongoPrivileges";

@@ -3,7 +3,7 @@ import { mongoClientLabels, mongoConnectionSecretName } from "../components/mong
 import { mongoReplicaSetDefaults, replicaSetObjects, resolveReplicaSetSettings } from "../components/mongodb/replicaSetObjects";
 import { projectDefaults } from "../tools/stackConfig";
 import { generated, instance, mongodbObjects } from "./support/mongodbObjects";
-import { kubernetesObjects } from "../tools/mockRuntime";
+import { kubernetesObjects } from "../tools/resourceList";
 import { builtStack } from "./support/platformBuild";
 import { containersOf, podTemplates, stacks } from "./support/stacks";
 

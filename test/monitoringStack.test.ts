@@ -19,7 +19,7 @@ import {
     monitoringArgsFromSettings, monitoringDefaults, monitoringObjects, MonitoringObjectArgs, MonitoringObjects, MonitoringPeers,
 } from "../components/monitoring/monitoringObjects";
 import type { Settings } from "../components/settings";
-import { findObject, kubernetesObjects, objectsOfKind, ResourceList } from "../tools/mockRuntime";
+import { findObject, kubernetesObjects, objectsOfKind, ResourceList } from "../tools/resourceList";
 import { builtStack, placeholderList } from "./support/platformBuild";
 import { projectDefaults } from "../tools/stackConfig";
 import { promqlProblems } from "./support/promqlCheck";

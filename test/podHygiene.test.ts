@@ -4,7 +4,7 @@
  * scratch space nor able to fill a node's disk.
  */
 import { strict as assert } from "assert";
-import { findObject, kubernetesObjects } from "../tools/mockRuntime";
+import { findObject, kubernetesObjects } from "../tools/resourceList";
 import { parseQuantity } from "../components/validators";
 import { builtStack } from "./support/platformBuild";
 import { containersOf, podTemplates, stacks } from "./support/stacks";

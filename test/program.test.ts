@@ -6,17 +6,42 @@
 // builders directly; this is where the wiring of the thin components is proven.
 import { strict as assert } from "assert";
 import { componentTypes, ComponentName } from "../components/componentTypes";
-import { MongoRole, mongoRoles } from "../components/credentialObjects";
+import { generatedPassword, keyfileBytes, MongoRole, mongoRoles } from "../components/credentialObjects";
 import { recordFor } from "../components/platform";
 import { Registration, runStack, StackRun } from "../tools/mockRuntime";
 import { GeneratedValues, instance, kubernetesType, platformBuild, restoreCase } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
+import { stackSettings } from "./support/stackSettings";
+import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
 
-/** Each stack as configured, and one configuration no stack carries whose wiring differs (a restore). */
-const cases: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
+/** What prod's previous run recorded: 3 members at 8.5.1 / 8.0.29. */
+const prodRecordOf3 = recordFor(instance, stackSettings("prod"));
+
+interface ProgramCase {
+    readonly label: string;
+    readonly stack: string;
+    readonly overrides: Record<string, unknown>;
+    /** The record the previous run left; undefined: a first install. */
+    readonly previous?: DeploymentRecord;
+}
+
+/**
+ * Each stack as configured (a first install), and the configurations no stack
+ * carries whose wiring differs: a restore, and an upgrade (the guard Job) of a
+ * stack whose backup claim goes with the stack on destroy.
+ */
+const cases: ProgramCase[] = [
     ...stacks.map((stack) => ({ label: stack, stack, overrides: {} })),
     { label: "dev restoring an archive", stack: "dev", overrides: restoreCase },
+    { label: "prod growing to 5 members after a 3-member run, backup claim deleted on destroy", stack: "prod", overrides: { mongodbMembers: 5, backupDeleteClaimOnDestroy: true }, previous: prodRecordOf3 },
 ];
+
+function runOf(c: ProgramCase): Promise<StackRun> {
+    if (Object.keys(c.overrides).length === 0 && !c.previous) {
+        return stackRun(c.stack);
+    }
+    return runStack(c.stack, c.overrides, c.previous ? { previousOutputs: { deployment: c.previous } } : {});
+}
 
 /** The values the mock runtime generated, read back by resource name (tools/mockRuntime.ts computedState). */
 function generatedIn(run: StackRun): GeneratedValues {
@@ -41,19 +66,44 @@ function ancestorTypes(registration: Registration): string[] {
     return parts.length >= 3 ? parts[2].split("$").filter((type) => type !== "pulumi:pulumi:Stack") : [];
 }
 
+/** True when `registration` waits for the resource of this type token and name (explicitly or through an input). */
+function waitsFor(registration: Registration, type: string, name: string): boolean {
+    return registration.dependencies.some((urn) => urn.endsWith(`::${name}`) && (urn.includes(`::${type}::`) || urn.includes(`$${type}::`)));
+}
+
+/** The registration of a resource; fails when the program did not register it. */
+function registered(run: StackRun, type: string, name: string | RegExp): Registration {
+    const found = run.registrations.find((r) => r.type === type && (typeof name === "string" ? r.name === name : name.test(r.name)));
+    assert.ok(found, `${run.stack}: no ${type} ${name} registered`);
+    return found;
+}
+
+const types = {
+    namespace: "kubernetes:core/v1:Namespace",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    service: "kubernetes:core/v1:Service",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    deployment: "kubernetes:apps/v1:Deployment",
+    autoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+} as const;
+
 /** Plain JSON: drops undefined fields the way the SDK's serialization does. */
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("the program registers exactly what the builders return", () => {
-    for (const { label, stack, overrides } of cases) {
+    for (const programCase of cases) {
+        const { label, stack, overrides, previous } = programCase;
         describe(label, () => {
             let run: StackRun;
             before(async () => {
-                run = Object.keys(overrides).length === 0 ? await stackRun(stack) : await runStack(stack, overrides);
+                run = await runOf(programCase);
             });
 
             it("the same Kubernetes objects, by type and name, with the same inputs", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
                 const expected = new Map(built.objects.map((object) => [key(kubernetesType(object), object.metadata.name), plain(object)]));
                 const registered = new Map(run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [key(r.type, r.name), r.inputs]));
                 assert.deepEqual([...registered.keys()].sort(), [...expected.keys()].sort(), `${stack}: registered and built objects differ`);
@@ -67,7 +117,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("the same Keycloak resources, with the ids the provider returns", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run)).keycloak;
+                const built = platformBuild(stack, overrides, generatedIn(run), previous).keycloak;
                 const registered = run.resources.filter((r) => r.type.startsWith("keycloak:"));
                 assert.deepEqual(
                     registered.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -76,7 +126,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("each object inside the component its builder belongs to", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
                 const byKey = new Map(run.registrations.map((r) => [key(r.type, r.name), r]));
                 for (const entry of built.entries) {
                     const registration = byKey.get(key(kubernetesType(entry.object), entry.object.metadata.name))!;
@@ -87,7 +137,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("destroy keeps exactly the namespace and the data claims (retainOnDelete), nothing else", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
                 const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
@@ -103,6 +153,79 @@ describe("the program registers exactly what the builders return", () => {
                     const aliasTypes = component.aliases.map((a) => a.spec?.type).filter((t) => t);
                     assert.deepEqual(aliasTypes, [...componentTypes[name].formerly], `${stack}: ${component.type}'s aliases`);
                 }
+            });
+
+            // Pulumi does not hand a component's dependsOn to its children, and an input
+            // naming another object does not always carry it: each wait is checked on the
+            // registration the engine receives (DESIGN.md; components/childOptions.ts).
+            it("orders the rollout: namespace, scripts, bootstrap (and guard) before what uses them", () => {
+                const kubernetes = run.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const bootstrapJob = registered(run, types.job, new RegExp(`^${instance}-mongodb-bootstrap-`));
+                const deployment = registered(run, types.deployment, instance);
+                const statefulSet = registered(run, types.statefulSet, `${instance}-mongodb`);
+                const guardObject = (r: Registration) => r.name.startsWith(`${instance}-upgrade-guard`);
+                if (built.settings.createNamespace) {
+                    for (const r of kubernetes.filter((k) => k.type !== types.namespace && !guardObject(k))) {
+                        assert.ok(waitsFor(r, types.namespace, built.settings.namespace), `${label}: ${r.type} ${r.name} waits for the namespace`);
+                    }
+                }
+                assert.ok(waitsFor(bootstrapJob, types.configMap, `${instance}-mongodb-bootstrap`), "the bootstrap Job waits for its script");
+                assert.ok(waitsFor(deployment, types.job, bootstrapJob.name), "Rocket.Chat starts after the bootstrap (the users exist)");
+                for (const r of kubernetes.filter((k) => k.type === types.cronJob || (k.type === types.deployment && k.name.endsWith("exporter")))) {
+                    assert.ok(waitsFor(r, types.job, bootstrapJob.name), `${label}: ${r.name} waits for the bootstrap (its user exists)`);
+                }
+                for (const cronJob of kubernetes.filter((k) => k.type === types.cronJob)) {
+                    assert.ok(waitsFor(cronJob, types.configMap, `${instance}-backup-scripts`), `${cronJob.name} waits for its scripts`);
+                }
+                const autoscaler = kubernetes.find((k) => k.type === types.autoscaler);
+                if (autoscaler) {
+                    assert.ok(waitsFor(autoscaler, types.deployment, instance), "the autoscaler waits for the Deployment it scales");
+                }
+                const ingress = kubernetes.find((k) => k.type === types.ingress);
+                if (ingress) {
+                    assert.ok(waitsFor(ingress, types.service, instance), "the Ingress waits for the Service it routes to");
+                }
+                const guardJob = kubernetes.find((k) => k.type === types.job && guardObject(k));
+                if (previous) {
+                    assert.ok(guardJob, "a change of members runs the upgrade guard");
+                    assert.ok(waitsFor(statefulSet, types.job, guardJob.name) && waitsFor(deployment, types.job, guardJob.name), "both workloads wait for the guard");
+                    assert.deepEqual(kubernetes.filter((k) => waitsFor(k, types.job, guardJob.name)).map((k) => `${k.type} ${k.name}`).sort(),
+                        [`${types.deployment} ${instance}`, `${types.statefulSet} ${instance}-mongodb`], "only the two workloads wait for the guard");
+                    assert.ok(waitsFor(guardJob, types.configMap, `${instance}-upgrade-guard`), "the guard waits for its scripts");
+                    assert.ok(guardJob.createTimeout !== "", "pulumi up waits for the guard");
+                } else {
+                    assert.deepEqual(kubernetes.filter((k) => k.dependencies.some((u) => u.includes("upgrade-guard"))).map((k) => k.name), [], "nothing waits for a guard on a first install");
+                }
+            });
+
+            it("stops Rocket.Chat and suspends the schedules before a restore, and awaits the Jobs pulumi up must see finish", () => {
+                const kubernetes = run.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+                const restore = kubernetes.find((k) => k.type === types.job && k.name.startsWith(`${instance}-restore-`));
+                assert.equal(restore !== undefined, "restoreArchive" in overrides);
+                if (restore) {
+                    assert.ok(waitsFor(restore, types.deployment, instance), "Rocket.Chat is stopped first");
+                    for (const cronJob of kubernetes.filter((k) => k.type === types.cronJob)) {
+                        assert.ok(waitsFor(restore, types.cronJob, cronJob.name), `${cronJob.name} is suspended first`);
+                    }
+                    assert.deepEqual(restore.ignoreChanges, ["spec"], "a restore never re-runs on a template change");
+                    assert.ok(restore.createTimeout !== "", "pulumi up waits for the restore");
+                }
+                const channels = kubernetes.find((k) => k.type === types.job && k.name.startsWith(`${instance}-channels-`));
+                if (channels) {
+                    assert.ok(waitsFor(channels, types.deployment, instance) && waitsFor(channels, types.configMap, `${instance}-channels`), "the reconcile runs once Rocket.Chat and its scripts exist");
+                    assert.ok(channels.createTimeout !== "", "pulumi up waits for the reconcile");
+                }
+            });
+
+            it("generates URI-safe passwords of 32 characters and a keyfile of 756 bytes, one per purpose", () => {
+                const passwords = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+                assert.deepEqual(passwords.map((r) => r.name).sort(), [...mongoRoles.map((role) => `${instance}-mongodb-${role}`), `${instance}-admin`].sort());
+                for (const password of passwords) {
+                    assert.deepEqual(password.inputs, { ...generatedPassword }, `${password.name}`);
+                }
+                const keyfile = run.resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes");
+                assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]), [[`${instance}-mongodb-keyfile`, { length: keyfileBytes }]]);
             });
 
             it("keeps every generated value a Pulumi secret, and out of the outputs", () => {
@@ -121,16 +244,16 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("exports the outputs README lists, with the stack's values", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run));
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
                 assert.equal(run.outputs.url, `https://${built.settings.hostname}`);
                 assert.equal(run.outputs.namespace, built.settings.namespace);
                 assert.equal(run.outputs.adminSecret, `${instance}-admin`);
                 assert.equal(run.outputs.keycloakClientId, built.settings.ssoEnabled ? built.settings.keycloakClientId : null);
                 assert.equal(run.outputs.mongodbConnectionSecret, `${instance}-mongodb-connection`);
                 assert.deepEqual(run.warnings, [], `${stack}: the program warned`);
-                // A first install declares no upgrade guard Job, and records what it deployed for the next run's guard.
-                assert.ok(!run.resources.some((r) => r.name.startsWith(`${instance}-upgrade-guard`)));
+                // Records what it deployed for the next run's guard; a first install declares no guard Job.
                 assert.deepEqual(run.outputs.deployment, recordFor(instance, built.settings));
+                assert.equal(run.resources.some((r) => r.name.startsWith(`${instance}-upgrade-guard`)), previous !== undefined);
             });
         });
     }

@@ -50,6 +50,10 @@ export interface Registration {
     /** URNs of the explicit and implicit dependencies. */
     readonly dependencies: readonly string[];
     readonly retainOnDelete?: boolean;
+    /** How long `pulumi up` waits for a create ("" when the provider's default applies). */
+    readonly createTimeout: string;
+    /** Properties whose changes Pulumi ignores. */
+    readonly ignoreChanges: readonly string[];
 }
 
 export interface StackRun {
@@ -232,32 +236,13 @@ function recordRegistrations(into: Registration[]): void {
             aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
             dependencies: request.getDependenciesList(),
             ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
+            createTimeout: request.getCustomtimeouts()?.getCreate() ?? "",
+            ignoreChanges: request.getIgnorechangesList(),
         });
         return answer(request, callback);
     };
 }
 
 /** Kubernetes objects only, as apiVersion/kind/metadata/... documents. */
-/** What the object helpers below read: a program run, or a stack built without one (test/support/platformBuild.ts). */
-export interface ResourceList {
-    readonly stack?: string;
-    readonly resources: readonly { readonly type: string; readonly name: string; readonly inputs: any }[];
-}
-
-export function kubernetesObjects(run: ResourceList): any[] {
-    return run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
-}
-
-/** Finds one Kubernetes object by kind and metadata.name; throws if absent. */
-export function findObject(run: ResourceList, kind: string, name: string): any {
-    const match = kubernetesObjects(run).find((o) => o.kind === kind && o.metadata?.name === name);
-    if (!match) {
-        const names = kubernetesObjects(run).filter((o) => o.kind === kind).map((o) => o.metadata?.name);
-        throw new Error(`${run.stack}: no ${kind} named ${name} (have: ${names.join(", ") || "none"})`);
-    }
-    return match;
-}
-
-export function objectsOfKind(run: ResourceList, kind: string): any[] {
-    return kubernetesObjects(run).filter((o) => o.kind === kind);
-}
+export { findObject, kubernetesObjects, objectsOfKind } from "./resourceList";
+export type { ResourceList } from "./resourceList";

@@ -29,6 +29,12 @@ import { Settings } from "../../components/settings";
 import { keycloakClientResources, KeycloakResource } from "../../components/sso/keycloakClientResources";
 import { oauthSecretName, oauthSecretObject } from "../../components/sso/oauthSecret";
 import { keycloakClientArgsFromSettings } from "../../components/sso/ssoSettings";
+import { recordFor } from "../../components/platform";
+import { DeploymentRecord } from "../../components/upgrades/deploymentRecord";
+import { guardJobNeeded } from "../../components/upgrades/upgradeGuard";
+import { upgradeGuardArgsFromSettings, upgradeGuardObjects } from "../../components/upgrades/upgradeGuardObjects";
+import { mongoImageUid } from "../../components/mongodb/names";
+import { backupClaimName } from "../../components/backup/backupStorage";
 import { keycloakPlaceholderIds } from "./rocketchatBuild";
 import { stackSettings } from "./stackSettings";
 
@@ -80,8 +86,12 @@ function present<T>(values: readonly (T | undefined)[]): T[] {
     return values.filter((value): value is T => value !== undefined);
 }
 
-/** A stack's whole platform from its settings, first install (no upgrade guard Job). */
-export function platformBuildFromSettings(s: Settings, generated: GeneratedValues = placeholderValues): PlatformBuild {
+/**
+ * A stack's whole platform from its settings. With `previous` (what the last
+ * run recorded), a change of versions or members adds the upgrade guard's
+ * ConfigMap and Job; without it, a first install.
+ */
+export function platformBuildFromSettings(s: Settings, generated: GeneratedValues = placeholderValues, previous?: DeploymentRecord): PlatformBuild {
     const entries: BuiltEntry[] = [];
     const add = (component: ComponentName, objects: readonly unknown[], retainOnDelete = false) =>
         objects.forEach((object) => entries.push({ component, object, retainOnDelete }));
@@ -144,6 +154,21 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
         add("RestoreJob", present([backups.restore]));
     }
 
+    const next = recordFor(instance, s);
+    if (guardJobNeeded(previous, next)) {
+        const user = (role: MongoRole) => ({ secretName: secrets.mongoUsers, ...mongoUserRef(role) });
+        const guard = upgradeGuardObjects(upgradeGuardArgsFromSettings<string>(instance, s, previous!, next, {
+            hosts: mongoHosts,
+            mongodbClientLabels: clientLabels,
+            mongoImageUid,
+            rootCredentials: user("root"),
+            backupCredentials: user("backup"),
+            backupClaimName: backupArgs ? backupArgs.existingClaimName ?? backupClaimName(instance) : undefined,
+            backupResources: { cpuRequest: s.backupCpuRequest, cpuLimit: s.backupCpuLimit, memoryRequest: s.backupMemoryRequest, memoryLimit: s.backupMemoryLimit },
+        }));
+        add("Platform", [guard.configMap, guard.job]);
+    }
+
     const channelsArgs = channelsReconcilerArgsFromSettings<string>(instance, s, {
         rocketchatServiceName: rocketchatNames.serviceName,
         rocketchatHttpPort: httpPort,
@@ -171,8 +196,8 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
 }
 
 /** A stack's whole platform: Pulumi.yaml defaults, Pulumi.<stack>.yaml, then the overrides. */
-export function platformBuild(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues): PlatformBuild {
-    return platformBuildFromSettings(stackSettings(stack, overrides), generated);
+export function platformBuild(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues, previous?: DeploymentRecord): PlatformBuild {
+    return platformBuildFromSettings(stackSettings(stack, overrides), generated, previous);
 }
 
 /** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */

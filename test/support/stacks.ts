@@ -1,11 +1,13 @@
-/** Each stack rendered once per test process and shared by the suites. */
+/** Each stack run once per test process under the mock runtime (program and render tests), and the stacks' names. */
 import { containersOf as containerEntries, podTemplateOf } from "../../policy/lib/kubernetes";
-import { runStack, StackRun } from "../../tools/mockRuntime";
+import type { StackRun } from "../../tools/mockRuntime";
 
 const runs = new Map<string, Promise<StackRun>>();
 
 export function stackRun(stack: string): Promise<StackRun> {
     if (!runs.has(stack)) {
+        // Loaded on first use: builder tests import this module without paying for the Pulumi SDK.
+        const { runStack } = require("../../tools/mockRuntime") as typeof import("../../tools/mockRuntime");
         runs.set(stack, runStack(stack));
     }
     return runs.get(stack)!;
