@@ -3,7 +3,7 @@
 // runs); what needs a process (exit status, files on disk, an environment read
 // at start-up) is checked once each in a child process.
 import { strict as assert } from "assert";
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawn } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -14,8 +14,23 @@ import type { RenderedStack } from "../tools/renderStack";
 const projectRoot = path.resolve(__dirname, "..");
 const cli = path.join(projectRoot, "tools", "renderCli.js");
 
-function render(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-    return spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, ...env }, timeout: 300_000 });
+interface ProcessResult {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** The CLI in a child process. Started early and awaited late, the two children run side by side. */
+function render(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, timeout: 300_000 });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
 }
 
 /** main() in this process, with stdout and stderr captured. */
@@ -27,14 +42,35 @@ async function renderInProcess(args: string[]): Promise<{ status: number; stdout
 }
 
 describe("render CLI", () => {
+    // The two child processes start together, before the in-process tests, each in its own directory.
+    const childDirs = { dev: mkdtempSync(path.join(tmpdir(), "render-cli-dev-")), route: mkdtempSync(path.join(tmpdir(), "render-cli-route-")) };
+    let devRender: Promise<ProcessResult>;
+    let routeFailure: Promise<ProcessResult>;
+    before(() => {
+        devRender = render(["dev", "--out", childDirs.dev]);
+        // A cache without the Route schema and no proxy: the schema cannot be fetched. The cache directory is
+        // read at start-up. Only the transpiled TypeScript is carried over (it has nothing to do with schemas;
+        // without it the child would load the compiler and transpile every file).
+        const cache = path.join(childDirs.route, "cache");
+        const transpiled = path.join(projectRoot, ".cache", "ts-transpiled");
+        if (existsSync(transpiled)) {
+            cpSync(transpiled, path.join(cache, "ts-transpiled"), { recursive: true });
+        }
+        routeFailure = render(["test", "--out", childDirs.route], { RENDER_CACHE_DIR: cache, GOPROXY: "off" });
+    });
+    after(async () => {
+        await Promise.allSettled([devRender, routeFailure]);
+        Object.values(childDirs).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+    });
     let outDir: string;
     beforeEach(() => {
         outDir = mkdtempSync(path.join(tmpdir(), "render-cli-"));
     });
     afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
-    it("(process) renders dev into --out, prints the summary and exits 0", () => {
-        const result = render(["dev", "--out", outDir]);
+    it("(process) renders dev into --out, prints the summary and exits 0", async () => {
+        const outDir = childDirs.dev;
+        const result = await devRender;
         assert.equal(result.status, 0, result.stderr + result.stdout);
         assert.match(result.stdout, /Stack dev: \d+ Kubernetes objects/);
         assert.match(result.stdout, /KIND +API VERSION +COUNT +SCHEMA/);
@@ -75,16 +111,8 @@ describe("render CLI", () => {
         assert.ok(!existsSync(path.join(outDir, "manifests.yaml")), "nothing written for an invalid stack");
     });
 
-    it("(process) fails only the Route, saying why, when the Go module proxy cannot deliver its CRD (openshift stack)", () => {
-        // A cache without the Route schema and no proxy: the schema cannot be fetched. The cache directory is
-        // read at start-up. Only the transpiled TypeScript is carried over (it has nothing to do with schemas;
-        // without it the child would load the compiler and transpile every file).
-        const cache = path.join(outDir, "cache");
-        const transpiled = path.join(projectRoot, ".cache", "ts-transpiled");
-        if (existsSync(transpiled)) {
-            cpSync(transpiled, path.join(cache, "ts-transpiled"), { recursive: true });
-        }
-        const result = render(["test", "--out", outDir], { RENDER_CACHE_DIR: cache, GOPROXY: "off" });
+    it("(process) fails only the Route, saying why, when the Go module proxy cannot deliver its CRD (openshift stack)", async () => {
+        const result = await routeFailure;
         assert.equal(result.status, 1, result.stderr);
         assert.match(result.stdout, /schema error: Route rocketchat-test\/\S+: \/ not validated: the Go module proxy did not deliver github\.com\/openshift\/api@v0\.0\.0-\S+: .*GOPROXY=off/);
         const erroredKinds = result.stdout.split("\n").filter((line) => /^\S+ +\S+ +\d+ +\d+ errors?$/.test(line));
