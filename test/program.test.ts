@@ -258,3 +258,16 @@ describe("the program registers exactly what the builders return", () => {
         });
     }
 });
+
+describe("index.ts refuses an unsafe upgrade before declaring anything", () => {
+    it("a downgrade below the recorded versions stops preview and up before any Kubernetes object is declared", async () => {
+        // index.ts's order is the subject: read the previous record, refuse, and only then build the platform.
+        const error = await runStack("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }, { previousOutputs: { deployment: prodRecordOf3 } })
+            .then(() => undefined, (e: any) => e);
+        assert.ok(error, "refused");
+        assert.match(error.message, /^Upgrade refused before anything changed/);
+        const declared = (error.declaredResources as { type: string }[]).map((r) => r.type);
+        assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:")), [], "no Kubernetes object");
+        assert.ok(declared.includes("pulumi:pulumi:StackReference"), "the previous record was read");
+    });
+});

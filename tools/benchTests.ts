@@ -10,7 +10,7 @@
  *
  * Usage: npm run bench:tests -- [--runs N] [--spec <files>]
  */
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, loadavg, tmpdir } from "os";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -18,8 +18,12 @@ import { describeSamples, measure, median, Sample, Subject } from "./benchTiming
 import { projectRoot } from "./stackConfig";
 
 const targets = { mocha: 20, total: 60 };
-/** npm test's spec glob (package.json "test"). */
-const defaultSpec = "test/**/*.test.ts";
+/** npm test's spec globs, read from package.json's "test" script so the bench measures what npm test runs. */
+function npmTestSpecs(): string[] {
+    const script: string = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")).scripts.test;
+    const mocha = script.slice(script.indexOf("mocha "));
+    return [...mocha.matchAll(/'([^']+)'/g)].map((match) => match[1]);
+}
 const mochaBin = path.join("node_modules", "mocha", "bin", "mocha.js");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
@@ -27,7 +31,8 @@ const best = (samples: readonly Sample[]) => Math.min(...samples.map((s) => s.se
 const loads = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 
 function main(): void {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, spec: { type: "string", default: defaultSpec } } });
+    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, spec: { type: "string" } } });
+    const specs = values.spec ? [values.spec] : npmTestSpecs();
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) {
         throw new Error(`--runs ${values.runs}: a positive whole number of runs is allowed`);
@@ -41,7 +46,7 @@ function main(): void {
         emptyMocha: { label: "floor: mocha", command: [process.execPath, mochaBin, emptySpec], completed: [0] },
         typecheck: { label: "typecheck", command: [npm, "run", "-s", "typecheck"], completed: [0, 2] },
         // A failing test still ran the whole suite; its status is reported below.
-        mocha: { label: "mocha", command: [process.execPath, mochaBin, values.spec!], completed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+        mocha: { label: "mocha", command: [process.execPath, mochaBin, ...specs], completed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
     };
     const samples = { sdk: [] as Sample[], emptyMocha: [] as Sample[], typecheck: [] as Sample[], mocha: [] as Sample[] };
     try {
@@ -54,11 +59,11 @@ function main(): void {
         }
         const totals: Sample[] = samples.typecheck.map((t, i) => ({ seconds: t.seconds + samples.mocha[i].seconds, status: Math.max(t.status, samples.mocha[i].status) }));
         const width = 12;
-        console.log(`${runs} cold runs each, interleaved, Node ${process.version}, spec ${values.spec}`);
+        console.log(`${runs} cold runs each, interleaved, Node ${process.version}, spec ${specs.join(" ")}`);
         console.log(describeSamples(subjects.sdk.label, samples.sdk, width) + `   best ${best(samples.sdk).toFixed(3)} s   node -e "require('@pulumi/pulumi')"`);
         console.log(describeSamples(subjects.emptyMocha.label, samples.emptyMocha, width) + `   best ${best(samples.emptyMocha).toFixed(3)} s   mocha with no spec`);
         console.log(describeSamples(subjects.typecheck.label, samples.typecheck, width) + `   best ${best(samples.typecheck).toFixed(3)} s   npm run typecheck`);
-        console.log(describeSamples(subjects.mocha.label, samples.mocha, width) + `   best ${best(samples.mocha).toFixed(3)} s   mocha '${values.spec}'`);
+        console.log(describeSamples(subjects.mocha.label, samples.mocha, width) + `   best ${best(samples.mocha).toFixed(3)} s   mocha ${specs.map((spec) => `'${spec}'`).join(" ")}`);
         console.log(`${"total".padEnd(width)} median ${median(totals.map((t) => t.seconds)).toFixed(3)} s   best ${best(totals).toFixed(3)} s   typecheck + mocha of the same run`);
         const verdict = (label: string, seconds: number, target: number) => `${label} best ${seconds.toFixed(1)} s (target <= ${target} s): ${seconds <= target ? "within target" : "OVER TARGET"}`;
         console.log(verdict("mocha", best(samples.mocha), targets.mocha));
