@@ -23,6 +23,7 @@ import {
     restrictedContainerSecurity,
     restrictedPodSecurity,
 } from "../podShapes";
+import { workloadIngressPolicy } from "../networkPeers";
 import { imageParts } from "../validators";
 import { bootstrapJobObjects, BootstrapJobObjects } from "./bootstrapJob";
 import {
@@ -278,23 +279,14 @@ export function replicaSetObjects<V>(name: string, args: ReplicaSetObjectsArgs<V
             metadata: { name: stsName, namespace, labels },
             spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
         },
-        networkPolicy: {
-            apiVersion: "networking.k8s.io/v1",
-            kind: "NetworkPolicy",
-            metadata: { name: stsName, namespace, labels },
-            spec: {
-                podSelector: { matchLabels: selector },
-                policyTypes: ["Ingress"],
-                ingress: [{
-                    // Members replicate to each other; clients carry the client label.
-                    from: [
-                        { podSelector: { matchLabels: selector } },
-                        { podSelector: { matchLabels: mongoClientLabels(name) } },
-                    ],
-                    ports: [{ protocol: "TCP", port: mongoPort }],
-                }],
-            },
-        },
+        networkPolicy: workloadIngressPolicy({ name: stsName, namespace, labels }, selector, [{
+            // Members replicate to each other; clients carry the client label.
+            from: [
+                { podSelector: { matchLabels: selector } },
+                { podSelector: { matchLabels: mongoClientLabels(name) } },
+            ],
+            ports: [{ protocol: "TCP", port: mongoPort }],
+        }]),
         connectionSecret: {
             apiVersion: "v1",
             kind: "Secret",

@@ -20,7 +20,7 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { IService } from "kubernetes-models/v1/Service";
 import type { Opaque } from "../kubernetesObjects";
 import { selectorLabels, standardLabels, WorkloadIdentity } from "../labels";
-import { namespacePeer } from "../networkPeers";
+import { namespacePeer, workloadIngressPolicy } from "../networkPeers";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import { envFromSecret, httpProbe, resources, restrictedContainerSecurity, restrictedPodSecurity, SecretCredentials } from "../podShapes";
 import { imageParts } from "../validators";
@@ -130,15 +130,7 @@ export function mongoExporterObjects<V = never>(name: string, args: MongoExporte
         spec: { selector, ports: [{ name: "metrics", port: exporterPort, targetPort: "metrics" }] },
     };
 
-    const networkPolicy: INetworkPolicy = {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: fullName, namespace, labels },
-        spec: {
-            podSelector: { matchLabels: selector },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [namespacePeer(args.scraperNamespace ?? defaultScraperNamespace)], ports: [{ protocol: "TCP", port: exporterPort }] }],
-        },
-    };
+    const networkPolicy: INetworkPolicy = workloadIngressPolicy({ name: fullName, namespace, labels }, selector,
+        [{ from: [namespacePeer(args.scraperNamespace ?? defaultScraperNamespace)], ports: [{ protocol: "TCP", port: exporterPort }] }]);
     return { deployment, service, networkPolicy };
 }

@@ -22,7 +22,7 @@ import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { OpaqueBody } from "../kubernetesObjects";
 import { rocketchatApiClientLabels } from "../channels/apiAccess";
 import { selectorLabels, standardLabels } from "../labels";
-import { namespacePeer } from "../networkPeers";
+import { namespacePeer, workloadIngressPolicy } from "../networkPeers";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
 import {
     AntiAffinityMode,
@@ -404,26 +404,17 @@ export function rocketchatObjects<V>(name: string, args: RocketChatObjectsArgs<V
             { namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } },
         ]
         : [namespacePeer(exposure.ingressControllerNamespace ?? d.ingressControllerNamespace) as INetworkPolicyPeer];
-    const networkPolicy: INetworkPolicy = {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name, namespace, labels },
-        spec: {
-            podSelector: { matchLabels: selector },
-            policyTypes: ["Ingress"],
-            ingress: [
-                { from: ingressPeers, ports: [{ protocol: "TCP", port: httpPort }] },
-                // Instances talk to each other on ports they choose at start.
-                { from: [{ podSelector: { matchLabels: selector } }] },
-                // The channel reconciler's Job calls the REST API from inside the namespace.
-                { from: [{ podSelector: { matchLabels: refs.apiClientLabels } }], ports: [{ protocol: "TCP", port: httpPort }] },
-                // Only Prometheus reaches the metrics port; the Ingress and Route never route to it.
-                ...(metricsPort !== undefined && scraperNamespace
-                    ? [{ from: [namespacePeer(scraperNamespace) as INetworkPolicyPeer], ports: [{ protocol: "TCP" as const, port: metricsPort }] }]
-                    : []),
-            ],
-        },
-    };
+    const networkPolicy: INetworkPolicy = workloadIngressPolicy({ name, namespace, labels }, selector, [
+        { from: ingressPeers, ports: [{ protocol: "TCP", port: httpPort }] },
+        // Instances talk to each other on ports they choose at start.
+        { from: [{ podSelector: { matchLabels: selector } }] },
+        // The channel reconciler's Job calls the REST API from inside the namespace.
+        { from: [{ podSelector: { matchLabels: refs.apiClientLabels } }], ports: [{ protocol: "TCP", port: httpPort }] },
+        // Only Prometheus reaches the metrics port; the Ingress and Route never route to it.
+        ...(metricsPort !== undefined && scraperNamespace
+            ? [{ from: [namespacePeer(scraperNamespace) as INetworkPolicyPeer], ports: [{ protocol: "TCP" as const, port: metricsPort }] }]
+            : []),
+    ]);
 
     return {
         ...(uploadsClaim ? { uploadsClaim } : {}),
