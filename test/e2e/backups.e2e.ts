@@ -4,7 +4,7 @@
  * manual-backup path). kwok completes the Job pods.
  */
 import * as assert from "assert";
-import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, kubectl, kubectlRaw, waitFor } from "./lib/kube";
+import { applyObjects, createNodes, getJson, intoNamespace, kubectl, teardownScenario, waitFor } from "./lib/kube";
 import { ofKind, stackObjects } from "./lib/stacks";
 
 describe("backup CronJobs (prod stack)", function () {
@@ -21,11 +21,7 @@ describe("backup CronJobs (prod stack)", function () {
     });
 
     after(async function () {
-        await deleteNamespace(ns);
-        if (nodes.length) {
-            kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
-        }
-        kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
+        await teardownScenario(ns, nodes);
     });
 
     it("every backup CronJob is accepted with its schedule and concurrency policy", function () {

@@ -5,7 +5,19 @@
  * become Running/Ready at once), so "Ready" here means scheduled and started.
  */
 import * as assert from "assert";
-import { applyObjects, createNodes, deleteNamespace, getJson, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, sleep, unschedulableMessage, waitFor } from "./lib/kube";
+import {
+    applyObjects,
+    createNodes,
+    getJson,
+    intoNamespace,
+    isReady,
+    kubectl,
+    podsOf,
+    sleep,
+    unschedulableMessage,
+    teardownScenario,
+    waitFor,
+} from "./lib/kube";
 import { PodEvent, podReady, statesOf, watchPods } from "./lib/podWatch";
 import { kubernetesObjects as kubernetesObjectsOf, runStack as stackRunWith } from "../../tools/mockRuntime";
 import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
@@ -84,13 +96,6 @@ function withImage(deployment: any, image: string): any {
     return copy;
 }
 
-async function teardown(ns: string, nodes: string[]): Promise<void> {
-    await deleteNamespace(ns);
-    if (nodes.length) {
-        kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
-    }
-    kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
-}
 
 const nextImage = "registry.rocket.chat/rocketchat/rocket.chat:8.5.2";
 
@@ -102,7 +107,7 @@ describe("Rocket.Chat rollout at the autoscaler maximum on exactly schedulableNo
     before(async function () {
         ({ nodes, w, selector } = await deployAtMaximum(ns, "rollfull", 5, await stackObjects("prod")));
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("renders maxSurge 0 / maxUnavailable 1 for this shape", function () {
         assert.deepStrictEqual(w.deployment.spec.strategy.rollingUpdate, { maxSurge: 0, maxUnavailable: 1 });
@@ -141,7 +146,7 @@ describe("Rocket.Chat rollout with a spare node (prod with schedulableNodes 6: 5
     before(async function () {
         ({ nodes, w, selector } = await deployAtMaximum(ns, "rollspare", 6, await stackObjectsWith("prod", { schedulableNodes: 6 })));
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("renders maxSurge 1 / maxUnavailable 0 for this shape", function () {
         assert.deepStrictEqual(w.deployment.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
@@ -168,7 +173,7 @@ describe("MongoDB image change: one member at a time, in ordinal order (prod, 3 
         applyObjects(objects);
         await waitFor("3 members Ready", () => podsOf(ns, selector).filter((p) => !p.metadata.deletionTimestamp && isReady(p)).length === 3, 120_000);
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("updates members in reverse ordinal order (member 0, the preferred primary, last), never two not Ready at once", async function () {
         const next = JSON.parse(JSON.stringify(sts));
@@ -208,7 +213,7 @@ describe("a refused upgrade changes nothing (prod, 3 nodes)", function () {
     before(async function () {
         nodes = await createNodes("refused", 3);
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("skipping the supported path (Rocket.Chat 7.10 + MongoDB 7.0 -> 8.5 + 8.0 in one run) is refused by the program before it declares anything: the Deployment and StatefulSet stay exactly as they were", async function () {
         // The stack as the previous `pulumi up` left it, and the record that run wrote.
@@ -246,7 +251,7 @@ describe("an allowed upgrade: the guard Job under the restricted Pod Security pr
     before(async function () {
         nodes = await createNodes("guard", 3);
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("is accepted by the apiserver and Pod Security admission (enforce: restricted), scheduled with the backup claim, and runs to completion", async function () {
         const first = await stackRunWith("prod", { namespace: ns }, {});

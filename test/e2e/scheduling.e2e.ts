@@ -6,8 +6,18 @@
  */
 import * as assert from "assert";
 import {
-    applyObjects, createNodes, deleteNamespace, evict, getJson, intoNamespace, isReady,
-    kubectl, kubectlRaw, podsOf, unschedulableMessage, waitFor,
+    applyObjects,
+    createNodes,
+    evict,
+    getJson,
+    intoNamespace,
+    isReady,
+    kubectl,
+    kubectlRaw,
+    podsOf,
+    unschedulableMessage,
+    waitFor,
+    teardownScenario,
 } from "./lib/kube";
 import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects } from "./lib/stacks";
 
@@ -60,14 +70,6 @@ function pdbStatus(ns: string, name: string): any {
     return getJson(["pdb", name, "-n", ns]).status ?? {};
 }
 
-async function teardown(ns: string, nodes: string[]): Promise<void> {
-    await deleteNamespace(ns);
-    if (nodes.length) {
-        kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
-    }
-    // PersistentVolumes are cluster-scoped and pre-bound to this namespace.
-    kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
-}
 
 describe("placement with required anti-affinity (prod stack)", function () {
     describe("3 nodes", function () {
@@ -78,7 +80,7 @@ describe("placement with required anti-affinity (prod stack)", function () {
             nodes = await createNodes("place3", 3);
             w = await deployProd(ns);
         });
-        after(async function () { await teardown(ns, nodes); });
+        after(async function () { await teardownScenario(ns, nodes); });
 
         it("the HPA raises the Deployment to its minReplicas", async function () {
             await waitFor("Deployment scaled by the HPA", () => getJson(["deployment", w.chat.name, "-n", ns]).spec.replicas === w.chat.replicas, 90_000);
@@ -106,7 +108,7 @@ describe("placement with required anti-affinity (prod stack)", function () {
             w = await deployProd(ns);
             await waitFor("Deployment scaled by the HPA", () => getJson(["deployment", w.chat.name, "-n", ns]).spec.replicas === w.chat.replicas, 90_000);
         });
-        after(async function () { await teardown(ns, nodes); });
+        after(async function () { await teardownScenario(ns, nodes); });
 
         for (const which of ["mongo", "chat"] as const) {
             it(`${which === "mongo" ? "MongoDB" : "Rocket.Chat"}: two pods run on the two nodes, the third stays Pending with the anti-affinity reason`, async function () {
@@ -141,7 +143,7 @@ describe("draining nodes against the PodDisruptionBudgets (3 nodes, prod stack)"
             }, 60_000);
         }
     });
-    after(async function () { await teardown(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("draining the first node is allowed: one member and one Rocket.Chat pod are evicted within the budget", async function () {
         const res = kubectlRaw(["drain", nodes[0], "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=90s"]);
@@ -220,7 +222,7 @@ describe("losing a node that hosts a Rocket.Chat pod (prod stack)", function () 
                 lostMember = { name: onLost.metadata.name, uid: onLost.metadata.uid };
                 kubectl(["delete", "node", lost]);
             });
-            after(async function () { await teardown(ns, nodes); });
+            after(async function () { await teardownScenario(ns, nodes); });
 
             if (count === 4) {
                 it("the Deployment returns to full availability on the 3 remaining nodes", async function () {

@@ -8,7 +8,7 @@
  */
 import * as assert from "assert";
 import { majorityOf } from "../../components/zones";
-import { applyObjects, createNodes, deleteNamespace, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, waitFor } from "./lib/kube";
+import { applyObjects, createNodes, intoNamespace, isReady, kubectl, kubectlRaw, podsOf, teardownScenario, waitFor } from "./lib/kube";
 import { mongoStatefulSet, rocketchatDeployment, selectorOf, stackObjects, stackObjectsWith } from "./lib/stacks";
 
 /** Pods of a workload not being deleted. */
@@ -24,13 +24,6 @@ function perZone(pods: any[], zoneOfNode: Map<string, string>): Map<string, numb
     return counts;
 }
 
-async function cleanUp(ns: string, nodes: string[]): Promise<void> {
-    await deleteNamespace(ns);
-    if (nodes.length) {
-        kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
-    }
-    kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
-}
 
 /** Applies `objects` in `ns`; returns the members' and Rocket.Chat pods' selectors and counts once all are Ready. */
 async function deployReady(ns: string, objects: any[]): Promise<{ mongo: string; chat: string; members: number; chatPods: number }> {
@@ -66,7 +59,7 @@ describe("zones: the prod stack over 3 zones of 2+2+1 nodes", function () {
         nodes.forEach((node, i) => zoneOfNode.set(node, zones[i]));
         w = await deployReady(ns, await stackObjects("prod"));
     });
-    after(async function () { await cleanUp(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("no zone holds a majority of the members, and Rocket.Chat pods differ by at most one between zones", function () {
         const members = perZone(current(ns, w.mongo), zoneOfNode);
@@ -132,7 +125,7 @@ describe("placement controls: node selectors and tolerations (prod stack)", func
         });
         w = await deployReady(ns, objects);
     });
-    after(async function () { await cleanUp(ns, nodes); });
+    after(async function () { await teardownScenario(ns, nodes); });
 
     it("Rocket.Chat pods run only on the labelled nodes they tolerate", function () {
         const placed = current(ns, w.chat).map((p) => p.spec.nodeName);

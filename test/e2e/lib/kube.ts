@@ -137,6 +137,15 @@ export async function deleteNamespace(ns: string, timeoutMs = 120_000): Promise<
     await waitFor(`namespace ${ns} deleted`, () => kubectlRaw(["get", "namespace", ns]).code !== 0, timeoutMs, 2000);
 }
 
+/** After a scenario: its namespace, the fake nodes it created, and the test's PersistentVolumes (cluster-scoped, pre-bound to the namespace). */
+export async function teardownScenario(ns: string, nodes: readonly string[]): Promise<void> {
+    await deleteNamespace(ns);
+    if (nodes.length) {
+        kubectl(["delete", "node", ...nodes, "--ignore-not-found", "--wait=false"]);
+    }
+    kubectlRaw(["delete", "pv", "-l", "rocketchat-ha.io/e2e=true", "--wait=false"]);
+}
+
 /**
  * Moves a rendered stack into namespace `ns` (scenarios run side by side) and
  * adds what a real cluster's storage would provide: a PersistentVolume,
