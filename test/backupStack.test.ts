@@ -1,6 +1,6 @@
 /**
  * Backups per stack, built from the stack's settings without the program:
- * stackSettings -> backupsArgsFromSettings -> backupObjects. The scheduled
+ * settingsFor -> backupsArgsFromSettings -> backupObjects. The scheduled
  * backup, uploads archive and restore test, the backup volume, the restore
  * Job, and that no credential reaches an argument, a plain env value or a
  * ConfigMap. One check runs the program under the mock runtime, for what
@@ -20,7 +20,7 @@ import { restoreJobName } from "../components/backup/restoreJob";
 import { replicaSetHosts } from "../components/mongodb/replicaSet";
 import { selectorLabels } from "../components/labels";
 import { Settings } from "../components/settings";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 import { stacks } from "./support/stacks";
 
 const setting = (stack: string, name: string) => loadStackConfig(stack).values[`rocketchat-ha:${name}`];
@@ -48,7 +48,7 @@ function peersOf(s: Settings): BackupPeers {
 
 /** Every backup object of a stack, as the program declares them (claim, scripts, CronJobs, restore Job). */
 function built(stack: string, overrides: Record<string, unknown> = {}): any[] {
-    const s = stackSettings(stack, overrides);
+    const s = settingsFor(stack, overrides);
     const args = backupsArgsFromSettings(s, peersOf(s));
     if (!args) {
         return [];
@@ -147,7 +147,7 @@ describe("backups", () => {
                 assert.deepEqual(e.MONGODB_USERNAME.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-username" });
                 assert.deepEqual(e.MONGODB_PASSWORD.valueFrom.secretKeyRef, { name: "rocketchat-mongodb-users", key: "backup-password" });
                 // The labels the replica set's NetworkPolicy admits ("the program" checks them against the policy itself).
-                const clientLabels = peersOf(stackSettings(stack)).mongodb.clientLabels;
+                const clientLabels = peersOf(settingsFor(stack)).mongodb.clientLabels;
                 const labels = podOf(backup).metadata.labels;
                 for (const [key, value] of Object.entries(clientLabels)) {
                     assert.equal(labels[key], value);
@@ -227,7 +227,7 @@ describe("backups", () => {
                 const affinity = pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0];
                 if (rwo) {
                     // Rocket.Chat's pod selector ("the program" checks it against the Deployment itself).
-                    assert.deepEqual(affinity.labelSelector.matchLabels, peersOf(stackSettings(stack)).rocketchatSelector);
+                    assert.deepEqual(affinity.labelSelector.matchLabels, peersOf(settingsFor(stack)).rocketchatSelector);
                     assert.equal(affinity.topologyKey, "kubernetes.io/hostname");
                 } else {
                     assert.equal(affinity, undefined);
@@ -374,7 +374,7 @@ describe("backups", () => {
 });
 
 describe("backup builders", () => {
-    const s = stackSettings("prod");
+    const s = settingsFor("prod");
     const args = backupsArgsFromSettings(s, peersOf(s))!;
     it("the uploads archive is built only with an uploads claim", () => {
         const cronJobs = (uploadsClaimName?: string) => {

@@ -3,7 +3,7 @@
  * through secretKeyRef, a pinned image, a name that follows the list, a way
  * through Rocket.Chat's NetworkPolicy, and ordering after Rocket.Chat.
  *
- * Built from each stack's settings (stackSettings -> channelsReconcilerArgsFromSettings
+ * Built from each stack's settings (settingsFor -> channelsReconcilerArgsFromSettings
  * -> channelsReconcilerObjects), without the program. Two checks need more:
  * the join with Rocket.Chat's NetworkPolicy (another component's object, read
  * from the program run shared by the suite) and the Job's resource options
@@ -18,7 +18,7 @@ import {
 } from "../components/channels/channelsObjects";
 import { projectDefaults } from "../tools/stackConfig";
 import { findObject, objectsOfKind } from "../tools/resourceList";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 import { builtStack } from "./support/platformBuild";
 
 /** Stands for the admin Secret's name, which the program knows only as an Output. */
@@ -27,7 +27,7 @@ const adminSecret = "<admin-secret-name>";
 const peers: ChannelsPeers<never> = { rocketchatServiceName: "rocketchat", rocketchatHttpPort: 3000, adminSecretName: adminSecret };
 
 function channelObjects(stack: string, overrides: Record<string, unknown> = {}): ChannelsReconcilerObjects<never> | undefined {
-    const args = channelsReconcilerArgsFromSettings("rocketchat", stackSettings(stack, overrides), peers);
+    const args = channelsReconcilerArgsFromSettings("rocketchat", settingsFor(stack, overrides), peers);
     return args && channelsReconcilerObjects("rocketchat", args);
 }
 
@@ -76,11 +76,11 @@ describe("channel reconcile Job", () => {
                 for (const file of ["plan.js", "restApi.js", "reconcile.js"]) {
                     assert.equal(data[file], readFileSync(path.join(__dirname, "..", "components", "channels", "scripts", file), "utf8"));
                 }
-                assert.deepEqual(JSON.parse(data["channels.json"]), stackSettings(stack).channels);
+                assert.deepEqual(JSON.parse(data["channels.json"]), settingsFor(stack).channels);
                 assert.deepEqual(job.spec!.template.spec!.volumes, [{ name: "scripts", configMap: { name: configMap.metadata!.name } }]);
                 const env = Object.fromEntries(container.env!.map((e) => [e.name, e.value]));
-                assert.equal(env.CHANNELS_PRUNE, String(stackSettings(stack).channelsPrune));
-                assert.equal(env.ROCKETCHAT_URL, `http://rocketchat.${stackSettings(stack).namespace}.svc.cluster.local:3000`);
+                assert.equal(env.CHANNELS_PRUNE, String(settingsFor(stack).channelsPrune));
+                assert.equal(env.ROCKETCHAT_URL, `http://rocketchat.${settingsFor(stack).namespace}.svc.cluster.local:3000`);
             });
 
             it("carries the label Rocket.Chat's NetworkPolicy admits on port 3000", () => {
@@ -100,7 +100,7 @@ describe("channel reconcile Job", () => {
         const base = built("prod").job.metadata!.name;
         const same = built("prod").job.metadata!.name;
         assert.equal(same, base);
-        const changed = built("prod", { channels: [...stackSettings("prod").channels, { name: "new-team" }] }).job.metadata!.name;
+        const changed = built("prod", { channels: [...settingsFor("prod").channels, { name: "new-team" }] }).job.metadata!.name;
         assert.notEqual(changed, base);
         const pruning = built("prod", { channelsPrune: true }).job.metadata!.name;
         assert.notEqual(pruning, base);
@@ -111,7 +111,7 @@ describe("channel reconcile Job", () => {
         // keys sorted (Go's encoding/json), YAML files keep the author's order:
         // found by the engine tests (test/engine), where the real CLI's Job name
         // differed from the offline render's.
-        const reversedKeys = stackSettings("prod").channels.map((c: object) => Object.fromEntries(Object.entries(c).reverse()));
+        const reversedKeys = settingsFor("prod").channels.map((c: object) => Object.fromEntries(Object.entries(c).reverse()));
         const base = built("prod");
         const reordered = built("prod", { channels: reversedKeys });
         assert.equal(reordered.job.metadata!.name, base.job.metadata!.name);

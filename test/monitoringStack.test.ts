@@ -5,7 +5,7 @@
  * against the metric catalogue and no credential in plain text.
  *
  * Monitoring's own objects are built from each stack's settings
- * (stackSettings -> monitoringArgsFromSettings -> monitoringObjects), without
+ * (settingsFor -> monitoringArgsFromSettings -> monitoringObjects), without
  * the program. "In the program" holds what only the whole program shows:
  * Rocket.Chat's side of the endpoint (its Deployment, NetworkPolicy, Ingress),
  * the bootstrap's monitoring user, the generated credentials (values only the
@@ -23,7 +23,7 @@ import { findObject, kubernetesObjects, objectsOfKind, ResourceList } from "../t
 import { builtStack, placeholderList } from "./support/platformBuild";
 import { projectDefaults } from "../tools/stackConfig";
 import { promqlProblems } from "./support/promqlCheck";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 import { containersOf, podTemplates, stacks } from "./support/stacks";
 
 const operatorGroup = "monitoring.coreos.com";
@@ -46,7 +46,7 @@ function peersFor(s: Settings): MonitoringPeers<never> {
 }
 
 function monitoringArgs(stack: string, overrides: Record<string, unknown> = {}): MonitoringObjectArgs<never> | undefined {
-    const s = stackSettings(stack, overrides);
+    const s = settingsFor(stack, overrides);
     return monitoringArgsFromSettings("rocketchat", s, peersFor(s));
 }
 
@@ -170,7 +170,7 @@ describe("monitoring per stack", () => {
         it("the metrics Service is headless and selects Rocket.Chat's pods", () => {
             const service = built("prod").rocketchatMetricsService;
             assert.equal(service.spec!.clusterIP, "None");
-            assert.deepEqual(service.spec!.selector, peersFor(stackSettings("prod")).rocketchatSelector);
+            assert.deepEqual(service.spec!.selector, peersFor(settingsFor("prod")).rocketchatSelector);
         });
 
         it("opens the exporter's port to the monitoring namespace only", () => {
@@ -215,7 +215,7 @@ describe("monitoring per stack", () => {
         it("left-out args take the monitoring settings' defaults from Pulumi.yaml", () => {
             const d = projectDefaults();
             const setting = (name: string) => JSON.parse(d[`rocketchat-ha:${name}`]);
-            const s = stackSettings("prod");
+            const s = settingsFor("prod");
             const minimal: MonitoringObjectArgs<never> = {
                 namespace: "ns",
                 exporter: { memberHosts: peersFor(s).memberHosts, credentials: peersFor(s).monitoringCredentials, mongodbClientLabels: {} },

@@ -11,11 +11,11 @@ import { recordFor } from "../components/platform";
 import { Registration, runStack, StackRun } from "../tools/mockRuntime";
 import { GeneratedValues, instance, kubernetesType, platformBuild, restoreCase } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
 
 /** What prod's previous run recorded: 3 members at 8.5.1 / 8.0.29. */
-const prodRecordOf3 = recordFor(instance, stackSettings("prod"));
+const prodRecordOf3 = recordFor(instance, settingsFor("prod"));
 
 interface ProgramCase {
     readonly label: string;

@@ -5,7 +5,7 @@ import { configChecksumAnnotation, rocketchatObjects } from "../components/rocke
 import { rocketchatArgsFromSettings, rocketchatWarnings } from "../components/rocketchat/settingsArgs";
 import { projectDefaults, projectName } from "../tools/stackConfig";
 import { programPeers, rocketchatBuild, RocketChatBuild, rolloutSecretPlaceholders } from "./support/rocketchatBuild";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 import { stacks } from "./support/stacks";
 
 const deployment = (b: RocketChatBuild) => b.objects.deployment as any;
@@ -199,12 +199,12 @@ describe("Rocket.Chat", () => {
         });
 
         it("warns when several pods run without the scalability licence", () => {
-            const without = rocketchatWarnings(stackSettings("prod", { licenseSecretName: "" }));
+            const without = rocketchatWarnings(settingsFor("prod", { licenseSecretName: "" }));
             assert.equal(without.length, 1);
             assert.match(without[0], /may run 5 pods but no licenseSecretName is set/);
             assert.match(without[0], /scalability/);
-            assert.deepEqual(rocketchatWarnings(stackSettings("prod")), []);
-            assert.deepEqual(rocketchatWarnings(stackSettings("dev")), []);
+            assert.deepEqual(rocketchatWarnings(settingsFor("prod")), []);
+            assert.deepEqual(rocketchatWarnings(settingsFor("dev")), []);
         });
     });
 

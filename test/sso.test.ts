@@ -4,7 +4,7 @@ import { oauthSecretKey, oauthSecretObject } from "../components/sso/oauthSecret
 import { keycloakClientArgsFromSettings } from "../components/sso/ssoSettings";
 import { projectDefaults, projectName } from "../tools/stackConfig";
 import { keycloakBuild, rocketchatBuild } from "./support/rocketchatBuild";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 
 function declared(stack: string, type: string, overrides: Record<string, unknown> = {}) {
     return keycloakBuild(stack, overrides).filter((r) => r.type === type);
@@ -33,7 +33,7 @@ const expectedSettings: Record<string, string> = {
 describe("Keycloak single sign-on", () => {
     it("prod: a confidential OpenID client with standard flow only and no full scope", () => {
         // The component looks the realm up by this name; its id enters the client.
-        assert.equal(keycloakClientArgsFromSettings(stackSettings("prod"))!.realm, "staff");
+        assert.equal(keycloakClientArgsFromSettings(settingsFor("prod"))!.realm, "staff");
         const [client] = declared("prod", keycloakTypes.client);
         const c = client.inputs;
         assert.equal(c.realmId, "getRealm-staff");
@@ -117,7 +117,7 @@ describe("Keycloak single sign-on", () => {
     });
 
     it("dev: SSO off declares no Keycloak resource at all", () => {
-        assert.equal(keycloakClientArgsFromSettings(stackSettings("dev")), undefined);
+        assert.equal(keycloakClientArgsFromSettings(settingsFor("dev")), undefined);
         assert.equal(keycloakBuild("dev").length, 0);
     });
 

@@ -6,7 +6,7 @@ import { enforceGuard, guardDecisions, guardJobNeeded, UpgradeRefused } from "..
 import { upgradeGuardArgsFromSettings, upgradeGuardObjects, UpgradeGuardPeers } from "../components/upgrades/upgradeGuardObjects";
 import { deployableSeriesFor, parseVersion, rocketchatMongodbSupport } from "../components/upgrades/versionTable";
 import { projectDefaults } from "../tools/stackConfig";
-import { stackSettings } from "./support/stackSettings";
+import { settingsFor } from "./support/settings";
 
 const hosts = (n: number, domain = "cluster.local") => Array.from({ length: n }, (_, i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.chat.svc.${domain}:27017`);
 const record = (rocketchatVersion: string, mongodbVersion: string, extra: Partial<DeploymentRecord> = {}): DeploymentRecord =>
@@ -93,10 +93,10 @@ describe("Rocket.Chat/MongoDB support table (release notes)", () => {
     });
 
     it("the settings check reads the table: 7.13 with MongoDB 8.0 is accepted, 8.1 is refused naming the MongoDB it needs", () => {
-        stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.13.9" });
-        assert.throws(() => stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.1.6" }),
+        settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.13.9" });
+        assert.throws(() => settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.1.6" }),
             /rocketchatImage = "registry\.rocket\.chat\/rocketchat\/rocket\.chat:8\.1\.6": must be a version whose MongoDB this program deploys: Rocket\.Chat 8\.1 supports only MongoDB 8\.2/);
-        assert.throws(() => stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0" }), /mongodbImage = "mongo:8\.0\.29": must be MongoDB 7\.0 for Rocket\.Chat 7\.10/);
+        assert.throws(() => settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0" }), /mongodbImage = "mongo:8\.0\.29": must be MongoDB 7\.0 for Rocket\.Chat 7\.10/);
     });
 });
 
@@ -105,7 +105,7 @@ describe("upgrade guard before anything is declared", () => {
 
     it("enforceGuard throws every refusal with the deployed versions and the setting each one names", () => {
         const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
-        const next = recordFor("rocketchat", stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }));
+        const next = recordFor("rocketchat", settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:7.10.0", mongodbImage: "mongo:7.0.26" }));
         const error = (() => {
             try {
                 enforceGuard(previous, next, allow);
@@ -136,7 +136,7 @@ describe("upgrade guard Job", () => {
         backupResources: { cpuRequest: s.backupCpuRequest, cpuLimit: s.backupCpuLimit, memoryRequest: s.backupMemoryRequest, memoryLimit: s.backupMemoryLimit },
     });
     const guardObjects = (overrides: Record<string, unknown>, previous: DeploymentRecord, backupClaimName?: string) => {
-        const s = stackSettings("prod", overrides);
+        const s = settingsFor("prod", overrides);
         return upgradeGuardObjects(upgradeGuardArgsFromSettings("rocketchat", s, previous, recordFor("rocketchat", s), peers(s, backupClaimName)));
     };
 
@@ -160,7 +160,7 @@ describe("upgrade guard Job", () => {
         assert.ok(!backup.env!.some((e) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
         assert.deepEqual(pod.volumes!.find((v) => v.name === "backup"), { name: "backup", persistentVolumeClaim: { claimName: backupClaim } });
         assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
-        assert.deepEqual(recordFor("rocketchat", stackSettings("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" })),
+        assert.deepEqual(recordFor("rocketchat", settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" })),
             { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
     });
 
@@ -177,14 +177,14 @@ describe("upgrade guard Job", () => {
 
     it("left out, the member-removal opt-in is off as in Pulumi.yaml", () => {
         const previous = record("8.5.1", "8.0.29", { memberHosts: prodHosts });
-        const s = stackSettings("prod");
+        const s = settingsFor("prod");
         const args = upgradeGuardArgsFromSettings("rocketchat", s, previous, recordFor("rocketchat", s), peers(s));
         const { allowMemberRemoval: _given, ...withoutOptIn } = args;
         assert.deepEqual(upgradeGuardObjects(withoutOptIn), upgradeGuardObjects({ ...args, allowMemberRemoval: JSON.parse(projectDefaults()["rocketchat-ha:mongodbAllowMemberRemoval"]) }));
     });
 
     it("is declared only for a change: not on a first install, not when versions and members are as recorded", () => {
-        const next = recordFor("rocketchat", stackSettings("prod"));
+        const next = recordFor("rocketchat", settingsFor("prod"));
         assert.equal(guardJobNeeded(undefined, next), false, "first install");
         // The record comes back from the backend as JSON.
         const readBack = parseDeploymentRecord(JSON.parse(JSON.stringify(next)));
@@ -195,6 +195,6 @@ describe("upgrade guard Job", () => {
 
     it("prod's first install records its versions, replica set and member hosts (the program exports this record: test/program.test.ts)", () => {
         const prodHosts = [0, 1, 2].map((i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`);
-        assert.deepEqual(recordFor("rocketchat", stackSettings("prod")), { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+        assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
     });
 });

@@ -7,7 +7,7 @@ import { credentialsArgsFromSettings } from "../../components/credentials";
 import { credentialObjects, credentialSecretNames, MongoRole, mongoRoles } from "../../components/credentialObjects";
 import { mongoConnectionUri, replicaSetObjects } from "../../components/mongodb/replicaSetObjects";
 import { mongoReplicaSetArgsFromSettings } from "../../components/mongodb/replicaSetSettings";
-import { stackSettings } from "./stackSettings";
+import { settingsFor } from "./settings";
 
 /** The instance name index.ts gives the platform. */
 export const instance = "rocketchat";
@@ -19,7 +19,7 @@ export const generated = {
 };
 
 export function mongodbObjects(stack: string, overrides: Record<string, unknown> = {}) {
-    const settings = stackSettings(stack, overrides);
+    const settings = settingsFor(stack, overrides);
     const args = mongoReplicaSetArgsFromSettings(settings);
     const names = credentialSecretNames(instance);
     const replicaSet = replicaSetObjects<string>(instance, {

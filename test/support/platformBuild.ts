@@ -1,5 +1,5 @@
 /**
- * A whole stack built from the builders alone: settings (stackSettings) ->
+ * A whole stack built from the builders alone: settings (settingsFor) ->
  * each area's `...ArgsFromSettings` -> its builder, wired with the pure refs
  * every area exports (names, hosts, labels), not with component instances.
  * No Pulumi runtime: a stack builds in milliseconds.
@@ -36,7 +36,7 @@ import { upgradeGuardArgsFromSettings, upgradeGuardObjects } from "../../compone
 import { mongoImageUid } from "../../components/mongodb/names";
 import { backupClaimName } from "../../components/backup/backupStorage";
 import { keycloakPlaceholderIds } from "./rocketchatBuild";
-import { stackSettings } from "./stackSettings";
+import { settingsFor } from "./settings";
 
 /** The platform's instance name (index.ts). */
 export const instance = "rocketchat";
@@ -197,7 +197,7 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
 
 /** A stack's whole platform: Pulumi.yaml defaults, Pulumi.<stack>.yaml, then the overrides. */
 export function platformBuild(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues, previous?: DeploymentRecord): PlatformBuild {
-    return platformBuildFromSettings(stackSettings(stack, overrides), generated, previous);
+    return platformBuildFromSettings(settingsFor(stack, overrides), generated, previous);
 }
 
 /** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */

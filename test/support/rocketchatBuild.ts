@@ -1,6 +1,6 @@
 /**
  * A stack's Rocket.Chat and Keycloak objects without the program: settings
- * (stackSettings) -> args (rocketchatArgsFromSettings, keycloakClientArgsFromSettings)
+ * (settingsFor) -> args (rocketchatArgsFromSettings, keycloakClientArgsFromSettings)
  * -> builders. What other components give Rocket.Chat enters under the names
  * the program gives it (the program test checks that wiring); generated
  * values and Keycloak's ids enter as placeholders.
@@ -13,7 +13,7 @@ import { oauthSecretName, oauthSecretObject } from "../../components/sso/oauthSe
 import type { KeycloakPlan } from "../sso/applyToKeycloak";
 import type { RocketChatEnvironmentSource } from "../sso/rocketchatOAuth";
 import { keycloakClientArgsFromSettings } from "../../components/sso/ssoSettings";
-import { stackSettings } from "./stackSettings";
+import { settingsFor } from "./settings";
 
 /** The platform's instance name (index.ts). */
 export const instance = "rocketchat";
@@ -41,7 +41,7 @@ export interface RocketChatBuild {
 }
 
 export function rocketchatBuild(stack: string, overrides: Record<string, unknown> = {}, secrets = rolloutSecretPlaceholders): RocketChatBuild {
-    const settings = stackSettings(stack, overrides);
+    const settings = settingsFor(stack, overrides);
     const args = rocketchatArgsFromSettings(settings, programPeers(settings));
     const objects = rocketchatObjects(instance, args, configChecksum(rocketchatContainerEnv(args), secrets));
     const container = objects.deployment.spec!.template.spec!.containers[0];
@@ -72,7 +72,7 @@ export const clientSecretPlaceholder = "<keycloak client secret>";
 
 /** The stack's Keycloak side for test/sso's replay on a real Keycloak; undefined with SSO off. */
 export function keycloakPlan(stack: string, overrides: Record<string, unknown> = {}): KeycloakPlan | undefined {
-    const args = keycloakClientArgsFromSettings(stackSettings(stack, overrides));
+    const args = keycloakClientArgsFromSettings(settingsFor(stack, overrides));
     if (!args) {
         return undefined;
     }

@@ -1,6 +1,8 @@
 /**
- * Reads a stack's settings the way the program does, without the Pulumi
- * runtime: for tests of validation alone.
+ * Reads a stack's settings the way the program does (Pulumi.yaml defaults,
+ * Pulumi.<stack>.yaml, the test's overrides, loadSettings), without the Pulumi
+ * runtime: for tests of validation, and as the input of the builders
+ * (settings -> ...ArgsFromSettings -> builder).
  */
 import { loadSettings } from "../../components/config";
 import { Settings } from "../../components/settings";
