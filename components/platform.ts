@@ -28,18 +28,8 @@ import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord"
 import { guardJobNeeded } from "./upgrades/upgradeGuard";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
-import { ResourceSettings } from "./podShapes";
+import { resourceSettingsOf } from "./podShapes";
 import { Settings } from "./settings";
-
-/** Requests and limits of a workload from its four `<prefix>Cpu/Memory Request/Limit` settings. */
-function resourceSettings(s: Settings, prefix: "mongodb" | "rocketchat" | "backup"): ResourceSettings {
-    return {
-        cpuRequest: s[`${prefix}CpuRequest`],
-        cpuLimit: s[`${prefix}CpuLimit`],
-        memoryRequest: s[`${prefix}MemoryRequest`],
-        memoryLimit: s[`${prefix}MemoryLimit`],
-    };
-}
 
 export interface RocketChatPlatformArgs {
     /** Validated stack settings (see components/config.ts). */
@@ -128,7 +118,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             rootCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.root.usernameKey, passwordKey: creds.root.passwordKey },
             backupCredentials: { secretName: creds.mongoUsersSecretName, usernameKey: creds.backup.usernameKey, passwordKey: creds.backup.passwordKey },
             backupClaimName: this.backups?.claimName,
-            backupResources: resourceSettings(s, "backup"),
+            backupResources: resourceSettingsOf(s, "backup"),
         }), { parent: this, dependsOn: (opts.dependsOn ?? []) as pulumi.Resource[] });
     }
 

@@ -11,6 +11,7 @@ import type { ITopologySpreadConstraint as TopologySpreadConstraint } from "kube
 import { parseQuantity } from "./validators";
 import { zoneTopology } from "./zones";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "./placement";
+import type { Settings } from "./settings";
 
 export const hostnameTopology = "kubernetes.io/hostname";
 
@@ -91,6 +92,16 @@ export interface ResourceSettings {
     readonly cpuLimit: string;
     readonly memoryRequest: string;
     readonly memoryLimit: string;
+}
+
+/** A workload's requests and limits from its four `<workload>Cpu/Memory Request/Limit` settings. */
+export function resourceSettingsOf(s: Settings, workload: "mongodb" | "rocketchat" | "backup"): ResourceSettings {
+    return {
+        cpuRequest: s[`${workload}CpuRequest`],
+        cpuLimit: s[`${workload}CpuLimit`],
+        memoryRequest: s[`${workload}MemoryRequest`],
+        memoryLimit: s[`${workload}MemoryLimit`],
+    };
 }
 
 /** What resources() reads of a pod volume: plain objects and Pulumi inputs alike. */

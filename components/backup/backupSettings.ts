@@ -9,6 +9,7 @@ import { placementFor } from "../placement";
 import { rocketchatImageUid } from "../rocketchat/rocketchat";
 import { Settings } from "../settings";
 import type { BackupsArgs, BackupTarget } from "./backups";
+import { resourceSettingsOf } from "../podShapes";
 
 /** A MongoDB user's keys in the users Secret. */
 export interface UserKeys {
@@ -53,7 +54,7 @@ export function backupsArgsFromSettings(s: Settings, peers: BackupPeers): Backup
         storageClassName: s.backupStorageClass || undefined,
         storageSize: s.backupStorageSize,
         deleteClaimOnDestroy: s.backupDeleteClaimOnDestroy,
-        resources: { cpuRequest: s.backupCpuRequest, cpuLimit: s.backupCpuLimit, memoryRequest: s.backupMemoryRequest, memoryLimit: s.backupMemoryLimit },
+        resources: resourceSettingsOf(s, "backup"),
         fixedUid: s.fixedUids,
         // The restored database fits in a member's volume.
         scratchSize: s.mongodbStorageSize,

@@ -2,6 +2,7 @@
 import { placementFor } from "../placement";
 import { Settings } from "../settings";
 import { MongoReplicaSetSettings } from "./replicaSetObjects";
+import { resourceSettingsOf } from "../podShapes";
 
 export function mongoReplicaSetArgsFromSettings(s: Settings): MongoReplicaSetSettings {
     return {
@@ -13,12 +14,7 @@ export function mongoReplicaSetArgsFromSettings(s: Settings): MongoReplicaSetSet
         clusterDomain: s.clusterDomain,
         storageClassName: s.mongodbStorageClass || undefined,
         storageSize: s.mongodbStorageSize,
-        resources: {
-            cpuRequest: s.mongodbCpuRequest,
-            cpuLimit: s.mongodbCpuLimit,
-            memoryRequest: s.mongodbMemoryRequest,
-            memoryLimit: s.mongodbMemoryLimit,
-        },
+        resources: resourceSettingsOf(s, "mongodb"),
         antiAffinity: s.podAntiAffinity,
         zones: s.topologyZones,
         placement: placementFor(s, "mongodb"),

@@ -7,6 +7,7 @@ import { placementFor } from "../placement";
 import { mostRocketchatPods, Settings } from "../settings";
 import { oauthSecretKey } from "../sso/oauthSecret";
 import { RocketChatObjectsArgs } from "./rocketchatObjects";
+import { resourceSettingsOf } from "../podShapes";
 
 /** What other components provide, by value or as opaque V. */
 export interface RocketChatPeers<V> {
@@ -33,12 +34,7 @@ export function rocketchatArgsFromSettings<V>(s: Settings, peers: RocketChatPeer
         autoscaling: s.autoscalingEnabled ? { maxReplicas: s.autoscalingMaxReplicas, cpuPercent: s.autoscalingCpuPercent } : false,
         // While a restore runs nothing may write to the database.
         scaledToZero: s.restoreArchive !== "",
-        resources: {
-            cpuRequest: s.rocketchatCpuRequest,
-            cpuLimit: s.rocketchatCpuLimit,
-            memoryRequest: s.rocketchatMemoryRequest,
-            memoryLimit: s.rocketchatMemoryLimit,
-        },
+        resources: resourceSettingsOf(s, "rocketchat"),
         antiAffinity: s.podAntiAffinity,
         zones: s.topologyZones,
         schedulableNodes: s.schedulableNodes,

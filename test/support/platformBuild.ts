@@ -37,6 +37,7 @@ import { mongoImageUid } from "../../components/mongodb/names";
 import { backupClaimName } from "../../components/backup/backupStorage";
 import { keycloakPlaceholderIds } from "./rocketchatBuild";
 import { settingsFor } from "./settings";
+import { resourceSettingsOf } from "../../components/podShapes";
 
 /** The platform's instance name (index.ts). */
 export const instance = "rocketchat";
@@ -164,7 +165,7 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
             rootCredentials: user("root"),
             backupCredentials: user("backup"),
             backupClaimName: backupArgs ? backupArgs.existingClaimName ?? backupClaimName(instance) : undefined,
-            backupResources: { cpuRequest: s.backupCpuRequest, cpuLimit: s.backupCpuLimit, memoryRequest: s.backupMemoryRequest, memoryLimit: s.backupMemoryLimit },
+            backupResources: resourceSettingsOf(s, "backup"),
         }));
         add("Platform", [guard.configMap, guard.job]);
     }
