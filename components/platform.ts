@@ -19,7 +19,7 @@ import { monitoringArgsFromSettings } from "./monitoring/monitoringObjects";
 import { httpPort } from "./rocketchat/environment";
 import { RocketChat } from "./rocketchat/rocketchat";
 import { rocketchatArgsFromSettings, rocketchatWarnings } from "./rocketchat/settingsArgs";
-import { declareObject, KubernetesObject } from "./kubernetesObjects";
+import { declareObject } from "./kubernetesObjects";
 import { oauthSecretName, oauthSecretObject } from "./sso/oauthSecret";
 import { keycloakClientArgsFromSettings } from "./sso/ssoSettings";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
@@ -127,7 +127,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             pulumi.log.warn(warning, this);
         }
         const oauthSecret = this.keycloak
-            ? declareObject(oauthSecretName(name), oauthSecretObject(name, s.namespace, this.keycloak.clientSecret) as unknown as KubernetesObject, opts) as k8s.core.v1.Secret
+            ? declareObject(oauthSecretName(name), oauthSecretObject(name, s.namespace, this.keycloak.clientSecret), opts) as k8s.core.v1.Secret
             : undefined;
         return new RocketChat(name, {
             ...rocketchatArgsFromSettings<pulumi.Input<string>>(s, {

@@ -52,8 +52,8 @@ export class RocketChat extends pulumi.ComponentResource {
         const objects = rocketchatObjects<pulumi.Input<string>>(name, args, pulumi.unsecret(checksum));
 
         // Each object is registered under its own name (as before the builder existed).
-        const declare = (object: { readonly metadata?: { readonly name?: string } }, options: pulumi.CustomResourceOptions) =>
-            declareObject(object.metadata!.name!, object as unknown as KubernetesObject, options);
+        const declare = (object: KubernetesObject & { readonly metadata?: { readonly name?: string } }, options: pulumi.CustomResourceOptions) =>
+            declareObject(object.metadata!.name!, object, options);
         if (objects.uploadsClaim) {
             // Uploads are user data: `pulumi destroy` leaves the claim in place.
             declare(objects.uploadsClaim, { ...child, retainOnDelete: true });
