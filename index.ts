@@ -15,7 +15,7 @@ export = (async () => {
     const settings = loadSettings();
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
-    enforceGuard(previous, recordFor("rocketchat", settings), { allowMemberRemoval: settings.mongodbAllowMemberRemoval });
+    enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval });
     const platform = new RocketChatPlatform("rocketchat", { settings, previous });
     const schedules = platform.backups?.schedules;
     // Read off the declared CronJob, so the outputs say what the cluster runs.

@@ -9,13 +9,14 @@
  */
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { Built } from "./builtObject";
+import { CredentialPlan, generationUsername, planCredentials, initialCredentials } from "./credentialPlan";
 import { standardLabels } from "./labels";
 
 /** The MongoDB users the bootstrap creates (root comes from the image's entrypoint), in the Secret's key order. */
 export const mongoRoles = ["root", "app", "backup", "restore", "monitoring"] as const;
 export type MongoRole = (typeof mongoRoles)[number];
 
-/** User name of each MongoDB user. */
+/** User name of each MongoDB user at generation 0; later generations end in -g<N> (root excepted, credentialPlan.ts). */
 export const mongoUsernames: Readonly<Record<MongoRole, string>> = {
     root: "root",
     app: "rocketchat",
@@ -31,9 +32,23 @@ export interface MongoUserRef {
     readonly passwordKey: string;
 }
 
-export function mongoUserRef(role: MongoRole): MongoUserRef {
-    return { username: mongoUsernames[role], usernameKey: `${role}-username`, passwordKey: `${role}-password` };
+/** A role's user at a generation (0 unless rotated): consumers read the name from the Secret's `<role>-username`. */
+export function mongoUserRef(role: MongoRole, generation = 0): MongoUserRef {
+    return { username: generationUsername(mongoUsernames[role], role, generation), usernameKey: `${role}-username`, passwordKey: `${role}-password` };
 }
+
+/**
+ * The users Secret's key holding the root password of the previous
+ * generation, present only in the run that rotates it: the bootstrap logs in
+ * with it when the current one is refused, and changes it (bootstrap.js).
+ */
+export const previousRootPasswordKey = "root-password-previous";
+
+/** The admin Secret's key holding the previous password, present only in the run that rotates it (the channels Job changes it). */
+export const previousAdminPasswordKey = "previous-password";
+
+/** The plan of a stack that never rotated: every credential at generation 0. */
+export const unrotatedPlan: CredentialPlan = planCredentials(undefined, initialCredentials.credentialGenerations);
 
 /** Names of the instance's credential Secrets. */
 export interface CredentialSecretNames {
@@ -63,6 +78,31 @@ export const keyfileBytes = 756;
 /** The keyfile Secret's key. */
 export const keyfileSecretKey = "keyfile";
 
+/** mongod's limits on one key (security.keyFile): 6 to 1024 base64 characters; a keyfile holds at most two keys. */
+const keyPattern = /^[A-Za-z0-9+/=]{6,1024}$/;
+const maxKeys = 2;
+
+/**
+ * The keyfile's text: one key alone as today, or during a rotation a YAML
+ * sequence of two keys, the previous one first. mongod sends key 0 and
+ * retries with key 1 on AuthenticationFailed, and accepts either incoming
+ * (mongodb/mongo src/mongo/db/auth/security_key.cpp "Only two keys are
+ * supported in the security key file"; src/mongo/client/authenticate.cpp;
+ * https://www.mongodb.com/docs/manual/core/security-internal-authentication/
+ * "keyfiles ... use YAML format to allow for multiple keys").
+ */
+export function keyfileText(keys: readonly string[]): string {
+    if (keys.length < 1 || keys.length > maxKeys) {
+        throw new Error(`a keyfile holds one or two keys, not ${keys.length}`);
+    }
+    const bad = keys.find((key) => !keyPattern.test(key));
+    if (bad !== undefined) {
+        throw new Error(`a keyfile key must be 6 to 1024 base64 characters (got ${bad.length} characters)`);
+    }
+    // Quoted scalars: a base64 key may start with characters YAML reads specially ('/' is fine, but stay safe).
+    return keys.length === 1 ? keys[0] : keys.map((key) => `- "${key}"`).join("\n") + "\n";
+}
+
 export interface CredentialObjectsArgs<V> {
     /** Namespace of the Secrets. */
     readonly namespace: string;
@@ -76,6 +116,12 @@ export interface CredentialObjectsArgs<V> {
     readonly keyfile: V;
     /** The generated password of the break-glass administrator. */
     readonly adminPassword: V;
+    /** Which generation of each credential this run declares. Defaults to every credential at 0 (unrotatedPlan). */
+    readonly plan?: CredentialPlan;
+    /** The root password of the previous generation: only in the run that rotates it. */
+    readonly previousRootPassword?: V;
+    /** The administrator's previous password: only in the run that rotates it. */
+    readonly previousAdminPassword?: V;
 }
 
 export const credentialDefaults = { adminUsername: "rcadmin" } as const;
@@ -88,6 +134,7 @@ export interface CredentialObjects<V> {
 
 export function credentialObjects<V>(name: string, args: CredentialObjectsArgs<V>): CredentialObjects<V> {
     const names = credentialSecretNames(name);
+    const plan = args.plan ?? unrotatedPlan;
     const labels = standardLabels({ instance: name, name: "credentials", component: "credentials" });
     const secret = (secretName: string, stringData: Record<string, string | V>): Built<ISecret, V> => ({
         apiVersion: "v1",
@@ -97,15 +144,19 @@ export function credentialObjects<V>(name: string, args: CredentialObjectsArgs<V
         stringData,
     });
     return {
-        mongoUsers: secret(names.mongoUsers, Object.fromEntries(mongoRoles.flatMap((role) => {
-            const user = mongoUserRef(role);
-            return [[user.usernameKey, user.username], [user.passwordKey, args.mongoPasswords[role]]];
-        }))),
+        mongoUsers: secret(names.mongoUsers, {
+            ...Object.fromEntries(mongoRoles.flatMap((role) => {
+                const user = mongoUserRef(role, plan.credentials[role].current);
+                return [[user.usernameKey, user.username], [user.passwordKey, args.mongoPasswords[role]]];
+            })),
+            ...(args.previousRootPassword !== undefined ? { [previousRootPasswordKey]: args.previousRootPassword } : {}),
+        }),
         keyfile: secret(names.keyfile, { [keyfileSecretKey]: args.keyfile }),
         admin: secret(names.admin, {
             username: args.adminUsername ?? credentialDefaults.adminUsername,
             password: args.adminPassword,
             email: args.adminEmail,
+            ...(args.previousAdminPassword !== undefined ? { [previousAdminPasswordKey]: args.previousAdminPassword } : {}),
         }),
     };
 }

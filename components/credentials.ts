@@ -10,7 +10,8 @@ import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "./childOptions";
 import * as random from "@pulumi/random";
-import { credentialObjects, generatedPassword, keyfileBytes, MongoRole, mongoRoles, mongoUserRef, MongoUserRef } from "./credentialObjects";
+import { credentialObjects, generatedPassword, keyfileBytes, keyfileText, MongoRole, mongoRoles, mongoUserRef, MongoUserRef, unrotatedPlan } from "./credentialObjects";
+import { CredentialGeneration, CredentialPlan, generationName } from "./credentialPlan";
 import { declareObject } from "./kubernetesObjects";
 import { Settings } from "./settings";
 
@@ -21,14 +22,17 @@ export interface CredentialsArgs {
     readonly adminUsername?: string;
     /** E-mail of the Rocket.Chat break-glass administrator. */
     readonly adminEmail: string;
+    /** Which generation of each credential to declare (credentialPlan.ts). */
+    readonly plan: CredentialPlan;
 }
 
 /** The Credentials args of a stack: the admin's e-mail defaults to <adminUsername>@<hostname>. */
-export function credentialsArgsFromSettings(s: Settings): CredentialsArgs {
+export function credentialsArgsFromSettings(s: Settings, plan: CredentialPlan = unrotatedPlan): CredentialsArgs {
     return {
         namespace: s.namespace,
         adminUsername: s.adminUsername,
         adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
+        plan,
     };
 }
 
@@ -59,24 +63,39 @@ export class Credentials extends pulumi.ComponentResource {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
         const child = childOf(this, opts);
 
+        // One random resource per generation: generation 0 keeps the names stacks
+        // always had; a rotation run declares the previous generation once more,
+        // unprotected, so the run after it may delete it.
+        const generations = <T>(base: string, generation: CredentialGeneration, make: (resourceName: string, options: pulumi.CustomResourceOptions) => T) => ({
+            current: make(generationName(base, generation.current), child),
+            previous: generation.previous === undefined ? undefined : make(generationName(base, generation.previous), { ...child, protect: false }),
+        });
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
-        const password = (purpose: string) =>
-            new random.RandomPassword(`${name}-${purpose}`, { ...generatedPassword }, child).result;
+        const password = (purpose: string, generation: CredentialGeneration) => generations(`${name}-${purpose}`, generation,
+            (resourceName, options) => new random.RandomPassword(resourceName, { ...generatedPassword }, options).result);
 
-        const users = Object.fromEntries(mongoRoles.map((role) => [role, { ...mongoUserRef(role), password: password(`mongodb-${role}`) }])) as Record<MongoRole, MongoUser>;
+        const plan = args.plan;
+        const passwords = Object.fromEntries(mongoRoles.map((role) => [role, password(`mongodb-${role}`, plan.credentials[role])])) as Record<MongoRole, ReturnType<typeof password>>;
+        const users = Object.fromEntries(mongoRoles.map((role) =>
+            [role, { ...mongoUserRef(role, plan.credentials[role].current), password: passwords[role].current }])) as Record<MongoRole, MongoUser>;
         this.root = users.root;
         this.app = users.app;
         this.backup = users.backup;
         this.restore = users.restore;
         this.monitoring = users.monitoring;
-        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: keyfileBytes }, child);
-        this.adminPassword = password("admin");
+        const keys = generations(`${name}-mongodb-keyfile`, plan.credentials.keyfile,
+            (resourceName, options) => new random.RandomBytes(resourceName, { length: keyfileBytes }, options).base64);
+        const keyByGeneration = new Map([[plan.credentials.keyfile.current, keys.current], ...(keys.previous ? [[plan.credentials.keyfile.previous!, keys.previous] as const] : [])]);
+        const admin = password("admin", plan.credentials.admin);
+        this.adminPassword = admin.current;
 
         const objects = credentialObjects(name, {
             ...args,
             mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, users[role].password])) as Record<MongoRole, pulumi.Output<string>>,
-            keyfile: key.base64,
+            keyfile: pulumi.secret(pulumi.all(plan.keyfileKeys.map((g) => keyByGeneration.get(g)!)).apply(keyfileText)),
             adminPassword: this.adminPassword,
+            previousRootPassword: passwords.root.previous,
+            previousAdminPassword: admin.previous,
         });
         const declare = (object: (typeof objects)[keyof typeof objects]) => declareObject(object.metadata.name, object, child) as k8s.core.v1.Secret;
         this.mongoUsersSecretName = declare(objects.mongoUsers).metadata.name;

@@ -7,6 +7,7 @@ import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, credentialsArgsFromSettings } from "./credentials";
+import { CredentialPlan, planCredentials, rolloutAnnotations, rotationWarnings, wantedGenerations } from "./credentialPlan";
 import { MongoBackups } from "./backup/backups";
 import { backupsArgsFromSettings } from "./backup/backupSettings";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
@@ -43,9 +44,15 @@ export interface RocketChatPlatformArgs {
     readonly previous?: DeploymentRecord;
 }
 
+/** This run's credential generations, given what the previous run recorded (components/credentialPlan.ts). */
+export function credentialPlanFor(s: Settings, previous?: DeploymentRecord): CredentialPlan {
+    return planCredentials(previous, wantedGenerations(s));
+}
+
 /** The deployment record this run will write once it completes: the next run's guard reads it. */
-export function recordFor(name: string, s: Settings): DeploymentRecord {
-    return deploymentRecord(s.rocketchatImage, s.mongodbImage, s.mongodbReplicaSetName, replicaSetHosts(name, s.namespace, s.clusterDomain, s.mongodbMembers));
+export function recordFor(name: string, s: Settings, previous?: DeploymentRecord): DeploymentRecord {
+    return deploymentRecord(s.rocketchatImage, s.mongodbImage, s.mongodbReplicaSetName, replicaSetHosts(name, s.namespace, s.clusterDomain, s.mongodbMembers),
+        credentialPlanFor(s, previous).record);
 }
 
 export class RocketChatPlatform extends pulumi.ComponentResource {
@@ -65,6 +72,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly upgradeGuard?: k8s.batch.v1.Job;
     /** What this run deployed; resolves once the bootstrap Job completed. */
     public readonly deploymentRecord: pulumi.Output<DeploymentRecord>;
+    /** Which generation of each credential this run declares (the admin's: credentialPlan.credentials.admin.current). */
+    public readonly credentialPlan: CredentialPlan;
 
     constructor(name: string, args: RocketChatPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Platform.token, name, {}, withFormerTypes("Platform", opts));
@@ -80,7 +89,12 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
         denyIngressByDefault(name, s.namespace, inNamespace);
 
-        this.credentials = new Credentials(name, credentialsArgsFromSettings(s), inNamespace);
+        /** Which generation of each credential this run declares; index.ts refused bad steps already. */
+        this.credentialPlan = credentialPlanFor(s, args.previous);
+        for (const warning of rotationWarnings(this.credentialPlan)) {
+            pulumi.log.warn(warning, this);
+        }
+        this.credentials = new Credentials(name, credentialsArgsFromSettings(s, this.credentialPlan), inNamespace);
 
         // The guard Job is declared after the backups it uses, but both workloads
         // must wait for it: they depend on a promise resolved once it exists.
@@ -90,6 +104,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         this.mongodb = new MongoReplicaSet(name, {
             ...mongoReplicaSetArgsFromSettings(s),
             credentials: this.credentials,
+            credentialPlan: this.credentialPlan,
             startAfter: guard,
         }, inNamespace);
 
@@ -98,7 +113,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         this.rocketchat = this.declareRocketChat(name, s, inNamespace, guard);
 
         this.backups = this.declareBackups(name, s, inNamespace);
-        const record = recordFor(name, s);
+        const record = recordFor(name, s, args.previous);
         this.upgradeGuard = guardJobNeeded(args.previous, record) ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
         this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
@@ -165,6 +180,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
                 usernameKey: this.credentials.monitoring.usernameKey,
                 passwordKey: this.credentials.monitoring.passwordKey,
             },
+            monitoringRollout: rolloutAnnotations(this.credentialPlan, ["monitoring"]),
             mongodbClientLabels: this.mongodb.clientLabels,
             rocketchatSelector: this.rocketchat.selector,
             rocketchatDeploymentName: this.rocketchat.deploymentName,

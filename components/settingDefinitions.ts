@@ -465,6 +465,22 @@ const monitoringSettings = {
     }),
 };
 
+/** Raise a generation by one to rotate that credential (components/credentialPlan.ts; README "Rotating credentials"). */
+const generationSetting = (what: string, extra = "") => setting(integerSetting(0, 1000), {
+    default: 0,
+    description: `Generation of ${what}; raise by exactly one (one step per pulumi up) to rotate it${extra}. Lowering or skipping is refused.`,
+});
+
+const credentialRotationSettings = {
+    mongodbRootPasswordGeneration: generationSetting("the MongoDB root password", ": the bootstrap logs in with the previous one and changes it; not in a run that changes versions or members"),
+    mongodbAppPasswordGeneration: generationSetting("Rocket.Chat's MongoDB user and password", ": a new user rocketchat-g<N> is created, the previous one is dropped by the next pulumi up"),
+    mongodbBackupPasswordGeneration: generationSetting("the backup user and password", " (new user backup-g<N>; not in a run that changes versions or members)"),
+    mongodbRestorePasswordGeneration: generationSetting("the restore user and password", " (new user restore-g<N>)"),
+    mongodbMonitoringPasswordGeneration: generationSetting("the exporter's monitoring user and password", " (new user monitoring-g<N>)"),
+    mongodbKeyfileGeneration: generationSetting("the replica-set keyfile", ": takes two pulumi up runs (both keys, then the new one alone), each a rolling restart of the members"),
+    adminPasswordGeneration: generationSetting("the break-glass administrator's password", ": the channels Job changes it in Rocket.Chat"),
+};
+
 /** The settings in the order Pulumi.yaml, the README table and Settings list them, under section headings. */
 export const settingSections = [
     { title: "Where and how the platform runs", settings: platformSettings },
@@ -477,6 +493,7 @@ export const settingSections = [
     { title: "Backups, verification and restore", settings: backupSettings },
     { title: "Channels (reconciled through the REST API)", settings: channelSettings },
     { title: "Monitoring: metrics, alerts and the Grafana dashboard", settings: monitoringSettings },
+    { title: "Credential rotation (raise a generation by one per pulumi up)", settings: credentialRotationSettings },
 ] as const;
 
 type SettingsOfSections<T extends readonly { readonly settings: object }[]> =

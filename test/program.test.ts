@@ -7,12 +7,19 @@
 import { strict as assert } from "assert";
 import { componentTypes, ComponentName } from "../components/componentTypes";
 import { generatedPassword, keyfileBytes, MongoRole, mongoRoles } from "../components/credentialObjects";
-import { recordFor } from "../components/platform";
+import { credentialPlanFor, recordFor } from "../components/platform";
+import { credentialIds, CredentialId, generationName, rotationWarnings } from "../components/credentialPlan";
+import { guardJobNeeded } from "../components/upgrades/upgradeGuard";
 import { Registration, runStack, StackRun } from "../tools/mockRuntime";
 import { GeneratedValues, instance, kubernetesType, platformBuild, restoreCase } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
 import { settingsFor } from "./support/settings";
 import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
+
+/** Every rotatable credential the guard does not use, raised from 0 to 1 (backup and restore stay). */
+const rotateAll = {
+    mongodbRootPasswordGeneration: 1, mongodbAppPasswordGeneration: 1, mongodbMonitoringPasswordGeneration: 1, mongodbKeyfileGeneration: 1, adminPasswordGeneration: 1,
+};
 
 /** What prod's previous run recorded: 3 members at 8.5.1 / 8.0.29. */
 const prodRecordOf3 = recordFor(instance, settingsFor("prod"));
@@ -34,7 +41,14 @@ const cases: ProgramCase[] = [
     ...stacks.map((stack) => ({ label: stack, stack, overrides: {} })),
     { label: "dev restoring an archive", stack: "dev", overrides: restoreCase },
     { label: "prod growing to 5 members after a 3-member run, backup claim deleted on destroy", stack: "prod", overrides: { mongodbMembers: 5, backupDeleteClaimOnDestroy: true }, previous: prodRecordOf3 },
+    { label: "prod rotating root, app, monitoring, the keyfile and the admin password after a generation-0 run", stack: "prod", overrides: rotateAll, previous: prodRecordOf3 },
 ];
+
+/** This case's credential plan (components/credentialPlan.ts). */
+const planOf = (c: ProgramCase) => credentialPlanFor(settingsFor(c.stack, c.overrides), c.previous);
+
+/** Whether the case changes versions or members, so the upgrade guard runs. */
+const guardRuns = (c: ProgramCase) => guardJobNeeded(c.previous, recordFor(instance, settingsFor(c.stack, c.overrides), c.previous));
 
 function runOf(c: ProgramCase): Promise<StackRun> {
     if (Object.keys(c.overrides).length === 0 && !c.previous) {
@@ -43,18 +57,26 @@ function runOf(c: ProgramCase): Promise<StackRun> {
     return runStack(c.stack, c.overrides, c.previous ? { previousOutputs: { deployment: c.previous } } : {});
 }
 
-/** The values the mock runtime generated, read back by resource name (tools/mockRuntime.ts computedState). */
-function generatedIn(run: StackRun): GeneratedValues {
+/** The values the mock runtime generated, read back by resource name (tools/mockRuntime.ts computedState) for the case's generations. */
+function generatedIn(run: StackRun, c: ProgramCase): GeneratedValues {
     const computed = (key: string): string => {
         const value = run.computed.get(key);
         assert.ok(value !== undefined, `${run.stack}: the program declared no resource computing ${key}`);
         return value;
     };
+    const plan = planOf(c).credentials;
+    const at = (base: string, id: CredentialId, which: "current" | "previous", output: string) =>
+        plan[id][which] === undefined ? undefined : computed(`${generationName(`${instance}-${base}`, plan[id][which]!)}.${output}`);
     return {
-        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, computed(`${instance}-mongodb-${role}.result`)])) as Record<MongoRole, string>,
-        keyfile: computed(`${instance}-mongodb-keyfile.base64`),
-        adminPassword: computed(`${instance}-admin.result`),
+        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, at(`mongodb-${role}`, role, "current", "result")])) as Record<MongoRole, string>,
+        keyfile: at("mongodb-keyfile", "keyfile", "current", "base64")!,
+        adminPassword: at("admin", "admin", "current", "result")!,
         keycloakClientSecret: run.computed.get(`${instance}-client.clientSecret`) ?? "",
+        previous: {
+            rootPassword: at("mongodb-root", "root", "previous", "result"),
+            keyfile: at("mongodb-keyfile", "keyfile", "previous", "base64"),
+            adminPassword: at("admin", "admin", "previous", "result"),
+        },
     };
 }
 
@@ -103,7 +125,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("the same Kubernetes objects, by type and name, with the same inputs", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const expected = new Map(built.objects.map((object) => [key(kubernetesType(object), object.metadata.name), plain(object)]));
                 const registered = new Map(run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [key(r.type, r.name), r.inputs]));
                 assert.deepEqual([...registered.keys()].sort(), [...expected.keys()].sort(), `${stack}: registered and built objects differ`);
@@ -117,7 +139,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("the same Keycloak resources, with the ids the provider returns", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run), previous).keycloak;
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous).keycloak;
                 const registered = run.resources.filter((r) => r.type.startsWith("keycloak:"));
                 assert.deepEqual(
                     registered.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -126,7 +148,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("each object inside the component its builder belongs to", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const byKey = new Map(run.registrations.map((r) => [key(r.type, r.name), r]));
                 for (const entry of built.entries) {
                     const registration = byKey.get(key(kubernetesType(entry.object), entry.object.metadata.name))!;
@@ -137,7 +159,7 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("destroy keeps exactly the namespace and the data claims (retainOnDelete), nothing else", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
                 const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
@@ -160,7 +182,7 @@ describe("the program registers exactly what the builders return", () => {
             // registration the engine receives (DESIGN.md; components/childOptions.ts).
             it("orders the rollout: namespace, scripts, bootstrap (and guard) before what uses them", () => {
                 const kubernetes = run.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const bootstrapJob = registered(run, types.job, new RegExp(`^${instance}-mongodb-bootstrap-`));
                 const deployment = registered(run, types.deployment, instance);
                 const statefulSet = registered(run, types.statefulSet, `${instance}-mongodb`);
@@ -187,7 +209,7 @@ describe("the program registers exactly what the builders return", () => {
                     assert.ok(waitsFor(ingress, types.service, instance), "the Ingress waits for the Service it routes to");
                 }
                 const guardJob = kubernetes.find((k) => k.type === types.job && guardObject(k));
-                if (previous) {
+                if (guardRuns(programCase)) {
                     assert.ok(guardJob, "a change of members runs the upgrade guard");
                     assert.ok(waitsFor(statefulSet, types.job, guardJob.name) && waitsFor(deployment, types.job, guardJob.name), "both workloads wait for the guard");
                     assert.deepEqual(kubernetes.filter((k) => waitsFor(k, types.job, guardJob.name)).map((k) => `${k.type} ${k.name}`).sort(),
@@ -218,19 +240,30 @@ describe("the program registers exactly what the builders return", () => {
                 }
             });
 
-            it("generates URI-safe passwords of 32 characters and a keyfile of 756 bytes, one per purpose", () => {
+            it("generates URI-safe passwords of 32 characters and a keyfile of 756 bytes, one per purpose and generation; a replaced generation unprotected", () => {
+                const plan = planOf(programCase).credentials;
+                const named = (base: string, id: CredentialId) => [
+                    generationName(`${instance}-${base}`, plan[id].current),
+                    ...(plan[id].previous === undefined ? [] : [generationName(`${instance}-${base}`, plan[id].previous!)]),
+                ];
                 const passwords = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-                assert.deepEqual(passwords.map((r) => r.name).sort(), [...mongoRoles.map((role) => `${instance}-mongodb-${role}`), `${instance}-admin`].sort());
+                assert.deepEqual(passwords.map((r) => r.name).sort(), [...mongoRoles.flatMap((role) => named(`mongodb-${role}`, role)), ...named("admin", "admin")].sort());
                 for (const password of passwords) {
                     assert.deepEqual(password.inputs, { ...generatedPassword }, `${password.name}`);
                 }
                 const keyfile = run.resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes");
-                assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]), [[`${instance}-mongodb-keyfile`, { length: keyfileBytes }]]);
+                assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]).sort(), named("mongodb-keyfile", "keyfile").map((name) => [name, { length: keyfileBytes }]).sort());
+                // The previous generation is declared once more with protect off, so the run after the rotation may delete it.
+                const previousNames = credentialIds.flatMap((id) => plan[id].previous === undefined ? [] : [named(id === "keyfile" ? "mongodb-keyfile" : id === "admin" ? "admin" : `mongodb-${id}`, id)[1]]);
+                const protectedPrevious = run.registrations.filter((r) => r.type.startsWith("random:") && previousNames.includes(r.name) && r.protect !== false).map((r) => r.name);
+                assert.equal(previousNames.length, programCase.overrides === rotateAll ? 5 : 0, "root, app, monitoring, keyfile and admin rotate in the rotation case");
+                assert.deepEqual(protectedPrevious, [], "a replaced generation is not protected");
             });
 
             it("keeps every generated value a Pulumi secret, and out of the outputs", () => {
-                const generated = generatedIn(run);
-                const values = [...Object.values(generated.mongoPasswords), generated.keyfile, generated.adminPassword, generated.keycloakClientSecret].filter((v) => v !== "");
+                const generated = generatedIn(run, programCase);
+                const values = [...Object.values(generated.mongoPasswords), generated.keyfile, generated.adminPassword, generated.keycloakClientSecret, ...Object.values(generated.previous ?? {})]
+                    .filter((v): v is string => v !== undefined && v !== "");
                 const carriers = run.resources.filter((r) => values.some((v) => JSON.stringify(r.inputs).includes(v)) && r.type.startsWith("kubernetes:"));
                 assert.deepEqual(carriers.map((r) => r.inputs.kind).filter((kind) => kind !== "Secret"), [], `${stack}: a generated value outside a Secret`);
                 for (const secret of carriers) {
@@ -244,16 +277,17 @@ describe("the program registers exactly what the builders return", () => {
             });
 
             it("exports the outputs README lists, with the stack's values", () => {
-                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 assert.equal(run.outputs.url, `https://${built.settings.hostname}`);
                 assert.equal(run.outputs.namespace, built.settings.namespace);
                 assert.equal(run.outputs.adminSecret, `${instance}-admin`);
                 assert.equal(run.outputs.keycloakClientId, built.settings.ssoEnabled ? built.settings.keycloakClientId : null);
                 assert.equal(run.outputs.mongodbConnectionSecret, `${instance}-mongodb-connection`);
-                assert.deepEqual(run.warnings, [], `${stack}: the program warned`);
+                // The only warning a stack may give: a keyfile rotation half done.
+                assert.deepEqual(run.warnings, rotationWarnings(planOf(programCase)), `${stack}: the program warned`);
                 // Records what it deployed for the next run's guard; a first install declares no guard Job.
-                assert.deepEqual(run.outputs.deployment, recordFor(instance, built.settings));
-                assert.equal(run.resources.some((r) => r.name.startsWith(`${instance}-upgrade-guard`)), previous !== undefined);
+                assert.deepEqual(run.outputs.deployment, recordFor(instance, built.settings, previous));
+                assert.equal(run.resources.some((r) => r.name.startsWith(`${instance}-upgrade-guard`)), guardRuns(programCase));
             });
         });
     }

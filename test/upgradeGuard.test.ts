@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { recordFor } from "../components/platform";
 import type { Settings } from "../components/settings";
+import { initialCredentials } from "../components/credentialPlan";
 import { DeploymentRecord, parseDeploymentRecord } from "../components/upgrades/deploymentRecord";
 import { enforceGuard, guardDecisions, guardJobNeeded, UpgradeRefused } from "../components/upgrades/upgradeGuard";
 import { upgradeGuardArgsFromSettings, upgradeGuardObjects, UpgradeGuardPeers } from "../components/upgrades/upgradeGuardObjects";
@@ -10,7 +11,7 @@ import { settingsFor } from "./support/settings";
 
 const hosts = (n: number, domain = "cluster.local") => Array.from({ length: n }, (_, i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.chat.svc.${domain}:27017`);
 const record = (rocketchatVersion: string, mongodbVersion: string, extra: Partial<DeploymentRecord> = {}): DeploymentRecord =>
-    ({ rocketchatVersion, mongodbVersion, replicaSetName: "rs0", memberHosts: hosts(3), ...extra });
+    ({ rocketchatVersion, mongodbVersion, replicaSetName: "rs0", memberHosts: hosts(3), ...initialCredentials, ...extra });
 const allow = { allowMemberRemoval: false };
 const reasons = (previous: DeploymentRecord | undefined, next: DeploymentRecord, options = allow) => guardDecisions(previous, next, options).map((r) => `${r.setting}: ${r.reason}`);
 
@@ -195,6 +196,6 @@ describe("upgrade guard Job", () => {
 
     it("prod's first install records its versions, replica set and member hosts (the program exports this record: test/program.test.ts)", () => {
         const prodHosts = [0, 1, 2].map((i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`);
-        assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+        assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials });
     });
 });

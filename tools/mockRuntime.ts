@@ -50,8 +50,12 @@ export interface Registration {
     /** URNs of the explicit and implicit dependencies. */
     readonly dependencies: readonly string[];
     readonly retainOnDelete?: boolean;
+    /** The protect option, when the program set it. */
+    readonly protect?: boolean;
     /** How long `pulumi up` waits for a create ("" when the provider's default applies). */
     readonly createTimeout: string;
+    /** How long `pulumi up` waits for an update ("" when the provider's default applies). */
+    readonly updateTimeout: string;
     /** Properties whose changes Pulumi ignores. */
     readonly ignoreChanges: readonly string[];
 }
@@ -236,7 +240,9 @@ function recordRegistrations(into: Registration[]): void {
             aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
             dependencies: request.getDependenciesList(),
             ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
+            ...(request.getProtect() !== undefined ? { protect: request.getProtect() } : {}),
             createTimeout: request.getCustomtimeouts()?.getCreate() ?? "",
+            updateTimeout: request.getCustomtimeouts()?.getUpdate() ?? "",
             ignoreChanges: request.getIgnorechangesList(),
         });
         return answer(request, callback);

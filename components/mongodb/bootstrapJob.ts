@@ -9,7 +9,8 @@ import type { Built } from "../builtObject";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { MongoRole, mongoRoles, mongoUserRef } from "../credentialObjects";
+import { MongoRole, mongoRoles, mongoUserRef, previousRootPasswordKey, unrotatedPlan } from "../credentialObjects";
+import { CredentialPlan, planDigestInput } from "../credentialPlan";
 import { WorkloadPlacement } from "../placement";
 import { envFromSecret, resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
 import { restoreRoleJson } from "./restoreRoleDefinition";
@@ -36,6 +37,8 @@ export interface BootstrapJobArgs<V> {
     readonly allowMemberRemoval: boolean;
     /** The Secret with the MongoDB users (credentialObjects.ts); an Output in the program. */
     readonly usersSecretName: string | V;
+    /** Which generation of each credential this run declares (credentialPlan.ts). Defaults to every credential at 0. */
+    readonly credentialPlan?: CredentialPlan;
 }
 
 export interface BootstrapJobObjects<V> {
@@ -67,8 +70,16 @@ function bootstrapConfigMapName(statefulSetName: string): string {
     return `${statefulSetName}-bootstrap`;
 }
 
+/** PREVIOUS_USERNAMES (JSON list): the previous generation's user of each role rotating this run, which the bootstrap keeps. */
+function keptPreviousUsers(plan: CredentialPlan): { name: string; value: string }[] {
+    const kept = mongoRoles.filter((role) => role !== "root" && plan.credentials[role].previous !== undefined)
+        .map((role) => mongoUserRef(role, plan.credentials[role].previous).username);
+    return kept.length > 0 ? [{ name: "PREVIOUS_USERNAMES", value: JSON.stringify(kept) }] : [];
+}
+
 function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
     const restoreRole = restoreRoleJson();
+    const plan = args.credentialPlan ?? unrotatedPlan;
     const credentialEnv = mongoRoles.flatMap((role) => {
         const user = mongoUserRef(role);
         return [
@@ -76,8 +87,18 @@ function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
             envFromSecret(`${userVariablePrefixes[role]}_PASSWORD`, args.usersSecretName, user.passwordKey),
         ];
     });
+    const rotationEnv = [
+        // Only in the run that rotates root: the bootstrap logs in with it and changes root's password.
+        ...(plan.credentials.root.previous !== undefined ? [envFromSecret("ROOT_PASSWORD_PREVIOUS", args.usersSecretName, previousRootPasswordKey)] : []),
+        // The users of the generations just replaced stay for pods not restarted yet; every other generation is dropped.
+        ...keptPreviousUsers(plan),
+    ];
     const digest = createHash("sha256")
-        .update(JSON.stringify({ hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval }))
+        .update(JSON.stringify({
+            hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval,
+            // Absent (and so the same name as before rotation existed) until a credential rotates.
+            credentials: planDigestInput(plan),
+        }))
         .digest("hex")
         .slice(0, 8);
     const volumes = [
@@ -107,6 +128,7 @@ function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
                 { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
                 { name: "HOME", value: "/tmp" },
                 ...credentialEnv,
+                ...rotationEnv,
             ],
             resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, volumes),
             securityContext: restrictedContainerSecurity(),

@@ -11,6 +11,10 @@ import { childOf, combineDependencies } from "../childOptions";
 import { Credentials } from "../credentials";
 import { declareObject, KubernetesObject } from "../kubernetesObjects";
 import { mongoClientLabels, replicaSetObjectNames } from "./names";
+import { CredentialPlan } from "../credentialPlan";
+
+/** How long a keyfile rolling restart may take: up to 7 members, each a step-down, a restart and a catch-up. */
+export const keyfileRollTimeout = "30m";
 import { mongoConnectionUri, MongoReplicaSetSettings, replicaSetHostsOf, replicaSetObjects, resolveReplicaSetSettings } from "./replicaSetObjects";
 
 export { mongoImageUid, mongoPort, replicaSetHosts, replicaSetObjectNames } from "./names";
@@ -18,6 +22,8 @@ export { mongoImageUid, mongoPort, replicaSetHosts, replicaSetObjectNames } from
 export interface MongoReplicaSetArgs extends MongoReplicaSetSettings {
     /** Generated users and keyfile. */
     readonly credentials: Credentials;
+    /** Which generation of each credential this run declares (credentialPlan.ts). Defaults to every credential at 0. */
+    readonly credentialPlan?: CredentialPlan;
     /** What must complete before the StatefulSet is created or changed (the upgrade guard Job). Defaults to none. */
     readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
@@ -37,7 +43,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.MongoReplicaSet.token, name, {}, withFormerTypes("MongoReplicaSet", opts));
         const child = childOf(this, opts);
-        const { credentials: creds, startAfter, ...settings } = args;
+        const { credentials: creds, startAfter, credentialPlan, ...settings } = args;
 
         this.statefulSetName = replicaSetObjectNames(name).statefulSet;
         this.replicaSetName = resolveReplicaSetSettings(settings).replicaSetName;
@@ -48,7 +54,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
             ...settings,
             usersSecretName: creds.mongoUsersSecretName,
             keyfileSecretName: creds.keyfileSecretName,
-            connectionUri: pulumi.secret(creds.app.password.apply((password) => mongoConnectionUri(name, settings, password))),
+            connectionUri: pulumi.secret(creds.app.password.apply((password) => mongoConnectionUri(name, settings, password, creds.app.username))),
+            credentialPlan,
         });
         const declare = (object: KubernetesObject & { metadata: { name: string } }, resourceOpts: pulumi.CustomResourceOptions = child) =>
             declareObject(object.metadata.name, object, resourceOpts);
@@ -56,7 +63,9 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         declare(objects.headlessService);
         declare(objects.clientService);
         // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
-        declare(objects.statefulSet, childOf(this, opts, startAfter));
+        // A keyfile change rolls every member (preStop, restart, catch-up each): more than the provider's 10 minutes on a large set.
+        const rollTimeout = credentialPlan?.keyfileChanges ? { customTimeouts: { create: keyfileRollTimeout, update: keyfileRollTimeout } } : {};
+        declare(objects.statefulSet, { ...childOf(this, opts, startAfter), ...rollTimeout });
         declare(objects.disruptionBudget);
         declare(objects.networkPolicy);
         this.connectionSecretName = (declare(objects.connectionSecret) as k8s.core.v1.Secret).metadata.name;

@@ -10,7 +10,8 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
-import { mongoUserRef } from "../credentialObjects";
+import { mongoUserRef, mongoUsernames, unrotatedPlan } from "../credentialObjects";
+import { CredentialPlan, rolloutAnnotations } from "../credentialPlan";
 import type { Built } from "../builtObject";
 import { standardLabels } from "../labels";
 import { placementMetadata, placementSpec, WorkloadPlacement } from "../placement";
@@ -101,11 +102,10 @@ export function replicaSetHostsOf(name: string, args: MongoReplicaSetSettings): 
     return replicaSetHosts(name, s.namespace, s.clusterDomain, s.members);
 }
 
-/** The application's connection string (majority writes, retryable), given the app user's password. */
-export function mongoConnectionUri(name: string, args: MongoReplicaSetSettings, appPassword: string): string {
+/** The application's connection string (majority writes, retryable), given the app user's name (its generation's, see credentialPlan.ts) and password. */
+export function mongoConnectionUri(name: string, args: MongoReplicaSetSettings, appPassword: string, appUsername: string = mongoUsernames.app): string {
     const s = resolveReplicaSetSettings(args);
-    const app = mongoUserRef("app");
-    return `mongodb://${app.username}:${appPassword}@${replicaSetHostsOf(name, s).join(",")}/${s.database}?replicaSet=${s.replicaSetName}&authSource=admin&w=majority&retryWrites=true`;
+    return `mongodb://${appUsername}:${appPassword}@${replicaSetHostsOf(name, s).join(",")}/${s.database}?replicaSet=${s.replicaSetName}&authSource=admin&w=majority&retryWrites=true`;
 }
 
 export interface ReplicaSetObjectsArgs<V> extends MongoReplicaSetSettings {
@@ -115,6 +115,8 @@ export interface ReplicaSetObjectsArgs<V> extends MongoReplicaSetSettings {
     readonly keyfileSecretName: string | V;
     /** The connection string (mongoConnectionUri with the generated password); a secret in the program. */
     readonly connectionUri: V;
+    /** Which generation of each credential this run declares (credentialPlan.ts). Defaults to every credential at 0. */
+    readonly credentialPlan?: CredentialPlan;
 }
 
 export interface ReplicaSetObjects<V> {
@@ -169,7 +171,10 @@ function statefulSetObject<V>(name: string, s: ResolvedSettings, args: ReplicaSe
             // Scaling down or deleting the set never deletes data volumes.
             persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
             template: {
-                metadata: placementMetadata(s.placement, { ...labels, ...mongoClientLabels(name) }),
+                // A keyfile rotation changes this annotation: the members restart one at a
+                // time and read the new keyfile (mongod reads it at start only). The root
+                // password does not belong here: the preStop step-down falls back (preStop.ts).
+                metadata: placementMetadata(s.placement, { ...labels, ...mongoClientLabels(name) }, rolloutAnnotations(args.credentialPlan ?? unrotatedPlan, ["keyfile"])),
                 spec: {
                     ...placementSpec(s.placement),
                     ...podPlacement(selector, { antiAffinity: s.antiAffinity, zones: s.zones }),
@@ -307,6 +312,7 @@ export function replicaSetObjects<V>(name: string, args: ReplicaSetObjectsArgs<V
             placement: s.placement,
             allowMemberRemoval: s.allowMemberRemoval,
             usersSecretName: args.usersSecretName,
+            credentialPlan: args.credentialPlan,
         }),
     };
 }

@@ -45,6 +45,8 @@ export interface MongoExporterObjectArgs<V = never> {
     readonly memberHosts: readonly string[];
     /** Secret and keys holding the monitoring user's name and password. */
     readonly credentials: SecretCredentials<V>;
+    /** Pod annotations of the program's own (a rotated monitoring user restarts the exporter). Defaults to none. */
+    readonly podAnnotations?: Record<string, string>;
     /** Labels that let the pod through the MongoDB NetworkPolicy. */
     readonly mongodbClientLabels: Record<string, string>;
     /** Namespace of the Prometheus allowed to scrape it. Defaults to "monitoring" (monitoringNamespace). */
@@ -91,7 +93,7 @@ export function mongoExporterObjects<V = never>(name: string, args: MongoExporte
             replicas: 1,
             selector: { matchLabels: selector },
             template: {
-                metadata: placementMetadata(args.placement, { ...labels, ...args.mongodbClientLabels }),
+                metadata: placementMetadata(args.placement, { ...labels, ...args.mongodbClientLabels }, args.podAnnotations),
                 spec: {
                     ...placementSpec(args.placement),
                     automountServiceAccountToken: false,

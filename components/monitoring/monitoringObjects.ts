@@ -169,6 +169,8 @@ export interface MonitoringPeers<V = never> {
     readonly memberHosts: readonly string[];
     /** The users Secret and the monitoring user's keys (Credentials.monitoring). */
     readonly monitoringCredentials: SecretCredentials<V>;
+    /** Pod annotations that restart the exporter when the monitoring user rotates (credentialPlan.ts rolloutAnnotations). Defaults to none. */
+    readonly monitoringRollout?: Record<string, string>;
     /** Labels the MongoDB NetworkPolicy admits (MongoReplicaSet.clientLabels). */
     readonly mongodbClientLabels: Record<string, string>;
     /** Rocket.Chat's pod selector and Deployment name (its autoscaler carries the same name). */
@@ -190,6 +192,7 @@ export function monitoringArgsFromSettings<V = never>(name: string, s: Settings,
             image: s.monitoringExporterImage,
             memberHosts: peers.memberHosts,
             credentials: peers.monitoringCredentials,
+            podAnnotations: peers.monitoringRollout,
             mongodbClientLabels: peers.mongodbClientLabels,
             placement: placementFor(s, "exporter"),
             fixedUid: s.fixedUids,

@@ -16,14 +16,16 @@
  *
  * The output resolves only once the bootstrap Job has completed (its status
  * is known), so a run that failed before the set was reconciled does not
- * record versions it never reached.
+ * record versions it never reached, nor credential generations the database
+ * does not hold yet: a failed rotation run is repeated by the next one.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { credentialIds, CredentialId, initialCredentials, KeyfilePhase, RecordedCredentials } from "../credentialPlan";
 import { imageParts } from "../validators";
 
 export const deploymentOutputName = "deployment";
 
-export interface DeploymentRecord {
+export interface DeploymentRecord extends RecordedCredentials {
     /** Rocket.Chat version (image tag). */
     readonly rocketchatVersion: string;
     /** MongoDB version (image tag) every member runs once the run completed. */
@@ -33,12 +35,36 @@ export interface DeploymentRecord {
     readonly memberHosts: string[];
 }
 
-export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[]): DeploymentRecord {
+export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[],
+    credentials: RecordedCredentials = initialCredentials): DeploymentRecord {
     return {
         rocketchatVersion: imageParts(rocketchatImage).tag ?? rocketchatImage,
         mongodbVersion: imageParts(mongodbImage).tag ?? mongodbImage,
         replicaSetName,
         memberHosts: [...memberHosts],
+        credentialGenerations: { ...credentials.credentialGenerations },
+        keyfilePhase: credentials.keyfilePhase,
+    };
+}
+
+/**
+ * The credential part of a record read back: a record written before
+ * rotation existed has none, which means every generation 0 and one key.
+ * A malformed entry is not guessed at: the whole record is rejected.
+ */
+function parseRecordedCredentials(value: Partial<RecordedCredentials>): RecordedCredentials | undefined {
+    const generations = (value.credentialGenerations ?? {}) as Partial<Record<CredentialId, unknown>>;
+    const parsed = credentialIds.map((id) => generations[id] ?? 0);
+    if (!parsed.every((g) => typeof g === "number" && Number.isInteger(g) && g >= 0)) {
+        return undefined;
+    }
+    const phase: unknown = value.keyfilePhase ?? "single";
+    if (phase !== "single" && phase !== "both") {
+        return undefined;
+    }
+    return {
+        credentialGenerations: Object.fromEntries(credentialIds.map((id, i) => [id, parsed[i]])) as Record<CredentialId, number>,
+        keyfilePhase: phase as KeyfilePhase,
     };
 }
 
@@ -50,7 +76,10 @@ export function parseDeploymentRecord(value: unknown): DeploymentRecord | undefi
         !Array.isArray(v.memberHosts) || v.memberHosts.length === 0 || !v.memberHosts.every(isText)) {
         return undefined;
     }
-    return { rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts! };
+    const credentials = parseRecordedCredentials(v);
+    return credentials && {
+        rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts!, ...credentials,
+    };
 }
 
 /** The previous successful run's record of this very stack, or undefined on a first install. */

@@ -14,12 +14,16 @@
  *   be a supported pair, so MongoDB goes first);
  * - a renamed replica set, changed member host names, and fewer members
  *   without the mongodbAllowMemberRemoval opt-in.
+ * - a credential generation lowered, skipped, a keyfile rotation started
+ *   while the previous one is half done, or the root or backup credentials
+ *   rotated in a run the guard Job itself runs in (credentialPlan.ts).
  * With no record (first install) everything is allowed and the record is written.
  */
 import { SettingName } from "../settings";
 import {
     compareVersions, deployableSeriesFor, mongodbSeriesOrder, parseVersion, rocketchatMongodbSupport, rocketchatUpgradeRule, seriesOf, supportLineFor, Version,
 } from "./versionTable";
+import { rotationRefusals } from "../credentialPlan";
 import { DeploymentRecord } from "./deploymentRecord";
 
 export interface GuardRefusal {
@@ -163,6 +167,7 @@ export function guardDecisions(record: DeploymentRecord | undefined, next: Deplo
     if (chatBefore && chatAfter && mongoBefore && mongoAfter && refusals.length === 0) {
         refusals.push(...pairRefusals(record, next, chatBefore, chatAfter, mongoBefore, mongoAfter));
     }
+    refusals.push(...rotationRefusals(record, next.credentialGenerations, { upgradeGuardRuns: guardJobNeeded(record, next) }));
     return refusals;
 }
 
@@ -183,7 +188,9 @@ export class UpgradeRefused extends Error {
  * to guard and an unchanged stack needs no backup on every run.
  */
 export function guardJobNeeded(record: DeploymentRecord | undefined, next: DeploymentRecord): boolean {
-    return record !== undefined && JSON.stringify(record) !== JSON.stringify(next);
+    // Credential generations are not guarded here: a rotation is the bootstrap's business.
+    const guarded = (r: DeploymentRecord) => JSON.stringify([r.rocketchatVersion, r.mongodbVersion, r.replicaSetName, r.memberHosts]);
+    return record !== undefined && guarded(record) !== guarded(next);
 }
 
 /** Throws UpgradeRefused listing every refusal; returns quietly when the change is allowed. */

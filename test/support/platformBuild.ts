@@ -15,7 +15,8 @@ import { backupObjects } from "../../components/backup/backups";
 import { channelsReconcilerArgsFromSettings, channelsReconcilerObjects } from "../../components/channels/channelsObjects";
 import { ComponentName } from "../../components/componentTypes";
 import { credentialsArgsFromSettings } from "../../components/credentials";
-import { credentialObjects, credentialSecretNames, MongoRole, mongoRoles, mongoUserRef } from "../../components/credentialObjects";
+import { credentialObjects, credentialSecretNames, keyfileText, MongoRole, mongoRoles, mongoUserRef } from "../../components/credentialObjects";
+import { CredentialId, rolloutAnnotations } from "../../components/credentialPlan";
 import { monitoringArgsFromSettings, monitoringObjects } from "../../components/monitoring/monitoringObjects";
 import { mongoClientLabels, mongoStatefulSetName, replicaSetHosts } from "../../components/mongodb/names";
 import { mongoConnectionUri, replicaSetObjects } from "../../components/mongodb/replicaSetObjects";
@@ -29,7 +30,7 @@ import { Settings } from "../../components/settings";
 import { keycloakClientResources, KeycloakResource } from "../../components/sso/keycloakClientResources";
 import { oauthSecretName, oauthSecretObject } from "../../components/sso/oauthSecret";
 import { keycloakClientArgsFromSettings } from "../../components/sso/ssoSettings";
-import { recordFor } from "../../components/platform";
+import { credentialPlanFor, recordFor } from "../../components/platform";
 import { DeploymentRecord } from "../../components/upgrades/deploymentRecord";
 import { guardJobNeeded } from "../../components/upgrades/upgradeGuard";
 import { upgradeGuardArgsFromSettings, upgradeGuardObjects } from "../../components/upgrades/upgradeGuardObjects";
@@ -45,17 +46,30 @@ export const instance = "rocketchat";
 /** The values only the providers know: generated passwords, the keyfile, Keycloak's client secret. */
 export interface GeneratedValues {
     readonly mongoPasswords: Readonly<Record<MongoRole, string>>;
+    /** One keyfile key (base64): the current generation's. */
     readonly keyfile: string;
     readonly adminPassword: string;
     readonly keycloakClientSecret: string;
+    /** The previous generation's values, for a run that rotates them (components/credentialPlan.ts). */
+    readonly previous?: {
+        readonly rootPassword?: string;
+        readonly keyfile?: string;
+        readonly adminPassword?: string;
+    };
 }
 
 /** Distinct, recognisable placeholders, long enough to be found wherever one leaks. */
 export const placeholderValues: GeneratedValues = {
     mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, `<generated-mongodb-${role}-password-0123456789>`])) as Record<MongoRole, string>,
-    keyfile: "<generated-keyfile-0123456789abcdef>",
+    // Base64 characters only: the keyfile's text is checked like mongod checks it (keyfileText).
+    keyfile: "generatedKeyfile0123456789abcdef",
     adminPassword: "<generated-admin-password-0123456789>",
     keycloakClientSecret: "<keycloak-client-secret-0123456789>",
+    previous: {
+        rootPassword: "<previous-mongodb-root-password-0123456789>",
+        keyfile: "previousKeyfile0123456789abcdef",
+        adminPassword: "<previous-admin-password-0123456789>",
+    },
 };
 
 /** A configuration the stacks do not carry but the program must wire right: dev restoring an archive, dropping what exists. */
@@ -64,6 +78,7 @@ export const restoreCase = { restoreArchive: "rocketchat-20261128T021500Z.archiv
 /** Every placeholder of placeholderValues, for leak checks. */
 export const placeholderList: readonly string[] = [
     ...Object.values(placeholderValues.mongoPasswords), placeholderValues.keyfile, placeholderValues.adminPassword, placeholderValues.keycloakClientSecret,
+    ...Object.values(placeholderValues.previous!),
 ];
 
 /** One object as the program should register it: which component holds it, and whether destroy keeps it. */
@@ -103,19 +118,26 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
     add("Platform", [defaultDenyIngressObject(instance, s.namespace)]);
 
     const secrets = credentialSecretNames(instance);
+    const plan = credentialPlanFor(s, previous);
+    const rotating = (id: CredentialId) => plan.credentials[id].previous !== undefined;
+    const keyOf = (generation: number) => (generation === plan.credentials.keyfile.current ? generated.keyfile : generated.previous!.keyfile!);
     add("Credentials", Object.values(credentialObjects<string>(instance, {
-        ...credentialsArgsFromSettings(s),
+        ...credentialsArgsFromSettings(s, plan),
         mongoPasswords: generated.mongoPasswords,
-        keyfile: generated.keyfile,
+        keyfile: keyfileText(plan.keyfileKeys.map(keyOf)),
         adminPassword: generated.adminPassword,
+        previousRootPassword: rotating("root") ? generated.previous!.rootPassword : undefined,
+        previousAdminPassword: rotating("admin") ? generated.previous!.adminPassword : undefined,
     })));
+    const userOf = (role: MongoRole) => mongoUserRef(role, plan.credentials[role].current);
 
     const mongoArgs = mongoReplicaSetArgsFromSettings(s);
     const { bootstrap, ...replicaSet } = replicaSetObjects<string>(instance, {
         ...mongoArgs,
         usersSecretName: secrets.mongoUsers,
         keyfileSecretName: secrets.keyfile,
-        connectionUri: mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app),
+        connectionUri: mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app, userOf("app").username),
+        credentialPlan: plan,
     });
     add("MongoReplicaSet", [...Object.values(replicaSet), bootstrap.configMap, bootstrap.job]);
 
@@ -142,8 +164,8 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
     const backupArgs = backupsArgsFromSettings(s, {
         mongodb: { hosts: mongoHosts, replicaSetName: s.mongodbReplicaSetName, clientLabels },
         usersSecretName: secrets.mongoUsers,
-        backupUser: mongoUserRef("backup"),
-        restoreUser: mongoUserRef("restore"),
+        backupUser: userOf("backup"),
+        restoreUser: userOf("restore"),
         uploadsClaimName: rocketchatNames.uploadsClaimName,
         rocketchatSelector: rocketchatNames.selector,
     });
@@ -155,9 +177,9 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
         add("RestoreJob", present([backups.restore]));
     }
 
-    const next = recordFor(instance, s);
+    const next = recordFor(instance, s, previous);
     if (guardJobNeeded(previous, next)) {
-        const user = (role: MongoRole) => ({ secretName: secrets.mongoUsers, ...mongoUserRef(role) });
+        const user = (role: MongoRole) => ({ secretName: secrets.mongoUsers, ...userOf(role) });
         const guard = upgradeGuardObjects(upgradeGuardArgsFromSettings<string>(instance, s, previous!, next, {
             hosts: mongoHosts,
             mongodbClientLabels: clientLabels,
@@ -182,7 +204,8 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
 
     const monitoringArgs = monitoringArgsFromSettings<string>(instance, s, {
         memberHosts: mongoHosts,
-        monitoringCredentials: { secretName: secrets.mongoUsers, ...mongoUserRef("monitoring") },
+        monitoringCredentials: { secretName: secrets.mongoUsers, ...userOf("monitoring") },
+        monitoringRollout: rolloutAnnotations(plan, ["monitoring"]),
         mongodbClientLabels: clientLabels,
         rocketchatSelector: rocketchatNames.selector,
         rocketchatDeploymentName: rocketchatNames.deploymentName,
