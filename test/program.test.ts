@@ -304,4 +304,13 @@ describe("index.ts refuses an unsafe upgrade before declaring anything", () => {
         assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:")), [], "no Kubernetes object");
         assert.ok(declared.includes("pulumi:pulumi:StackReference"), "the previous record was read");
     });
+
+    it("a lowered credential generation stops preview and up before any Kubernetes object is declared, naming the setting and the recorded generation", async () => {
+        const error = await runStack("prod", { mongodbAppPasswordGeneration: 1 }, { previousOutputs: { deployment: { ...prodRecordOf3, credentialGenerations: { ...prodRecordOf3.credentialGenerations, app: 2 } } } })
+            .then(() => undefined, (e: any) => e);
+        assert.ok(error, "refused");
+        assert.match(error.message, /rocketchat-ha:mongodbAppPasswordGeneration = 1: the last run deployed generation 2/);
+        const declared = (error.declaredResources as { type: string }[]).map((r) => r.type);
+        assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:") || t.startsWith("random:")), [], "no Kubernetes object, no random value");
+    });
 });

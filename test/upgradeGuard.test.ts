@@ -162,7 +162,7 @@ describe("upgrade guard Job", () => {
         assert.deepEqual(pod.volumes!.find((v) => v.name === "backup"), { name: "backup", persistentVolumeClaim: { claimName: backupClaim } });
         assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
         assert.deepEqual(recordFor("rocketchat", settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" })),
-            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts });
+            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials });
     });
 
     it("without backups only guards, and the Job's name follows the change it guards", () => {
