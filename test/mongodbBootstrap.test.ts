@@ -60,16 +60,32 @@ class SimulatedReplicaSet {
     featureCompatibility: { version: string; targetVersion?: string } = { version: "8.0" };
     private hellosSinceInitiate = 0;
 
-    constructor(readonly setName: string, readonly rootPassword: string, opts: { belongsTo?: string } = {}) {
+    constructor(readonly setName: string, public rootPassword: string, opts: { belongsTo?: string } = {}) {
         if (opts.belongsTo) {
             this.config = { _id: opts.belongsTo, version: 1, members: [{ _id: 0, host: "elsewhere:27017" }] };
         }
     }
 
+    /** Every connection's user name and password, in order (to prove which root password was tried). */
+    logins: { user: string; password: string }[] = [];
+
+    /**
+     * A login as `root` (the image's user: docker-entrypoint.sh creates it on an
+     * empty volume) or as a user the bootstrap created. A wrong password is
+     * AuthenticationFailed (18) (src/mongo/base/error_codes.yml; SCRAM refuses
+     * the login, so no command runs); a user other than root holds no user
+     * administration or replica-set privileges, so those commands answer
+     * Unauthorized (13) (the built-in roles of createUser's "Required Access":
+     * createUser/updateUser/dropUser need userAdmin actions, replSet* clusterManager).
+     */
     connect = (uri: string) => {
-        const password = decodeURIComponent(/^mongodb:\/\/[^:]+:([^@]+)@/.exec(uri)![1]);
+        const [, user, encoded] = /^mongodb:\/\/([^:]+):([^@]+)@/.exec(uri)!;
+        const password = decodeURIComponent(encoded);
+        const name = decodeURIComponent(user);
+        this.logins.push({ user: name, password });
         const direct = /directConnection=true/.test(uri) ? /@([^/]+)\//.exec(uri)![1] : undefined;
-        return { runCommand: (command: Reply) => this.run(command, password === this.rootPassword, direct) };
+        const authenticated = name === "root" ? password === this.rootPassword : this.users.get(name)?.pwd === password;
+        return { runCommand: (command: Reply) => this.run(command, authenticated, direct, name === "root") };
     };
 
     private currentPrimary(): string | undefined {
@@ -80,11 +96,14 @@ class SimulatedReplicaSet {
         return this.primaryHost && hosts.includes(this.primaryHost) ? this.primaryHost : hosts[0];
     }
 
-    private run(command: Reply, authenticated: boolean, direct?: string): Reply {
+    private run(command: Reply, authenticated: boolean, direct: string | undefined, asRoot: boolean): Reply {
         const name = Object.keys(command)[0];
         this.commands.push(name);
         if (!authenticated) {
             return { ok: 0, code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." };
+        }
+        if (!asRoot && !["hello", "ping", "buildInfo"].includes(name)) {
+            return { ok: 0, code: codes.Unauthorized, codeName: "Unauthorized", errmsg: `not authorized on admin to execute command { ${name}: ... }` };
         }
         switch (name) {
             case "replSetGetStatus":
@@ -141,7 +160,18 @@ class SimulatedReplicaSet {
                 return { ok: 1 };
             }
             case "usersInfo":
-                return { ok: 1, users: [...this.users.values()].map((u) => ({ _id: `${u.db}.${u.user}`, user: u.user, db: u.db, roles: u.roles })) };
+                // admin.system.users holds root too (the image's entrypoint created it).
+                return {
+                    ok: 1,
+                    users: [{ user: "root", db: "admin", roles: [{ role: "root", db: "admin" }] }, ...this.users.values()]
+                        .map((u) => ({ _id: `${u.db}.${u.user}`, user: u.user, db: u.db, roles: u.roles })),
+                };
+            case "dropUser":
+                // UserNotFound (11) for a user that does not exist (dropUser, user_management_commands.cpp).
+                if (!this.users.delete(command.dropUser)) {
+                    return { ok: 0, code: 11, codeName: "UserNotFound", errmsg: `User '${command.dropUser}@admin' not found` };
+                }
+                return { ok: 1 };
             case "createUser": {
                 const roles = resolveRoleNames(command.roles, "admin");
                 const unknown = this.unknownRoles(roles);
@@ -155,6 +185,11 @@ class SimulatedReplicaSet {
                 return { ok: 1 };
             }
             case "updateUser": {
+                if (command.updateUser === "root") {
+                    // Only the password changes: updateUser leaves fields it is not given alone.
+                    this.rootPassword = command.pwd;
+                    return { ok: 1 };
+                }
                 if (!this.users.has(command.updateUser)) {
                     return { ok: 0, code: 11, codeName: "UserNotFound", errmsg: "Could not find user" };
                 }
@@ -436,6 +471,96 @@ describe("MongoDB replica-set bootstrap", () => {
         });
     });
 
+    describe("rotation on purpose (components/credentialPlan.ts)", () => {
+        const rotatedRoot = { ROOT_PASSWORD: "n3w-r00t/p@ss", ROOT_PASSWORD_PREVIOUS: "r00t/p@ss:word" };
+
+        it("the simulated server enforces what mongod enforces: a wrong password is AuthenticationFailed (18), a non-root user may not administer users (13)", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            const asApp = (password: string) => server.connect(`mongodb://rocketchat:${password}@${hosts(3)[0]}/admin?directConnection=true`);
+            assert.equal(asApp("wrong").runCommand({ hello: 1 }).code, 18);
+            assert.equal(asApp("app-secret").runCommand({ hello: 1 }).ok, 1);
+            assert.equal(asApp("app-secret").runCommand({ updateUser: "root", pwd: "x" }).code, 13);
+            assert.equal(server.connect(`mongodb://root:wrong@${hosts(3)[0]}/admin`).runCommand({ replSetGetStatus: 1 }).code, 18);
+        });
+
+        describe("planRootLogin", () => {
+            const refused = { ok: 0, code: 18, codeName: "AuthenticationFailed" };
+            const status = { ok: 1, set: "rs0" };
+            it("the current password accepted: use it", () => {
+                assert.deepEqual(bootstrap.planRootLogin(status, undefined), { action: "current" });
+            });
+            it("current refused, no previous (not a rotation run): today's refusal", () => {
+                assert.deepEqual(bootstrap.planRootLogin(refused, undefined), { action: "fail", reason: "the root user was refused: check the users Secret against the member's data volume" });
+            });
+            it("current refused, previous accepted: change root's password", () => {
+                assert.deepEqual(bootstrap.planRootLogin(refused, status), { action: "rotate" });
+            });
+            it("both refused: the refusal, saying both were tried", () => {
+                assert.match(bootstrap.planRootLogin(refused, refused).reason, /root user was refused.*neither the current nor the previous/);
+            });
+        });
+
+        it("root: the new password refused -> the previous accepted -> updateUser root -> the new one accepted; the next run needs no previous", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            server.logins = [];
+            const { summary, logs } = runAgainst(server, environment(3, rotatedRoot));
+            assert.equal(summary.rootPasswordChanged, true);
+            assert.equal(server.rootPassword, "n3w-r00t/p@ss");
+            const rootLogins = server.logins.filter((l) => l.user === "root").map((l) => l.password);
+            assert.deepEqual(rootLogins.slice(0, 3), ["n3w-r00t/p@ss", "r00t/p@ss:word", "r00t/p@ss:word"], "new refused, previous for the status and the primary");
+            assert.ok(rootLogins.slice(3).every((p) => p === "n3w-r00t/p@ss"), "after the change only the new password");
+            assert.ok(!logs.join("\n").includes("n3w-r00t") && !logs.join("\n").includes("r00t/p@ss:word"), "no password in the log");
+
+            // Re-running the same rotation (a failed run repeated) logs in with the new password at once.
+            const again = runAgainst(server, environment(3, rotatedRoot)).summary;
+            assert.equal(again.rootPasswordChanged, undefined);
+            const next = runAgainst(server, environment(3, { ROOT_PASSWORD: "n3w-r00t/p@ss" })).summary;
+            assert.equal(next.rootPasswordChanged, undefined);
+        });
+
+        it("root: both passwords refused -> the refusal, nothing changed", () => {
+            const server = new SimulatedReplicaSet("rs0", "somebody-else's");
+            runAgainst(server, environment(3, { ROOT_PASSWORD: "somebody-else's" }));
+            server.commands = [];
+            assert.throws(() => runAgainst(server, environment(3, rotatedRoot)), /root user was refused.*neither the current nor the previous/);
+            assert.equal(server.rootPassword, "somebody-else's");
+            assert.ok(!server.commands.includes("updateUser"));
+        });
+
+        it("app: generation 1 is a new user beside generation 0 (no lock-out), and the following run drops generation 0", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            const login = (user: string, password: string) => server.connect(`mongodb://${user}:${password}@${hosts(3)[0]}/admin`).runCommand({ hello: 1 }).ok;
+
+            const rotation = environment(3, { APP_USERNAME: "rocketchat-g1", APP_PASSWORD: "app-secret-g1", PREVIOUS_USERNAMES: JSON.stringify(["rocketchat"]) });
+            const { summary } = runAgainst(server, rotation);
+            assert.deepEqual(summary.created, ["rocketchat-g1"]);
+            assert.deepEqual(summary.dropped, []);
+            assert.equal(login("rocketchat-g1", "app-secret-g1"), 1, "the new generation logs in");
+            assert.equal(login("rocketchat", "app-secret"), 1, "pods not restarted yet keep working");
+            assert.deepEqual(server.users.get("rocketchat-g1")!.roles, server.users.get("rocketchat")!.roles, "same roles");
+
+            const following = runAgainst(server, environment(3, { APP_USERNAME: "rocketchat-g1", APP_PASSWORD: "app-secret-g1" })).summary;
+            assert.deepEqual(following.dropped, ["rocketchat"]);
+            assert.equal(login("rocketchat", "app-secret"), 0, "generation 0 is gone");
+            assert.equal(login("rocketchat-g1", "app-secret-g1"), 1);
+            assert.deepEqual([...server.users.keys()].sort(), ["backup", "monitoring", "restore", "rocketchat-g1"], "other users untouched");
+            assert.equal(server.rootPassword, "r00t/p@ss:word", "root untouched");
+        });
+
+        it("drops only generations of the platform's own users: never root, never a user of another name", () => {
+            const users = { ok: 1, users: [
+                { user: "root", db: "admin" }, { user: "rocketchat", db: "admin" }, { user: "rocketchat-g2", db: "admin" }, { user: "rocketchat-g3", db: "admin" },
+                { user: "rocketchat-reporting", db: "admin" }, { user: "backup", db: "admin" }, { user: "rocketchat", db: "other" },
+            ] };
+            const desired = [{ user: "rocketchat-g3", pwd: "x", roles: [] }, { user: "backup", pwd: "y", roles: [] }];
+            const steps = bootstrap.planUsers(users, desired, ["rocketchat-g2"]);
+            assert.deepEqual(steps.map((s: any) => `${s.command} ${s.user.user}`), ["updateUser rocketchat-g3", "updateUser backup", "dropUser rocketchat"]);
+        });
+    });
+
     describe("the restore role and the restore user", () => {
         const restoreRole = JSON.parse(restoreRoleText);
 
@@ -503,6 +628,8 @@ describe("MongoDB replica-set bootstrap", () => {
         runAgainst(server, environment(5)); // reconfig, raise the FCV, update the role and the users
         server.primaryHost = hosts(5)[4];
         runAgainst(server, environment(3, { MEMBER_REMOVAL_ALLOWED: "true" })); // step the departing primary down, remove members
+        runAgainst(server, environment(3, { ROOT_PASSWORD: "rotated-root", ROOT_PASSWORD_PREVIOUS: "r00t/p@ss:word", APP_USERNAME: "rocketchat-g1", PREVIOUS_USERNAMES: "[\"rocketchat\"]" }));
+        runAgainst(server, environment(3, { ROOT_PASSWORD: "rotated-root", APP_USERNAME: "rocketchat-g1" })); // root's password changed, the replaced user dropped
         const env = environment(3);
         const rows = privilegeTable({ appRole: bootstrap.desiredUsers(env)[0].roles[0], restoreRole: bootstrap.desiredRoles(env)[0] }, [])
             .filter((r) => r.id.startsWith("bootstrap:"));

@@ -11,6 +11,14 @@
  * Credentials come from environment variables filled from a Secret; the
  * connection string is built here so no password is ever a command argument.
  *
+ * Rotation (components/credentialPlan.ts): in the run that rotates root,
+ * ROOT_PASSWORD_PREVIOUS is set; when the current root password is refused
+ * and the previous one is accepted, root's password is changed to the
+ * current one. Other users rotate by name: generation N of a user is
+ * <name>-g<N>, created with the new password while the previous generation's
+ * user (PREVIOUS_USERNAMES) keeps working for pods not restarted yet; every
+ * other generation of the same user is dropped.
+ *
  * The decisions are pure functions exported for the tests; `run` takes its
  * side effects (connect, sleep, log) as arguments so tests can drive it with a
  * simulated server. Plain ES2020 so it runs unchanged in mongosh and Node.
@@ -48,9 +56,36 @@ function planInitiation(statusReply, replicaSetName, hosts) {
         return { action: "initiate", config: initialConfig(replicaSetName, hosts) };
     }
     if (code === codes.Unauthorized || code === codes.AuthenticationFailed) {
-        return { action: "fail", reason: "the root user was refused: check the users Secret against the member's data volume" };
+        return { action: "fail", reason: rootRefused };
     }
     return { action: "fail", reason: `unexpected replSetGetStatus reply: ${JSON.stringify(statusReply)}` };
+}
+
+const rootRefused = "the root user was refused: check the users Secret against the member's data volume";
+
+/**
+ * How to log in as root, given the seed's replSetGetStatus reply with the
+ * current root password and, only when that was refused and this run rotates
+ * root, the reply with the previous generation's password.
+ * Returns { action: "current" } | { action: "rotate" } | { action: "fail", reason }.
+ * A wrong password is AuthenticationFailed (18) at login (src/mongo/base/error_codes.yml);
+ * anything else is left to planInitiation.
+ */
+function planRootLogin(currentReply, previousReply) {
+    const refused = (reply) => Boolean(reply) && reply.code === codes.AuthenticationFailed;
+    if (!refused(currentReply)) {
+        return { action: "current" };
+    }
+    if (previousReply === undefined) {
+        return { action: "fail", reason: rootRefused };
+    }
+    if (refused(previousReply) || previousReply.code === codes.Unauthorized) {
+        return { action: "fail", reason: `${rootRefused} (neither the current nor the previous generation's root password was accepted)` };
+    }
+    if (previousReply.ok !== 1) {
+        return { action: "fail", reason: `the previous root password was accepted but the member is not part of an initiated set, so root's password cannot be changed: ${JSON.stringify(previousReply)}` };
+    }
+    return { action: "rotate" };
 }
 
 /** The first config: every member votes, member 0 is preferred as primary. */
@@ -242,18 +277,33 @@ function isWritablePrimary(helloReply) {
     return Boolean(helloReply && helloReply.ok === 1 && helloReply.isWritablePrimary);
 }
 
+/** A user's generation-0 name: `backup-g3` -> `backup` (credentialPlan.ts generationUsername). */
+function generationBase(name) {
+    return name.replace(/-g\d+$/, "");
+}
+
 /**
- * Which users to create and which to update, given `usersInfo` output of the
- * admin database and the desired users ({ user, pwd, roles }). Existing users
- * are updated so a rotated Secret and the database agree again; updateUser
- * replaces the roles, so a narrowed grant reaches existing users too.
+ * Which users to create, update and drop, given `usersInfo` output of the
+ * admin database, the desired users ({ user, pwd, roles }) and the names of
+ * previous generations to keep for now. Existing users are updated so a
+ * rotated Secret and the database agree again; updateUser replaces the roles,
+ * so a narrowed grant reaches existing users too. Any other generation of a
+ * desired user (same name, or with another -g<N>) is dropped, after the new
+ * users exist; root and users of other names are never touched.
  */
-function planUsers(usersInfoReply, desired) {
-    const existing = new Set((usersInfoReply.users || []).map((u) => `${u.db}.${u.user}`));
-    return desired.map((user) => ({
-        command: existing.has(`admin.${user.user}`) ? "updateUser" : "createUser",
+function planUsers(usersInfoReply, desired, keep) {
+    const users = (usersInfoReply.users || []).filter((u) => u.db === "admin");
+    const existing = new Set(users.map((u) => u.user));
+    const steps = desired.map((user) => ({
+        command: existing.has(user.user) ? "updateUser" : "createUser",
         user,
     }));
+    const families = new Set(desired.map((user) => generationBase(user.user)));
+    const wanted = new Set([...desired.map((user) => user.user), ...(keep || [])]);
+    const drops = users
+        .filter((u) => families.has(generationBase(u.user)) && !wanted.has(u.user))
+        .map((u) => ({ command: "dropUser", user: { user: u.user } }));
+    return [...steps, ...drops];
 }
 
 /** A role reference as the server stores it: a bare name means a role of the same database. */
@@ -373,7 +423,7 @@ function check(reply, what) {
 function run(env, io) {
     const hosts = JSON.parse(env.MEMBER_HOSTS);
     const attempts = Number(env.WAIT_ATTEMPTS || 120);
-    const done = { initiated: false, added: [], removed: [], rolesCreated: [], rolesUpdated: [], created: [], updated: [], extra: [] };
+    const done = { initiated: false, added: [], removed: [], rolesCreated: [], rolesUpdated: [], created: [], updated: [], dropped: [], extra: [] };
 
     const retry = (what, fn) => {
         for (let attempt = 1; ; attempt++) {
@@ -398,8 +448,32 @@ function run(env, io) {
     // it removes departing members and checks the new binary, nothing else.
     const prepare = env.MODE === "prepare";
     io.log(`seed member ${hosts[0]}`);
-    const seed = retry("the seed member", () => io.connect(connectionString(env, [hosts[0]], "directConnection=true")));
-    const status = retry("the seed member's status", () => seed.runCommand({ replSetGetStatus: 1 }));
+    const seedStatus = (credentials) => {
+        const seed = retry("the seed member", () => io.connect(connectionString(credentials, [hosts[0]], "directConnection=true")));
+        return { seed, status: retry("the seed member's status", () => seed.runCommand({ replSetGetStatus: 1 })) };
+    };
+    const findPrimary = (credentials) => retry("a writable primary", () => {
+        const db = io.connect(connectionString(credentials, hosts, `replicaSet=${encodeURIComponent(env.REPLICA_SET_NAME)}`));
+        const hello = db.runCommand({ hello: 1 });
+        return isWritablePrimary(hello) ? { db, host: hello.me } : undefined;
+    });
+
+    let { seed, status } = seedStatus(env);
+    const previousRoot = env.ROOT_PASSWORD_PREVIOUS ? { ...env, ROOT_PASSWORD: env.ROOT_PASSWORD_PREVIOUS } : undefined;
+    const login = planRootLogin(status, previousRoot && status.code === codes.AuthenticationFailed ? seedStatus(previousRoot).status : undefined);
+    if (login.action === "fail") {
+        throw new Error(login.reason);
+    }
+    if (login.action === "rotate") {
+        io.log("root logged in with the previous generation's password: changing it to the current one");
+        check(findPrimary(previousRoot).db.runCommand({ updateUser: env.ROOT_USERNAME, pwd: env.ROOT_PASSWORD, writeConcern: { w: "majority" } }), "updateUser root");
+        done.rootPasswordChanged = true;
+        // The seed may see the change a moment later than the primary.
+        ({ seed, status } = retry("the seed member to accept the new root password", () => {
+            const next = seedStatus(env);
+            return next.status.code === codes.AuthenticationFailed ? undefined : next;
+        }));
+    }
     const plan = planInitiation(status, env.REPLICA_SET_NAME, hosts);
     if (plan.action === "fail") {
         throw new Error(plan.reason);
@@ -417,12 +491,7 @@ function run(env, io) {
         done.initiated = reply.ok === 1;
     }
 
-    const findPrimary = () => retry("a writable primary", () => {
-        const db = io.connect(connectionString(env, hosts, `replicaSet=${encodeURIComponent(env.REPLICA_SET_NAME)}`));
-        const hello = db.runCommand({ hello: 1 });
-        return isWritablePrimary(hello) ? { db, host: hello.me } : undefined;
-    });
-    let primary = findPrimary();
+    let primary = findPrimary(env);
 
     for (;;) {
         const config = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config;
@@ -438,7 +507,7 @@ function run(env, io) {
             // The departing primary hands over first; its connection drops, which is expected.
             io.log(`primary ${step.host} leaves the set: stepping it down first`);
             primary.db.runCommand({ replSetStepDown: 60 });
-            primary = findPrimary();
+            primary = findPrimary(env);
             continue;
         }
         io.log(`${step.action === "add" ? "adding" : "removing"} member ${step.host}`);
@@ -487,11 +556,16 @@ function run(env, io) {
     }
 
     const usersInfo = check(primary.db.runCommand({ usersInfo: 1 }), "usersInfo");
-    for (const step of planUsers(usersInfo, desiredUsers(env))) {
-        const { user, pwd, roles } = step.user;
-        const body = step.command === "createUser" ? { createUser: user, pwd, roles } : { updateUser: user, pwd, roles };
-        check(primary.db.runCommand(body), step.command);
-        (step.command === "createUser" ? done.created : done.updated).push(user);
+    const keep = JSON.parse(env.PREVIOUS_USERNAMES || "[]");
+    const bodies = {
+        createUser: ({ user, pwd, roles }) => ({ createUser: user, pwd, roles }),
+        updateUser: ({ user, pwd, roles }) => ({ updateUser: user, pwd, roles }),
+        dropUser: ({ user }) => ({ dropUser: user }),
+    };
+    const record = { createUser: done.created, updateUser: done.updated, dropUser: done.dropped };
+    for (const step of planUsers(usersInfo, desiredUsers(env), keep)) {
+        check(primary.db.runCommand(bodies[step.command](step.user)), step.command);
+        record[step.command].push(step.user.user);
     }
 
     check(primary.db.runCommand({ setDefaultRWConcern: 1, defaultWriteConcern: { w: "majority" } }), "setDefaultRWConcern");
@@ -501,7 +575,7 @@ function run(env, io) {
 
 if (typeof module === "object" && module.exports) {
     module.exports = {
-        codes, planInitiation, initialConfig, initiateSucceeded, planMembers, planFeatureCompatibility, planBinaryChange,
+        codes, planInitiation, planRootLogin, initialConfig, initiateSucceeded, planMembers, planFeatureCompatibility, planBinaryChange,
         isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run,
     };
 }
@@ -522,7 +596,18 @@ if (typeof Mongo === "function" && typeof sleep === "function") {
     };
     run(process.env, {
         connect: (uri) => {
-            const db = new Mongo(uri).getDB("admin");
+            let db;
+            try {
+                db = new Mongo(uri).getDB("admin");
+            } catch (error) {
+                // A refused login may surface when connecting (the driver authenticates
+                // on connect): answer it as the refused command's reply, so the root
+                // fallback (planRootLogin) and planInitiation see AuthenticationFailed.
+                if (error.code === codes.AuthenticationFailed) {
+                    return { runCommand: () => ({ ok: 0, code: error.code, codeName: error.codeName, errmsg: error.message }) };
+                }
+                throw error;
+            }
             return { runCommand: (command) => replyOrThrow(db, command) };
         },
         sleep: (ms) => sleep(ms),

@@ -178,6 +178,13 @@ export function privilegeTable(grants: Grants, exporterFlags: readonly string[],
             source: "checkAuthForTypedCommand(CreateUserCommand/UpdateUserCommand), src/mongo/db/commands/user_management_commands_common.cpp",
         },
         {
+            id: "bootstrap: dropUser of a replaced generation (rocketchat after rocketchat-g1 took over)",
+            identity: "root",
+            commands: ["dropUser"],
+            needs: [onDatabase("admin", "dropUser")],
+            source: "checkAuthForTypedCommand(DropUserCommand): dropUser on the user's database, src/mongo/db/commands/user_management_commands_common.cpp",
+        },
+        {
             id: "bootstrap: setDefaultRWConcern (majority)",
             identity: "root",
             commands: ["setDefaultRWConcern"],
