@@ -10,6 +10,7 @@ import { generatedPassword, keyfileBytes, MongoRole, mongoRoles } from "../compo
 import { credentialPlanFor, recordFor } from "../components/platform";
 import { credentialIds, CredentialId, generationName, rotationWarnings } from "../components/credentialPlan";
 import { guardJobNeeded } from "../components/upgrades/upgradeGuard";
+import { keyfileRollTimeout } from "../components/mongodb/replicaSet";
 import { Registration, runStack, StackRun } from "../tools/mockRuntime";
 import { GeneratedValues, instance, kubernetesType, platformBuild, restoreCase } from "./support/platformBuild";
 import { stackRun, stacks } from "./support/stacks";
@@ -258,6 +259,12 @@ describe("the program registers exactly what the builders return", () => {
                 const protectedPrevious = run.registrations.filter((r) => r.type.startsWith("random:") && previousNames.includes(r.name) && r.protect !== false).map((r) => r.name);
                 assert.equal(previousNames.length, programCase.overrides === rotateAll ? 5 : 0, "root, app, monitoring, keyfile and admin rotate in the rotation case");
                 assert.deepEqual(protectedPrevious, [], "a replaced generation is not protected");
+            });
+
+            it("a keyfile change gives the members' rolling restart 30 minutes; otherwise the provider's default applies", () => {
+                const statefulSet = registered(run, types.statefulSet, `${instance}-mongodb`);
+                const expected = planOf(programCase).keyfileChanges ? keyfileRollTimeout : "";
+                assert.deepEqual([statefulSet.createTimeout, statefulSet.updateTimeout], [expected, expected]);
             });
 
             it("keeps every generated value a Pulumi secret, and out of the outputs", () => {
