@@ -70,7 +70,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
     public readonly monitoring?: Monitoring;
     /** The upgrade guard Job, or undefined on a first install or when versions and members stay as recorded. */
     public readonly upgradeGuard?: k8s.batch.v1.Job;
-    /** What this run deployed; resolves once the bootstrap Job completed. */
+    /** What this run deployed; resolves once the bootstrap Job completed and the members rolled. */
     public readonly deploymentRecord: pulumi.Output<DeploymentRecord>;
     /** Which generation of each credential this run declares (the admin's: credentialPlan.credentials.admin.current). */
     public readonly credentialPlan: CredentialPlan;
@@ -116,7 +116,9 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         const record = recordFor(name, s, args.previous);
         this.upgradeGuard = guardJobNeeded(args.previous, record) ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
-        this.deploymentRecord = this.mongodb.bootstrap.status.apply(() => record);
+        // Written only once the bootstrap completed and every member rolled: a keyfile
+        // phase or a rotation that did not finish is repeated by the next run.
+        this.deploymentRecord = pulumi.all([this.mongodb.bootstrap.status, this.mongodb.statefulSet.status]).apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
         this.monitoring = this.declareMonitoring(name, s, inNamespace, namespaceDeps);
 

@@ -35,6 +35,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     public readonly connectionSecretName: pulumi.Output<string>;
     /** Labels a pod needs so the NetworkPolicy lets it reach the members. */
     public readonly clientLabels: Record<string, string>;
+    /** The StatefulSet: its rollout is complete once pulumi up has waited for it. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** The bootstrap Job: depend on it before using the database. */
     public readonly bootstrap: k8s.batch.v1.Job;
     public readonly statefulSetName: string;
@@ -65,13 +67,14 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
         // A keyfile change rolls every member (preStop, restart, catch-up each): more than the provider's 10 minutes on a large set.
         const rollTimeout = credentialPlan?.keyfileChanges ? { customTimeouts: { create: keyfileRollTimeout, update: keyfileRollTimeout } } : {};
-        declare(objects.statefulSet, { ...childOf(this, opts, startAfter), ...rollTimeout });
+        this.statefulSet = declare(objects.statefulSet, { ...childOf(this, opts, startAfter), ...rollTimeout }) as k8s.apps.v1.StatefulSet;
         declare(objects.disruptionBudget);
         declare(objects.networkPolicy);
-        this.connectionSecretName = (declare(objects.connectionSecret) as k8s.core.v1.Secret).metadata.name;
-
         const scripts = declare(objects.bootstrap.configMap);
         this.bootstrap = declare(objects.bootstrap.job, { ...child, dependsOn: combineDependencies(child.dependsOn, [scripts]) }) as k8s.batch.v1.Job;
+        // Rocket.Chat's connection string names the app user's generation: it changes
+        // only once the bootstrap has created that user (credentialPlan.ts).
+        this.connectionSecretName = (declare(objects.connectionSecret, { ...child, dependsOn: combineDependencies(child.dependsOn, [this.bootstrap]) }) as k8s.core.v1.Secret).metadata.name;
 
         this.registerOutputs({ hosts: this.hosts, connectionSecretName: this.connectionSecretName });
     }

@@ -14,8 +14,8 @@
  * upgrade guard Job and the bootstrap read the replica-set config and the
  * featureCompatibilityVersion from the members themselves (bootstrap.js).
  *
- * The output resolves only once the bootstrap Job has completed (its status
- * is known), so a run that failed before the set was reconciled does not
+ * The output resolves only once the bootstrap Job has completed and the
+ * StatefulSet has rolled (their statuses are known), so a run that failed before the set was reconciled does not
  * record versions it never reached, nor credential generations the database
  * does not hold yet: a failed rotation run is repeated by the next one.
  */
