@@ -3,7 +3,10 @@
  * Rocket.Chat break-glass administrator. Values are created by
  * `@pulumi/random`, stay Pulumi secrets, and reach workloads only through
  * Kubernetes Secrets (secretKeyRef or mounted files), never as literals.
- * The Secrets themselves are built by credentialObjects.ts.
+ * The Secrets themselves are built by credentialObjects.ts. Each value has
+ * a generation (credentialPlan.ts): a rotation run declares the previous
+ * generation beside the new one, and the Secrets carry what the bootstrap and
+ * the channels Job need to switch from one to the other.
  */
 import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
@@ -85,14 +88,15 @@ export class Credentials extends pulumi.ComponentResource {
         this.monitoring = users.monitoring;
         const keys = generations(`${name}-mongodb-keyfile`, plan.credentials.keyfile,
             (resourceName, options) => new random.RandomBytes(resourceName, { length: keyfileBytes }, options).base64);
-        const keyByGeneration = new Map([[plan.credentials.keyfile.current, keys.current], ...(keys.previous ? [[plan.credentials.keyfile.previous!, keys.previous] as const] : [])]);
+        const keyOf = (generation: number) => (generation === plan.credentials.keyfile.current ? keys.current : keys.previous!);
         const admin = password("admin", plan.credentials.admin);
         this.adminPassword = admin.current;
 
         const objects = credentialObjects(name, {
             ...args,
             mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, users[role].password])) as Record<MongoRole, pulumi.Output<string>>,
-            keyfile: pulumi.secret(pulumi.all(plan.keyfileKeys.map((g) => keyByGeneration.get(g)!)).apply(keyfileText)),
+            // One key, or during a keyfile rotation both, the previous first (credentialObjects.ts keyfileText).
+            keyfile: pulumi.secret(pulumi.all(plan.keyfileKeys.map(keyOf)).apply(keyfileText)),
             adminPassword: this.adminPassword,
             previousRootPassword: passwords.root.previous,
             previousAdminPassword: admin.previous,
