@@ -79,14 +79,19 @@ class SimulatedReplicaSet {
      * createUser/updateUser/dropUser need userAdmin actions, replSet* clusterManager).
      */
     connect = (uri: string) => {
+        const { name, authenticated } = this.login(uri);
+        const direct = /directConnection=true/.test(uri) ? /@([^/]+)\//.exec(uri)![1] : undefined;
+        return { runCommand: (command: Reply) => this.run(command, authenticated, direct, name === "root") };
+    };
+
+    /** Whether the connection string's user and password log in (recorded in `logins`). */
+    login(uri: string): { name: string; authenticated: boolean } {
         const [, user, encoded] = /^mongodb:\/\/([^:]+):([^@]+)@/.exec(uri)!;
         const password = decodeURIComponent(encoded);
         const name = decodeURIComponent(user);
         this.logins.push({ user: name, password });
-        const direct = /directConnection=true/.test(uri) ? /@([^/]+)\//.exec(uri)![1] : undefined;
-        const authenticated = name === "root" ? password === this.rootPassword : this.users.get(name)?.pwd === password;
-        return { runCommand: (command: Reply) => this.run(command, authenticated, direct, name === "root") };
-    };
+        return { name, authenticated: name === "root" ? password === this.rootPassword : this.users.get(name)?.pwd === password };
+    }
 
     private currentPrimary(): string | undefined {
         if (!this.config) {
@@ -548,6 +553,49 @@ describe("MongoDB replica-set bootstrap", () => {
             assert.equal(login("rocketchat-g1", "app-secret-g1"), 1);
             assert.deepEqual([...server.users.keys()].sort(), ["backup", "monitoring", "restore", "rocketchat-g1"], "other users untouched");
             assert.equal(server.rootPassword, "r00t/p@ss:word", "root untouched");
+        });
+
+        describe("under mongosh, where a refused login throws when connecting", () => {
+            /** A server error as the driver throws it (MongoServerError: code, codeName, message). */
+            const serverError = (reply: Reply) => Object.assign(new Error(reply.errmsg), { code: reply.code, codeName: reply.codeName });
+            /**
+             * mongosh's Mongo: the constructor connects and authenticates at once
+             * (shell-api Mongo() awaits mongo.connect()), and runCommand throws on
+             * ok: 0 instead of returning the reply.
+             */
+            const mongoshOver = (server: SimulatedReplicaSet) => class {
+                private readonly connection: { runCommand: (command: Reply) => Reply };
+                constructor(uri: string) {
+                    if (!server.login(uri).authenticated) {
+                        throw serverError({ code: 18, codeName: "AuthenticationFailed", errmsg: "Authentication failed." });
+                    }
+                    this.connection = server.connect(uri);
+                }
+                getDB() {
+                    return { runCommand: (command: Reply) => {
+                        const reply = this.connection.runCommand(command);
+                        if (reply.ok !== 1) {
+                            throw serverError(reply);
+                        }
+                        return reply;
+                    } };
+                }
+            };
+            const runUnderMongosh = (server: SimulatedReplicaSet, env: Record<string, string>) =>
+                bootstrap.run(env, bootstrap.mongoshIo(mongoshOver(server), () => undefined, () => undefined));
+
+            it("rotates root the same way", () => {
+                const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+                runUnderMongosh(server, environment(3));
+                assert.equal(runUnderMongosh(server, environment(3, rotatedRoot)).rootPasswordChanged, true);
+                assert.equal(server.rootPassword, "n3w-r00t/p@ss");
+            });
+
+            it("refuses with the refusal text, not the driver's error after every retry", () => {
+                const server = new SimulatedReplicaSet("rs0", "somebody-else's");
+                assert.throws(() => runUnderMongosh(server, environment(3)), /^Error: the root user was refused: check the users Secret/);
+                assert.throws(() => runUnderMongosh(server, environment(3, rotatedRoot)), /neither the current nor the previous/);
+            });
         });
 
         it("drops only generations of the platform's own users: never root, never a user of another name", () => {

@@ -573,44 +573,59 @@ function run(env, io) {
     return done;
 }
 
+/** The error's reply form: mongosh throws where the decisions above expect { ok: 0, code }. */
+function replyOf(error) {
+    return { ok: 0, code: error.code, codeName: error.codeName, errmsg: error.message };
+}
+
+/**
+ * The `io` of `run` under mongosh, given its globals. mongosh throws on a
+ * reply with ok: 0, and `new Mongo(uri)` connects (and so authenticates)
+ * at once: mongosh's shell-api Mongo() awaits mongo.connect()
+ * (packages/shell-api/src/shell-api.ts). A refused login therefore throws
+ * AuthenticationFailed when connecting; it is answered as the reply of every
+ * command on that connection, so planRootLogin and planInitiation see it
+ * instead of a retry loop that ends in the driver's raw error.
+ */
+function mongoshIo(MongoClass, sleepFor, printLine) {
+    return {
+        connect: (uri) => {
+            let db;
+            try {
+                db = new MongoClass(uri).getDB("admin");
+            } catch (error) {
+                if (error.code === codes.AuthenticationFailed) {
+                    return { runCommand: () => replyOf(error) };
+                }
+                throw error;
+            }
+            return {
+                runCommand: (command) => {
+                    try {
+                        return db.runCommand(command);
+                    } catch (error) {
+                        if (typeof error.code === "number") {
+                            return replyOf(error);
+                        }
+                        throw error;
+                    }
+                },
+            };
+        },
+        sleep: (ms) => sleepFor(ms),
+        log: (text) => printLine(`[bootstrap] ${text}`),
+    };
+}
+
 if (typeof module === "object" && module.exports) {
     module.exports = {
         codes, planInitiation, planRootLogin, initialConfig, initiateSucceeded, planMembers, planFeatureCompatibility, planBinaryChange,
-        isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run,
+        isWritablePrimary, planUsers, planRoles, canonicalRole, desiredRoles, desiredUsers, run, mongoshIo,
     };
 }
 
 // Under mongosh (which has a global Mongo constructor and no `require.main`
 // pointing at a test runner) run against the real servers.
 if (typeof Mongo === "function" && typeof sleep === "function") {
-    // mongosh throws on { ok: 0 }; the decisions above expect the reply.
-    const replyOrThrow = (db, command) => {
-        try {
-            return db.runCommand(command);
-        } catch (error) {
-            if (typeof error.code === "number") {
-                return { ok: 0, code: error.code, codeName: error.codeName, errmsg: error.message };
-            }
-            throw error;
-        }
-    };
-    run(process.env, {
-        connect: (uri) => {
-            let db;
-            try {
-                db = new Mongo(uri).getDB("admin");
-            } catch (error) {
-                // A refused login may surface when connecting (the driver authenticates
-                // on connect): answer it as the refused command's reply, so the root
-                // fallback (planRootLogin) and planInitiation see AuthenticationFailed.
-                if (error.code === codes.AuthenticationFailed) {
-                    return { runCommand: () => ({ ok: 0, code: error.code, codeName: error.codeName, errmsg: error.message }) };
-                }
-                throw error;
-            }
-            return { runCommand: (command) => replyOrThrow(db, command) };
-        },
-        sleep: (ms) => sleep(ms),
-        log: (text) => print(`[bootstrap] ${text}`),
-    });
+    run(process.env, mongoshIo(Mongo, sleep, print));
 }
