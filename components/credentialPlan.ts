@@ -191,12 +191,15 @@ export const credentialGenerationsAnnotation = "rocketchat-ha.io/credential-gene
  */
 export function rolloutAnnotations(plan: CredentialPlan, ids: readonly CredentialId[]): Record<string, string> {
     const parts = ids.map((id) => id === "keyfile" ? `keyfile=${plan.keyfileKeys.join("+")}` : `${id}=${plan.credentials[id].current}`);
-    const unrotated = ids.every((id) => plan.credentials[id].current === 0 && plan.credentials[id].previous === undefined);
-    return unrotated ? {} : { [credentialGenerationsAnnotation]: parts.join(",") };
+    return neverRotated(plan, ids) ? {} : { [credentialGenerationsAnnotation]: parts.join(",") };
 }
 
 /** What the bootstrap Job's name digest takes from the plan (generations, never values); undefined for a stack that never rotated, so its Job keeps its name. */
 export function planDigestInput(plan: CredentialPlan): unknown {
-    const unrotated = credentialIds.every((id) => plan.credentials[id].current === 0 && plan.credentials[id].previous === undefined);
-    return unrotated ? undefined : { generations: plan.credentials, keyfile: plan.keyfileKeys };
+    return neverRotated(plan, credentialIds) ? undefined : { generations: plan.credentials, keyfile: plan.keyfileKeys };
+}
+
+/** True while these credentials are at generation 0 with nothing previous: what every stack ran before rotation existed. */
+function neverRotated(plan: CredentialPlan, ids: readonly CredentialId[]): boolean {
+    return ids.every((id) => plan.credentials[id].current === 0 && !rotates(plan, id));
 }

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { MongoRole, mongoRoles, mongoUserRef, previousRootPasswordKey, unrotatedPlan } from "../credentialObjects";
-import { CredentialPlan, planDigestInput } from "../credentialPlan";
+import { CredentialPlan, planDigestInput, rotates } from "../credentialPlan";
 import { WorkloadPlacement } from "../placement";
 import { envFromSecret, resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
 import { restoreRoleJson } from "./restoreRoleDefinition";
@@ -72,7 +72,7 @@ function bootstrapConfigMapName(statefulSetName: string): string {
 
 /** PREVIOUS_USERNAMES (JSON list): the previous generation's user of each role rotating this run, which the bootstrap keeps. */
 function keptPreviousUsers(plan: CredentialPlan): { name: string; value: string }[] {
-    const kept = mongoRoles.filter((role) => role !== "root" && plan.credentials[role].previous !== undefined)
+    const kept = mongoRoles.filter((role) => role !== "root" && rotates(plan, role))
         .map((role) => mongoUserRef(role, plan.credentials[role].previous).username);
     return kept.length > 0 ? [{ name: "PREVIOUS_USERNAMES", value: JSON.stringify(kept) }] : [];
 }
@@ -89,7 +89,7 @@ function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
     });
     const rotationEnv = [
         // Only in the run that rotates root: the bootstrap logs in with it and changes root's password.
-        ...(plan.credentials.root.previous !== undefined ? [envFromSecret("ROOT_PASSWORD_PREVIOUS", args.usersSecretName, previousRootPasswordKey)] : []),
+        ...(rotates(plan, "root") ? [envFromSecret("ROOT_PASSWORD_PREVIOUS", args.usersSecretName, previousRootPasswordKey)] : []),
         // The users of the generations just replaced stay for pods not restarted yet; every other generation is dropped.
         ...keptPreviousUsers(plan),
     ];

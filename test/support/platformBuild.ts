@@ -16,7 +16,7 @@ import { channelsReconcilerArgsFromSettings, channelsReconcilerObjects } from ".
 import { ComponentName } from "../../components/componentTypes";
 import { credentialsArgsFromSettings } from "../../components/credentials";
 import { credentialObjects, credentialSecretNames, keyfileText, MongoRole, mongoRoles, mongoUserRef } from "../../components/credentialObjects";
-import { CredentialId, rolloutAnnotations } from "../../components/credentialPlan";
+import { rolloutAnnotations, rotates } from "../../components/credentialPlan";
 import { monitoringArgsFromSettings, monitoringObjects } from "../../components/monitoring/monitoringObjects";
 import { mongoClientLabels, mongoStatefulSetName, replicaSetHosts } from "../../components/mongodb/names";
 import { mongoConnectionUri, replicaSetObjects } from "../../components/mongodb/replicaSetObjects";
@@ -119,15 +119,14 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
 
     const secrets = credentialSecretNames(instance);
     const plan = credentialPlanFor(s, previous);
-    const rotating = (id: CredentialId) => plan.credentials[id].previous !== undefined;
     const keyOf = (generation: number) => (generation === plan.credentials.keyfile.current ? generated.keyfile : generated.previous!.keyfile!);
     add("Credentials", Object.values(credentialObjects<string>(instance, {
         ...credentialsArgsFromSettings(s, plan),
         mongoPasswords: generated.mongoPasswords,
         keyfile: keyfileText(plan.keyfileKeys.map(keyOf)),
         adminPassword: generated.adminPassword,
-        previousRootPassword: rotating("root") ? generated.previous!.rootPassword : undefined,
-        previousAdminPassword: rotating("admin") ? generated.previous!.adminPassword : undefined,
+        previousRootPassword: rotates(plan, "root") ? generated.previous!.rootPassword : undefined,
+        previousAdminPassword: rotates(plan, "admin") ? generated.previous!.adminPassword : undefined,
     })));
     const userOf = (role: MongoRole) => mongoUserRef(role, plan.credentials[role].current);
 
