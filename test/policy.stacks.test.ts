@@ -5,7 +5,10 @@
 // mandatory violation that says how to fix it.
 import { strict as assert } from "assert";
 import { knownStacks } from "../tools/stackConfig";
-import { builtStack } from "./support/platformBuild";
+import { builtStack, instance } from "./support/platformBuild";
+import { credentialIds, generationSettings } from "../components/credentialPlan";
+import { recordFor } from "../components/platform";
+import { settingsFor } from "./support/settings";
 import { evaluatePolicies, mandatoryViolations, PolicyResource, PolicyViolation, toPolicyResources } from "../policy/offline";
 
 const programResources = new Map<string, PolicyResource[]>();
@@ -46,6 +49,13 @@ describe("policy pack over the program's stacks", () => {
 
     it("prod: no violation at all", async () => {
         const violations = await evaluatePolicies(await declared("prod"), "prod");
+        assert.deepEqual(violations, [], listViolations(violations));
+    });
+
+    it("prod in a run rotating every credential (both keyfile keys, previous passwords, new users): no violation at all", async () => {
+        const rotateAll = Object.fromEntries(credentialIds.map((id) => [generationSettings[id], 1]));
+        const resources = toPolicyResources(builtStack("prod", rotateAll, undefined, recordFor(instance, settingsFor("prod"))).resources as any, "prod");
+        const violations = await evaluatePolicies(resources, "prod");
         assert.deepEqual(violations, [], listViolations(violations));
     });
 

@@ -248,8 +248,8 @@ export interface BuiltStack {
 /** Plain JSON, as the SDK serializes inputs (undefined fields dropped). */
 const plainJson = (value: unknown) => JSON.parse(JSON.stringify(value));
 
-export function builtStack(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues): BuiltStack {
-    const build = platformBuild(stack, overrides, generated);
+export function builtStack(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues, previous?: DeploymentRecord): BuiltStack {
+    const build = platformBuild(stack, overrides, generated, previous);
     return {
         stack,
         resources: [
