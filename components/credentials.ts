@@ -21,6 +21,12 @@ export interface CredentialsArgs {
     readonly adminUsername?: string;
     /** E-mail of the Rocket.Chat break-glass administrator. */
     readonly adminEmail: string;
+    /**
+     * Let `pulumi destroy` delete the generated values (deleteDataOnDestroy).
+     * Defaults to false: they are protected, so they outlive destroy as long as
+     * the data they open (README, "Data is never deleted").
+     */
+    readonly deleteOnDestroy?: boolean;
 }
 
 /** The Credentials args of a stack: the admin's e-mail defaults to <adminUsername>@<hostname>. */
@@ -29,6 +35,7 @@ export function credentialsArgsFromSettings(s: Settings): CredentialsArgs {
         namespace: s.namespace,
         adminUsername: s.adminUsername,
         adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
+        deleteOnDestroy: s.deleteDataOnDestroy,
     };
 }
 
@@ -58,10 +65,14 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
         const child = childOf(this, opts);
+        // The values live only in the state, not in the cluster: no dependsOn on the
+        // namespace, so `pulumi destroy --exclude-protected` keeps nothing else
+        // (it keeps a protected resource's dependencies and parents).
+        const generatedValue = { parent: this, protect: !args.deleteOnDestroy };
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
         const password = (purpose: string) =>
-            new random.RandomPassword(`${name}-${purpose}`, { ...generatedPassword }, child).result;
+            new random.RandomPassword(`${name}-${purpose}`, { ...generatedPassword }, generatedValue).result;
 
         const users = Object.fromEntries(mongoRoles.map((role) => [role, { ...mongoUserRef(role), password: password(`mongodb-${role}`) }])) as Record<MongoRole, MongoUser>;
         this.root = users.root;
@@ -69,7 +80,7 @@ export class Credentials extends pulumi.ComponentResource {
         this.backup = users.backup;
         this.restore = users.restore;
         this.monitoring = users.monitoring;
-        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: keyfileBytes }, child);
+        const key = new random.RandomBytes(`${name}-mongodb-keyfile`, { length: keyfileBytes }, generatedValue);
         this.adminPassword = password("admin");
 
         const objects = credentialObjects(name, {

@@ -34,6 +34,7 @@ const cases: ProgramCase[] = [
     ...stacks.map((stack) => ({ label: stack, stack, overrides: {} })),
     { label: "dev restoring an archive", stack: "dev", overrides: restoreCase },
     { label: "prod growing to 5 members after a 3-member run, backup claim deleted on destroy", stack: "prod", overrides: { mongodbMembers: 5, backupDeleteClaimOnDestroy: true }, previous: prodRecordOf3 },
+    { label: "test with every data opt-in: deleteDataOnDestroy and backupDeleteClaimOnDestroy", stack: "test", overrides: { deleteDataOnDestroy: true, backupDeleteClaimOnDestroy: true } },
 ];
 
 function runOf(c: ProgramCase): Promise<StackRun> {
@@ -141,7 +142,30 @@ describe("the program registers exactly what the builders return", () => {
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
                 const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
-                assert.ok(expected.some((k) => k.includes(":PersistentVolumeClaim::")), `${stack}: some claim is kept`);
+                const claimsKept = expected.filter((k) => k.includes(":PersistentVolumeClaim::"));
+                if (built.settings.deleteDataOnDestroy && built.settings.backupDeleteClaimOnDestroy) {
+                    assert.deepEqual(claimsKept, [], `${stack}: every data opt-in set, no claim is kept`);
+                } else {
+                    assert.ok(claimsKept.length > 0, `${stack}: some claim is kept`);
+                }
+                const marker = key(types.configMap, `${instance}-stack-identity`);
+                assert.equal(kept.includes(marker), !built.settings.deleteDataOnDestroy, `${stack}: the stack-identity marker stays with the data`);
+                const statefulSet = run.resources.find((r) => r.type === types.statefulSet)!;
+                assert.deepEqual(statefulSet.inputs.spec.persistentVolumeClaimRetentionPolicy,
+                    { whenDeleted: built.settings.deleteDataOnDestroy ? "Delete" : "Retain", whenScaled: "Retain" }, `${stack}: the members' data claims`);
+            });
+
+            it("the generated credentials outlive destroy as long as the data (protected), and depend on nothing in the cluster", () => {
+                const built = platformBuild(stack, overrides, generatedIn(run), previous);
+                const generated = run.registrations.filter((r) => r.type.startsWith("random:"));
+                assert.equal(generated.length, mongoRoles.length + 2, `${stack}: five MongoDB passwords, the admin password, the keyfile`);
+                for (const r of generated) {
+                    assert.equal(r.protect ?? false, !built.settings.deleteDataOnDestroy, `${stack}: ${r.name} protected unless deleteDataOnDestroy`);
+                    // A dependency is kept in the state by `pulumi destroy --exclude-protected` (pulumi destroy.go getProtectedExcludes).
+                    assert.deepEqual(r.dependencies, [], `${stack}: ${r.name} depends on nothing (its parent component only)`);
+                    assert.deepEqual(ancestorTypes(r).slice(-1), [componentTypes.Credentials.token], `${stack}: ${r.name} inside Credentials`);
+                }
+                assert.deepEqual(run.registrations.filter((r) => r.protect && !r.type.startsWith("random:")).map((r) => r.name), [], `${stack}: nothing else is protected`);
             });
 
             it("every component registered with its type token and former tokens as aliases", () => {
@@ -170,6 +194,13 @@ describe("the program registers exactly what the builders return", () => {
                         assert.ok(waitsFor(r, types.namespace, built.settings.namespace), `${label}: ${r.type} ${r.name} waits for the namespace`);
                     }
                 }
+                // Nothing of the stack is applied over another stack's objects before the identity check passed.
+                const identityCheck = registered(run, types.job, new RegExp(`^${instance}-stack-identity-[0-9a-f]{8}$`));
+                for (const r of kubernetes.filter((k) => k.type !== types.namespace && k !== identityCheck)) {
+                    assert.ok(waitsFor(r, types.job, identityCheck.name), `${label}: ${r.type} ${r.name} waits for the stack-identity check`);
+                }
+                assert.deepEqual(identityCheck.dependencies.filter((urn) => !waitsFor({ ...identityCheck, dependencies: [urn] }, types.namespace, built.settings.namespace)), [],
+                    "the identity check waits for the namespace only");
                 assert.ok(waitsFor(bootstrapJob, types.configMap, `${instance}-mongodb-bootstrap`), "the bootstrap Job waits for its script");
                 assert.ok(waitsFor(deployment, types.job, bootstrapJob.name), "Rocket.Chat starts after the bootstrap (the users exist)");
                 for (const r of kubernetes.filter((k) => k.type === types.cronJob || (k.type === types.deployment && k.name.endsWith("exporter")))) {

@@ -50,6 +50,8 @@ export interface Registration {
     /** URNs of the explicit and implicit dependencies. */
     readonly dependencies: readonly string[];
     readonly retainOnDelete?: boolean;
+    /** Protected: `pulumi destroy` refuses to delete it (unset when the program did not say). */
+    readonly protect?: boolean;
     /** How long `pulumi up` waits for a create ("" when the provider's default applies). */
     readonly createTimeout: string;
     /** Properties whose changes Pulumi ignores. */
@@ -236,6 +238,7 @@ function recordRegistrations(into: Registration[]): void {
             aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
             dependencies: request.getDependenciesList(),
             ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
+            ...(request.getProtect() !== undefined ? { protect: request.getProtect() } : {}),
             createTimeout: request.getCustomtimeouts()?.getCreate() ?? "",
             ignoreChanges: request.getIgnorechangesList(),
         });

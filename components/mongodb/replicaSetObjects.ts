@@ -70,6 +70,8 @@ export interface MongoReplicaSetSettings {
     readonly placement?: WorkloadPlacement;
     /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
     readonly allowMemberRemoval?: boolean;
+    /** Deleting the StatefulSet deletes the members' data claims too (deleteDataOnDestroy). Defaults to false: they stay. */
+    readonly deleteDataOnDelete?: boolean;
 }
 
 /** The defaults of MongoReplicaSetSettings, one place: Pulumi.yaml's values for the settings they come from. */
@@ -85,6 +87,7 @@ export const mongoReplicaSetDefaults = {
     zones: 0,
     fixedUid: true,
     allowMemberRemoval: false,
+    deleteDataOnDelete: false,
 } as const satisfies Required<Omit<MongoReplicaSetSettings, "namespace" | "storageClassName" | "placement">>;
 
 type ResolvedSettings = Required<Omit<MongoReplicaSetSettings, "storageClassName" | "placement">> & Pick<MongoReplicaSetSettings, "storageClassName" | "placement">;
@@ -166,8 +169,8 @@ function statefulSetObject<V>(name: string, s: ResolvedSettings, args: ReplicaSe
             podManagementPolicy: "Parallel",
             selector: { matchLabels: selector },
             updateStrategy: { type: "RollingUpdate" },
-            // Scaling down or deleting the set never deletes data volumes.
-            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            // Scaling down never deletes data volumes; deleting the set only with deleteDataOnDestroy.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: s.deleteDataOnDelete ? "Delete" : "Retain", whenScaled: "Retain" },
             template: {
                 metadata: placementMetadata(s.placement, { ...labels, ...mongoClientLabels(name) }),
                 spec: {
