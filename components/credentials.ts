@@ -27,6 +27,12 @@ export interface CredentialsArgs {
      * the data they open (README, "Data is never deleted").
      */
     readonly deleteOnDestroy?: boolean;
+    /**
+     * What the Secrets wait for (the namespace and its identity check). An arg,
+     * not the component's dependsOn: `pulumi destroy --exclude-protected` keeps
+     * a protected value's parents with their dependencies. Defaults to none.
+     */
+    readonly secretsAfter?: pulumi.Resource[];
 }
 
 /** The Credentials args of a stack: the admin's e-mail defaults to <adminUsername>@<hostname>. */
@@ -64,10 +70,10 @@ export class Credentials extends pulumi.ComponentResource {
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
-        const child = childOf(this, opts);
+        const child = childOf(this, opts, args.secretsAfter);
         // The values live only in the state, not in the cluster: no dependsOn on the
         // namespace, so `pulumi destroy --exclude-protected` keeps nothing else
-        // (it keeps a protected resource's dependencies and parents).
+        // (it keeps a protected resource's dependencies and parents, transitively).
         const generatedValue = { parent: this, protect: !args.deleteOnDestroy };
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.

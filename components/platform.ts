@@ -88,7 +88,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
 
         denyIngressByDefault(name, s.namespace, inNamespace);
 
-        this.credentials = new Credentials(name, credentialsArgsFromSettings(s), inNamespace);
+        // Parent only: what a protected value's parent depends on is kept in the state with it.
+        this.credentials = new Credentials(name, { ...credentialsArgsFromSettings(s), secretsAfter: namespaceDeps }, { parent: this });
 
         // The guard Job is declared after the backups it uses, but both workloads
         // must wait for it: they depend on a promise resolved once it exists.

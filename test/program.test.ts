@@ -72,6 +72,30 @@ function waitsFor(registration: Registration, type: string, name: string): boole
     return registration.dependencies.some((urn) => urn.endsWith(`::${name}`) && (urn.includes(`::${type}::`) || urn.includes(`$${type}::`)));
 }
 
+/** The registration a URN names (urn:pulumi:stack::project::A$B$type::name). */
+function registrationOf(run: StackRun, urn: string): Registration | undefined {
+    const parts = urn.split("::");
+    const type = parts[2]?.split("$").pop();
+    return run.registrations.find((r) => r.type === type && r.name === parts[3]);
+}
+
+/** A resource's dependencies and parents, transitively (the stack itself left out), as the engine's dependency graph walks them. */
+function keptWith(run: StackRun, resource: Registration): Registration[] {
+    const found = new Set<Registration>();
+    const visit = (r: Registration) => {
+        for (const urn of [...r.dependencies, r.parent].filter((u) => u && !u.endsWith(`::${run.stack}`) && !u.includes("::pulumi:pulumi:Stack::"))) {
+            const next = registrationOf(run, urn);
+            assert.ok(next, `${run.stack}: ${urn} was not registered`);
+            if (!found.has(next)) {
+                found.add(next);
+                visit(next);
+            }
+        }
+    };
+    visit(resource);
+    return [...found];
+}
+
 /** The registration of a resource; fails when the program did not register it. */
 function registered(run: StackRun, type: string, name: string | RegExp): Registration {
     const found = run.registrations.find((r) => r.type === type && (typeof name === "string" ? r.name === name : name.test(r.name)));
@@ -161,9 +185,11 @@ describe("the program registers exactly what the builders return", () => {
                 assert.equal(generated.length, mongoRoles.length + 2, `${stack}: five MongoDB passwords, the admin password, the keyfile`);
                 for (const r of generated) {
                     assert.equal(r.protect ?? false, !built.settings.deleteDataOnDestroy, `${stack}: ${r.name} protected unless deleteDataOnDestroy`);
-                    // A dependency is kept in the state by `pulumi destroy --exclude-protected` (pulumi destroy.go getProtectedExcludes).
-                    assert.deepEqual(r.dependencies, [], `${stack}: ${r.name} depends on nothing (its parent component only)`);
                     assert.deepEqual(ancestorTypes(r).slice(-1), [componentTypes.Credentials.token], `${stack}: ${r.name} inside Credentials`);
+                    // What `pulumi destroy --exclude-protected` keeps with it: its dependencies and
+                    // parents, transitively (Pulumi cmd/pulumi/operations/destroy.go getProtectedExcludes).
+                    const kept = keptWith(run, r).map((k) => k.type);
+                    assert.deepEqual(kept.filter((type) => !type.startsWith("rocketchat-ha:")), [], `${stack}: ${r.name} keeps only its parent components in the state`);
                 }
                 assert.deepEqual(run.registrations.filter((r) => r.protect && !r.type.startsWith("random:")).map((r) => r.name), [], `${stack}: nothing else is protected`);
             });

@@ -1,7 +1,8 @@
-// The stack-identity check (components/stackIdentity/): the script run for real,
-// exactly as the Job runs it (its command and env, `sh` = dash as in the mongo
-// image's Ubuntu base), against a temp directory standing in for the optional
-// ConfigMap volume: absent marker, this stack's marker, another stack's marker.
+// The stack-identity check (components/stackIdentity/): the script run for
+// real, exactly as the Job runs it (its command and env; the mongo image's `sh`
+// is dash: docker-library/mongo 8.0/Dockerfile is FROM ubuntu:noble), against a
+// temp directory standing in for the optional ConfigMap volume: absent marker,
+// this stack's marker, another stack's marker.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";

@@ -265,7 +265,7 @@ describe("the program under the real Pulumi engine", function () {
         // The state keeps the generated values and only what they hang on: their parents and their provider.
         const state = JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout).deployment.resources;
         const left = state.map((r: any) => r.type).sort();
-        assert.deepEqual(left.filter((t: string) => !t.startsWith("random:index/")), ["pulumi:providers:random", "pulumi:pulumi:Stack", "rocketchat-ha:index:Credentials", "rocketchat-ha:index:Platform"],
+        assert.deepEqual(left.filter((t: string) => !t.startsWith("random:index/")), ["pulumi:providers:random", "pulumi:pulumi:Stack", "rocketchat-ha:credentials:Credentials", "rocketchat-ha:index:Platform"],
             `only the generated values' parents and provider stay: ${left.join(", ")}`);
         assert.equal(left.filter((t: string) => t.startsWith("random:index/")).length, 7);
         assert.ok(state.filter((r: any) => r.type.startsWith("random:")).every((r: any) => r.protect === true), "still protected");
