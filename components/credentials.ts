@@ -71,9 +71,10 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
         const child = childOf(this, opts, args.secretsAfter);
-        // The values live only in the state, not in the cluster: no dependsOn on the
-        // namespace, so `pulumi destroy --exclude-protected` keeps nothing else
-        // (it keeps a protected resource's dependencies and parents, transitively).
+        // The values live only in the state, not in the cluster: neither they nor
+        // this component depend on anything in it, so `pulumi destroy
+        // --exclude-protected` (which keeps a protected resource's dependencies and
+        // parents, transitively) keeps nothing else.
         const generatedValue = { parent: this, protect: !args.deleteOnDestroy };
 
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
