@@ -269,6 +269,9 @@ describe("the program under the real Pulumi engine", function () {
             `only the generated values' parents and provider stay: ${left.join(", ")}`);
         assert.equal(left.filter((t: string) => t.startsWith("random:index/")).length, 7);
         assert.ok(state.filter((r: any) => r.type.startsWith("random:")).every((r: any) => r.protect === true), "still protected");
+        // The Stack stays (a parent), and with it its outputs: the next up's upgrade guard still reads what was deployed.
+        const outputs = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout);
+        assert.match(String(outputs.deployment?.mongodbVersion), /^\d+\.\d+\.\d+/, `the deployment record stays: ${JSON.stringify(outputs).slice(0, 300)}`);
 
         // The cluster keeps the data: namespace, every claim, the stack-identity marker; nothing else of ours.
         assert.equal(kubectlRaw(["get", "namespace", namespace]).code, 0, "the namespace is retained");
