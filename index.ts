@@ -16,7 +16,8 @@ export = (async () => {
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
     enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval });
-    const platform = new RocketChatPlatform("rocketchat", { settings, previous });
+    const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+    const platform = new RocketChatPlatform("rocketchat", { settings, stack, previous });
     const schedules = platform.backups?.schedules;
     // Read off the declared CronJob, so the outputs say what the cluster runs.
     const backupPod = schedules?.backup.spec.jobTemplate.spec.template.spec;

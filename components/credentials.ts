@@ -27,6 +27,18 @@ export interface CredentialsArgs {
     readonly adminEmail: string;
     /** Which generation of each credential to declare (credentialPlan.ts). */
     readonly plan: CredentialPlan;
+    /**
+     * Let `pulumi destroy` delete the generated values (deleteDataOnDestroy).
+     * Defaults to false: they are protected, so they outlive destroy as long as
+     * the data they open (README, "Data is never deleted").
+     */
+    readonly deleteOnDestroy?: boolean;
+    /**
+     * What the Secrets wait for (the namespace and its identity check). An arg,
+     * not the component's dependsOn: `pulumi destroy --exclude-protected` keeps
+     * a protected value's parents with their dependencies. Defaults to none.
+     */
+    readonly secretsAfter?: pulumi.Resource[];
 }
 
 /** The Credentials args of a stack: the admin's e-mail defaults to <adminUsername>@<hostname>. */
@@ -36,6 +48,7 @@ export function credentialsArgsFromSettings(s: Settings, plan: CredentialPlan = 
         adminUsername: s.adminUsername,
         adminEmail: s.adminEmail || `${s.adminUsername}@${s.hostname}`,
         plan,
+        deleteOnDestroy: s.deleteDataOnDestroy,
     };
 }
 
@@ -64,14 +77,19 @@ export class Credentials extends pulumi.ComponentResource {
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.Credentials.token, name, {}, withFormerTypes("Credentials", opts));
-        const child = childOf(this, opts);
+        const child = childOf(this, opts, args.secretsAfter);
+        // The values live only in the state, not in the cluster: neither they nor
+        // this component depend on anything in it, so `pulumi destroy
+        // --exclude-protected` (which keeps a protected resource's dependencies and
+        // parents, transitively) keeps nothing else.
+        const generatedValue = { parent: this, protect: !args.deleteOnDestroy };
 
         // One random resource per generation: generation 0 keeps the names stacks
         // always had; a rotation run declares the previous generation once more,
         // unprotected, so the run after it may delete it.
         const generations = <T>(base: string, generation: CredentialGeneration, make: (resourceName: string, options: pulumi.CustomResourceOptions) => T) => ({
-            current: make(generationName(base, generation.current), child),
-            previous: generation.previous === undefined ? undefined : make(generationName(base, generation.previous), { ...child, protect: false }),
+            current: make(generationName(base, generation.current), generatedValue),
+            previous: generation.previous === undefined ? undefined : make(generationName(base, generation.previous), { ...generatedValue, protect: false }),
         });
         // URI-safe passwords: they are embedded in mongodb:// connection strings.
         const password = (purpose: string, generation: CredentialGeneration) => generations(`${name}-${purpose}`, generation,

@@ -31,10 +31,13 @@ import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
 import { upgradeGuardArgsFromSettings } from "./upgrades/upgradeGuardObjects";
 import { resourceSettingsOf } from "./podShapes";
 import { Settings } from "./settings";
+import { stackIdentityArgsFromSettings, stackIdentityObjects } from "./stackIdentity/stackIdentityObjects";
 
 export interface RocketChatPlatformArgs {
     /** Validated stack settings (see components/config.ts). */
     readonly settings: Settings;
+    /** This stack as `<organization>/<project>/<stack>`: the namespace's data belongs to it (stackIdentity/). */
+    readonly stack: string;
     /**
      * What the previous successful run deployed, already checked by the
      * upgrade guard (components/upgrades/upgradeGuard.ts). With it, an upgrade
@@ -80,12 +83,17 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         const s = args.settings;
         this.namespace = s.namespace;
 
-        const namespaceDeps: pulumi.Resource[] = [];
-        if (s.createNamespace) {
-            const namespace = namespaceObject(s.namespace);
-            namespaceDeps.push(declareObject(namespace.metadata.name, namespace, { parent: this, retainOnDelete: true }));
-        }
+        // Always left by destroy, even with deleteDataOnDestroy: it may hold another
+        // stack's data (a stack refused by the identity check below declared it too).
+        const namespace: pulumi.Resource[] = s.createNamespace
+            ? [declareObject(s.namespace, namespaceObject(s.namespace), { parent: this, retainOnDelete: true })]
+            : [];
+        // Nothing else of the stack is applied in the namespace before this check passed.
+        const identity = stackIdentityObjects(name, stackIdentityArgsFromSettings(s, args.stack));
+        const identityCheck = declareObject(identity.check.metadata.name, identity.check, { parent: this, dependsOn: namespace });
+        const namespaceDeps = [...namespace, identityCheck];
         const inNamespace = { parent: this, dependsOn: namespaceDeps };
+        declareObject(identity.marker.metadata.name, identity.marker, { ...inNamespace, retainOnDelete: !s.deleteDataOnDestroy });
 
         denyIngressByDefault(name, s.namespace, inNamespace);
 
@@ -94,7 +102,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         for (const warning of rotationWarnings(this.credentialPlan)) {
             pulumi.log.warn(warning, this);
         }
-        this.credentials = new Credentials(name, credentialsArgsFromSettings(s, this.credentialPlan), inNamespace);
+        // Parent only: what a protected value's parent depends on is kept in the state with it.
+        this.credentials = new Credentials(name, { ...credentialsArgsFromSettings(s, this.credentialPlan), secretsAfter: namespaceDeps }, { parent: this });
 
         // The guard Job is declared after the backups it uses, but both workloads
         // must wait for it: they depend on a promise resolved once it exists.
@@ -155,6 +164,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             }),
             // On a first install Rocket.Chat would crash-loop until the users exist.
             startAfter: guard.then((guardJobs) => [this.mongodb.bootstrap, ...guardJobs]),
+            deleteUploadsOnDestroy: s.deleteDataOnDestroy,
             rolloutSecrets: [
                 this.credentials.app.password,
                 this.credentials.adminPassword,

@@ -75,6 +75,10 @@ const platformSettings = {
         default: true,
         description: "Create the namespace. Set false where the namespace or OpenShift project is provisioned for you.",
     }),
+    deleteDataOnDestroy: setting(booleanSetting, {
+        default: false,
+        description: "Named opt-in to let `pulumi destroy` delete the stack's data: the MongoDB data claims, the uploads claim, the stack-identity marker and the generated credentials (unprotected by the `pulumi up` that sets it). Off, destroy keeps them, so the next `pulumi up` opens the same data. The backup claim follows backupDeleteClaimOnDestroy; the namespace is always left.",
+    }),
     platform: setting(stringSetting(oneOf(["kubernetes", "openshift"] as const)), {
         default: "kubernetes",
         description: "'kubernetes' (Ingress) or 'openshift' (Route, UIDs assigned by the restricted SCC).",

@@ -8,6 +8,7 @@ import { containerResources } from "./policies/containerResources";
 import { disruptionBudgets } from "./policies/disruptionBudgets";
 import { haPodAntiAffinity } from "./policies/haPodAntiAffinity";
 import { mongodbBackupScheduled } from "./policies/mongodbBackupScheduled";
+import { mongodbDataKept } from "./policies/mongodbDataKept";
 import { mongodbMembers } from "./policies/mongodbMembers";
 import { mongodbNetworkPolicy } from "./policies/mongodbNetworkPolicy";
 import { mongodbZoneSpread } from "./policies/mongodbZoneSpread";
@@ -36,4 +37,5 @@ export const allPolicies: PackPolicy[] = [
     noLiteralSecrets,
     mongodbBackupScheduled,
     mongodbNetworkPolicy,
+    mongodbDataKept,
 ];

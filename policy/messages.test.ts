@@ -35,6 +35,7 @@ function brokenObjects(): Record<string, any>[] {
     const term = mongoSpec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
     mongoSpec.affinity.podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
     delete mongoSpec.topologySpreadConstraints;
+    mongo.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: "Delete", whenScaled: "Retain" };
     const backup = backupCronJob();
     backup.spec.suspend = true;
     delete backup.spec.jobTemplate.spec.template.spec.containers[0].resources;

@@ -159,6 +159,16 @@ describe("stack configuration", () => {
             assert.match(message, /rocketchat-ha:frobnicate = "x": is not a setting of this program \(/);
         });
 
+        it("no typo turns into deleteDataOnDestroy: a misspelt or differently cased key is refused, and the data stays kept by default", () => {
+            const message = configErrorFor("prod", { deleteDataOnDestory: true, deletedataondestroy: true, deleteData: true });
+            assert.match(message, /rocketchat-ha:deleteDataOnDestory = "true": is not a setting of this program; did you mean rocketchat-ha:deleteDataOnDestroy\?/);
+            assert.match(message, /rocketchat-ha:deletedataondestroy = "true": is not a setting of this program; did you mean rocketchat-ha:deleteDataOnDestroy\?/);
+            assert.match(message, /rocketchat-ha:deleteData = "true": is not a setting of this program/);
+            assert.equal(settingsFor("prod").deleteDataOnDestroy, false);
+            // pulumi stack init writes typed values back as strings.
+            assert.equal(settingsFor("prod", { deleteDataOnDestroy: "true" }).deleteDataOnDestroy, true);
+        });
+
         it("leaves other namespaces to their providers", () => {
             settingsFor("prod", { "keycloak:someFutureOption": "x", "kubernetes:context": "prod" });
         });
@@ -230,6 +240,8 @@ describe("stack configuration", () => {
         ["prod", { mongodbAppPasswordGeneration: -1 }, "mongodbAppPasswordGeneration", /"-1": must be a whole number from 0 to 1000/],
         ["prod", { mongodbKeyfileGeneration: "next" }, "mongodbKeyfileGeneration", /"next": must be a whole number from 0 to 1000/],
         ["prod", { adminPasswordGeneration: 1.5 }, "adminPasswordGeneration", /must be a whole number from 0 to 1000/],
+        ["prod", { deleteDataOnDestroy: "yes" }, "deleteDataOnDestroy", /"yes": must be true or false/],
+        ["prod", { deleteDataOnDestroy: 1 }, "deleteDataOnDestroy", /"1": must be true or false/],
         ["prod", { monitoringEnabled: false }, "monitoringPrometheusOperator", /true: must be false unless monitoringEnabled is true/],
         ["prod", { monitoringRocketchatPort: 3000 }, "monitoringRocketchatPort", /3000: must be a port other than 3000/],
         ["prod", { monitoringRocketchatPort: 80 }, "monitoringRocketchatPort", /"80": must be a whole number from 1024 to 65535/],

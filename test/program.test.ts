@@ -43,7 +43,11 @@ const cases: ProgramCase[] = [
     { label: "dev restoring an archive", stack: "dev", overrides: restoreCase },
     { label: "prod growing to 5 members after a 3-member run, backup claim deleted on destroy", stack: "prod", overrides: { mongodbMembers: 5, backupDeleteClaimOnDestroy: true }, previous: prodRecordOf3 },
     { label: "prod rotating root, app, monitoring, the keyfile and the admin password after a generation-0 run", stack: "prod", overrides: rotateAll, previous: prodRecordOf3 },
+    { label: "test with every data opt-in: deleteDataOnDestroy and backupDeleteClaimOnDestroy", stack: "test", overrides: { deleteDataOnDestroy: true, backupDeleteClaimOnDestroy: true } },
 ];
+
+/** The name a credential's random resource has at generation 0 (credentials.ts). */
+const randomBaseOf = (id: CredentialId) => `${instance}-${id === "keyfile" ? "mongodb-keyfile" : id === "admin" ? "admin" : `mongodb-${id}`}`;
 
 /** This case's credential plan (components/credentialPlan.ts). */
 const planOf = (c: ProgramCase) => credentialPlanFor(settingsFor(c.stack, c.overrides), c.previous);
@@ -92,6 +96,30 @@ function ancestorTypes(registration: Registration): string[] {
 /** True when `registration` waits for the resource of this type token and name (explicitly or through an input). */
 function waitsFor(registration: Registration, type: string, name: string): boolean {
     return registration.dependencies.some((urn) => urn.endsWith(`::${name}`) && (urn.includes(`::${type}::`) || urn.includes(`$${type}::`)));
+}
+
+/** The registration a URN names (urn:pulumi:stack::project::A$B$type::name). */
+function registrationOf(run: StackRun, urn: string): Registration | undefined {
+    const parts = urn.split("::");
+    const type = parts[2]?.split("$").pop();
+    return run.registrations.find((r) => r.type === type && r.name === parts[3]);
+}
+
+/** A resource's dependencies and parents, transitively (the stack itself left out), as the engine's dependency graph walks them. */
+function keptWith(run: StackRun, resource: Registration): Registration[] {
+    const found = new Set<Registration>();
+    const visit = (r: Registration) => {
+        for (const urn of [...r.dependencies, r.parent].filter((u) => u && !u.endsWith(`::${run.stack}`) && !u.includes("::pulumi:pulumi:Stack::"))) {
+            const next = registrationOf(run, urn);
+            assert.ok(next, `${run.stack}: ${urn} was not registered`);
+            if (!found.has(next)) {
+                found.add(next);
+                visit(next);
+            }
+        }
+    };
+    visit(resource);
+    return [...found];
 }
 
 /** The registration of a resource; fails when the program did not register it. */
@@ -164,7 +192,36 @@ describe("the program registers exactly what the builders return", () => {
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
                 const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
-                assert.ok(expected.some((k) => k.includes(":PersistentVolumeClaim::")), `${stack}: some claim is kept`);
+                const claimsKept = expected.filter((k) => k.includes(":PersistentVolumeClaim::"));
+                if (built.settings.deleteDataOnDestroy && built.settings.backupDeleteClaimOnDestroy) {
+                    assert.deepEqual(claimsKept, [], `${stack}: every data opt-in set, no claim is kept`);
+                } else {
+                    assert.ok(claimsKept.length > 0, `${stack}: some claim is kept`);
+                }
+                const marker = key(types.configMap, `${instance}-stack-identity`);
+                assert.equal(kept.includes(marker), !built.settings.deleteDataOnDestroy, `${stack}: the stack-identity marker stays with the data`);
+                const statefulSet = run.resources.find((r) => r.type === types.statefulSet)!;
+                assert.deepEqual(statefulSet.inputs.spec.persistentVolumeClaimRetentionPolicy,
+                    { whenDeleted: built.settings.deleteDataOnDestroy ? "Delete" : "Retain", whenScaled: "Retain" }, `${stack}: the members' data claims`);
+            });
+
+            it("the generated credentials outlive destroy as long as the data (protected), and depend on nothing in the cluster", () => {
+                const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
+                const plan = planOf(programCase).credentials;
+                const replacedNames = credentialIds.flatMap((id) => plan[id].previous === undefined ? [] : [generationName(randomBaseOf(id), plan[id].previous!)]);
+                const generated = run.registrations.filter((r) => r.type.startsWith("random:"));
+                assert.equal(generated.length, mongoRoles.length + 2 + replacedNames.length, `${stack}: five MongoDB passwords, the admin password, the keyfile, and each replaced generation once more`);
+                for (const r of generated) {
+                    // A replaced generation is declared unprotected so the next run may delete it.
+                    const wanted = replacedNames.includes(r.name) ? false : !built.settings.deleteDataOnDestroy;
+                    assert.equal(r.protect ?? false, wanted, `${stack}: ${r.name} protected unless deleteDataOnDestroy or replaced`);
+                    assert.deepEqual(ancestorTypes(r).slice(-1), [componentTypes.Credentials.token], `${stack}: ${r.name} inside Credentials`);
+                    // What `pulumi destroy --exclude-protected` keeps with it: its dependencies and
+                    // parents, transitively (Pulumi cmd/pulumi/operations/destroy.go getProtectedExcludes).
+                    const kept = keptWith(run, r).map((k) => k.type);
+                    assert.deepEqual(kept.filter((type) => !type.startsWith("rocketchat-ha:")), [], `${stack}: ${r.name} keeps only its parent components in the state`);
+                }
+                assert.deepEqual(run.registrations.filter((r) => r.protect && !r.type.startsWith("random:")).map((r) => r.name), [], `${stack}: nothing else is protected`);
             });
 
             it("every component registered with its type token and former tokens as aliases", () => {
@@ -193,6 +250,13 @@ describe("the program registers exactly what the builders return", () => {
                         assert.ok(waitsFor(r, types.namespace, built.settings.namespace), `${label}: ${r.type} ${r.name} waits for the namespace`);
                     }
                 }
+                // Nothing of the stack is applied over another stack's objects before the identity check passed.
+                const identityCheck = registered(run, types.job, new RegExp(`^${instance}-stack-identity-[0-9a-f]{8}$`));
+                for (const r of kubernetes.filter((k) => k.type !== types.namespace && k !== identityCheck)) {
+                    assert.ok(waitsFor(r, types.job, identityCheck.name), `${label}: ${r.type} ${r.name} waits for the stack-identity check`);
+                }
+                assert.deepEqual(identityCheck.dependencies.filter((urn) => !waitsFor({ ...identityCheck, dependencies: [urn] }, types.namespace, built.settings.namespace)), [],
+                    "the identity check waits for the namespace only");
                 assert.ok(waitsFor(bootstrapJob, types.configMap, `${instance}-mongodb-bootstrap`), "the bootstrap Job waits for its script");
                 assert.ok(waitsFor(deployment, types.job, bootstrapJob.name), "Rocket.Chat starts after the bootstrap (the users exist)");
                 for (const r of kubernetes.filter((k) => k.type === types.cronJob || (k.type === types.deployment && k.name.endsWith("exporter")))) {
@@ -255,7 +319,7 @@ describe("the program registers exactly what the builders return", () => {
                 const keyfile = run.resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes");
                 assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]).sort(), named("mongodb-keyfile", "keyfile").map((name) => [name, { length: keyfileBytes }]).sort());
                 // The previous generation is declared once more with protect off, so the run after the rotation may delete it.
-                const previousNames = credentialIds.flatMap((id) => plan[id].previous === undefined ? [] : [named(id === "keyfile" ? "mongodb-keyfile" : id === "admin" ? "admin" : `mongodb-${id}`, id)[1]]);
+                const previousNames = credentialIds.flatMap((id) => plan[id].previous === undefined ? [] : [generationName(randomBaseOf(id), plan[id].previous!)]);
                 const protectedPrevious = run.registrations.filter((r) => r.type.startsWith("random:") && previousNames.includes(r.name) && r.protect !== false).map((r) => r.name);
                 assert.equal(previousNames.length, programCase.overrides === rotateAll ? 5 : 0, "root, app, monitoring, keyfile and admin rotate in the rotation case");
                 assert.deepEqual(protectedPrevious, [], "a replaced generation is not protected");

@@ -50,7 +50,7 @@ export interface Registration {
     /** URNs of the explicit and implicit dependencies. */
     readonly dependencies: readonly string[];
     readonly retainOnDelete?: boolean;
-    /** The protect option, when the program set it. */
+    /** Protected: `pulumi destroy` refuses to delete it (unset when the program did not say). */
     readonly protect?: boolean;
     /** How long `pulumi up` waits for a create ("" when the provider's default applies). */
     readonly createTimeout: string;

@@ -71,6 +71,8 @@ export interface MongoReplicaSetSettings {
     readonly placement?: WorkloadPlacement;
     /** The mongodbAllowMemberRemoval opt-in (see bootstrap.js planMembers). Defaults to false. */
     readonly allowMemberRemoval?: boolean;
+    /** Deleting the StatefulSet deletes the members' data claims too (deleteDataOnDestroy). Defaults to false: they stay. */
+    readonly deleteDataOnDelete?: boolean;
 }
 
 /** The defaults of MongoReplicaSetSettings, one place: Pulumi.yaml's values for the settings they come from. */
@@ -86,6 +88,7 @@ export const mongoReplicaSetDefaults = {
     zones: 0,
     fixedUid: true,
     allowMemberRemoval: false,
+    deleteDataOnDelete: false,
 } as const satisfies Required<Omit<MongoReplicaSetSettings, "namespace" | "storageClassName" | "placement">>;
 
 type ResolvedSettings = Required<Omit<MongoReplicaSetSettings, "storageClassName" | "placement">> & Pick<MongoReplicaSetSettings, "storageClassName" | "placement">;
@@ -168,8 +171,8 @@ function statefulSetObject<V>(name: string, s: ResolvedSettings, args: ReplicaSe
             podManagementPolicy: "Parallel",
             selector: { matchLabels: selector },
             updateStrategy: { type: "RollingUpdate" },
-            // Scaling down or deleting the set never deletes data volumes.
-            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            // Scaling down never deletes data volumes; deleting the set only with deleteDataOnDestroy.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: s.deleteDataOnDelete ? "Delete" : "Retain", whenScaled: "Retain" },
             template: {
                 // A keyfile rotation changes this annotation: the members restart one at a
                 // time and read the new keyfile (mongod reads it at start only). The root

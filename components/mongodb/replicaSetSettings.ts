@@ -20,5 +20,6 @@ export function mongoReplicaSetArgsFromSettings(s: Settings): MongoReplicaSetSet
         placement: placementFor(s, "mongodb"),
         fixedUid: s.fixedUids,
         allowMemberRemoval: s.mongodbAllowMemberRemoval,
+        deleteDataOnDelete: s.deleteDataOnDestroy,
     };
 }

@@ -23,6 +23,8 @@ export interface RocketChatArgs extends RocketChatObjectsArgs<pulumi.Input<strin
      * bootstrap does not restart Rocket.Chat. Defaults to none.
      */
     readonly startAfter?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /** Let `pulumi destroy` delete the uploads claim (deleteDataOnDestroy). Defaults to false: destroy leaves it. */
+    readonly deleteUploadsOnDestroy?: boolean;
 }
 
 export class RocketChat extends pulumi.ComponentResource {
@@ -55,8 +57,8 @@ export class RocketChat extends pulumi.ComponentResource {
         const declare = (object: KubernetesObject & { readonly metadata?: { readonly name?: string } }, options: pulumi.CustomResourceOptions) =>
             declareObject(object.metadata!.name!, object, options);
         if (objects.uploadsClaim) {
-            // Uploads are user data: `pulumi destroy` leaves the claim in place.
-            declare(objects.uploadsClaim, { ...child, retainOnDelete: true });
+            // Uploads are user data: `pulumi destroy` leaves the claim in place unless deleteDataOnDestroy says otherwise.
+            declare(objects.uploadsClaim, { ...child, retainOnDelete: !args.deleteUploadsOnDestroy });
         }
         // Children do not inherit the component's dependsOn: the Deployment names what it waits for.
         const deployment = declare(objects.deployment, childOf(this, opts, args.startAfter));

@@ -117,6 +117,7 @@ export function mongoStatefulSet(replicas = 3): Record<string, any> {
             replicas,
             serviceName: "rocketchat-mongodb-headless",
             selector: { matchLabels: mongoSelector },
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
             template: {
                 metadata: { labels: { ...mongoSelector, "rocketchat-ha.io/mongodb-client": "rocketchat" } },
                 spec: {

@@ -6,7 +6,7 @@
  * real and which stand in. The steps build on each other (mocha bails).
  */
 import { strict as assert } from "assert";
-import { createNodes, deleteAllNodes, getJson, kubectlRaw } from "../e2e/lib/kube";
+import { createNodes, deleteAllNodes, getJson, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
 import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
 import { EngineProject } from "./lib/pulumiCli";
@@ -47,6 +47,40 @@ const typeAndName = (urn: string) => {
 /** The upgrade guard reads the stack's own previous record (a StackReference) on every run: a read, not a change. */
 const isRecordRead = (s: any) => s.op === "read" && s.urn.includes("::pulumi:pulumi:StackReference::");
 const opsOf = (steps: any[]) => steps.filter((s) => s.op !== "same" && !isRecordRead(s)).map((s) => `${s.op} ${typeAndName(s.urn)}`).sort();
+
+/** The data of the Secrets that carry generated values, as the cluster holds them (base64). */
+function secretData(): Record<string, Record<string, string>> {
+    return Object.fromEntries(["rocketchat-mongodb-users", "rocketchat-mongodb-keyfile", "rocketchat-admin", "rocketchat-mongodb-connection"]
+        .map((name) => [name, getJson(["secret", "-n", namespace, name]).data]));
+}
+
+/** Every generated value in the state (`stack export --show-secrets`), by resource name. */
+async function generatedValues(project: EngineProject): Promise<Record<string, unknown>> {
+    const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
+    return Object.fromEntries(plain.deployment.resources.filter((r: any) => r.type.startsWith("random:"))
+        .map((r: any) => [r.urn.split("::").pop(), plaintextOf(r.outputs.result ?? r.outputs.base64)]));
+}
+
+function claimNames(): string[] {
+    return getJson(["pvc", "-n", namespace]).items.map((c: any) => c.metadata.name).sort();
+}
+
+/** Objects of ours left in the namespace, by kind (what Kubernetes itself puts in every namespace left out). */
+function objectsLeft(): Record<string, string[]> {
+    const left: Record<string, string[]> = {};
+    for (const kind of ["deployments", "statefulsets", "cronjobs", "jobs", "services", "configmaps", "secrets", "ingresses", "networkpolicies",
+        "poddisruptionbudgets", "horizontalpodautoscalers", "serviceaccounts", "roles", "rolebindings"]) {
+        const names = getJson([kind, "-n", namespace]).items.map((o: any) => o.metadata.name)
+            .filter((n: string) => !(kind === "configmaps" && n === "kube-root-ca.crt") && !(kind === "serviceaccounts" && n === "default"));
+        if (names.length) {
+            left[kind] = names;
+        }
+    }
+    return left;
+}
+
+/** What step 7a remembered before destroying: the Secrets' data and the generated values. */
+let keptBefore: { secrets: Record<string, Record<string, string>>; generated: Record<string, unknown> };
 
 describe("the program under the real Pulumi engine", function () {
     const project = new EngineProject();
@@ -214,24 +248,70 @@ describe("the program under the real Pulumi engine", function () {
         assert.equal(kubectlRaw(["-n", namespace, "get", "cronjob", layout.backup!.verifyCronJob]).code, 0, "the restore-test CronJob ops reads exists");
     });
 
-    it("7. `pulumi destroy` leaves the namespace, the uploads claim, the MongoDB volumes and the backup claim, and nothing else of ours", async function () {
-        const before = getJson(["pvc", "-n", namespace]).items.map((c: any) => c.metadata.name).sort();
-        await project.ok(["destroy", "--stack", "prod", "--yes", "--skip-preview"]);
+    // Issue 19: kept data stays usable, because the credentials that open it are kept too.
+    it("7a. plain `pulumi destroy` keeps data and credentials and ends with Pulumi's protect error; `--exclude-protected` then exits 0", async function () {
+        keptBefore = { secrets: secretData(), generated: await generatedValues(project) };
+        assert.equal(Object.keys(keptBefore.generated).length, 7, "five MongoDB passwords, the admin password, the keyfile");
+        const claimsBefore = claimNames();
+
+        const plain = await project.run(["destroy", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.notEqual(plain.code, 0, "plain destroy exits non-zero");
+        // PULUMI/resource/deploy/step.go deleteProtectedError, reported for each protected resource.
+        assert.match(plain.stdout + plain.stderr, /cannot be deleted\s+because it is protected/);
+
+        const excluding = await project.ok(["destroy", "--stack", "prod", "--yes", "--skip-preview", "--exclude-protected"]);
+        assert.match(excluding.stdout, /There (are still|were no unprotected resources to destroy\. There are still) \d+ protected resources/);
+
+        // The state keeps the generated values and only what they hang on: their parents and their provider.
+        const state = JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout).deployment.resources;
+        const left = state.map((r: any) => r.type).sort();
+        assert.deepEqual(left.filter((t: string) => !t.startsWith("random:index/")), ["pulumi:providers:random", "pulumi:pulumi:Stack", "rocketchat-ha:credentials:Credentials", "rocketchat-ha:index:Platform"],
+            `only the generated values' parents and provider stay: ${left.join(", ")}`);
+        assert.equal(left.filter((t: string) => t.startsWith("random:index/")).length, 7);
+        assert.ok(state.filter((r: any) => r.type.startsWith("random:")).every((r: any) => r.protect === true), "still protected");
+        // The Stack stays (a parent), and with it its outputs: the next up's upgrade guard still reads what was deployed.
+        const outputs = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout);
+        assert.match(String(outputs.deployment?.mongodbVersion), /^\d+\.\d+\.\d+/, `the deployment record stays: ${JSON.stringify(outputs).slice(0, 300)}`);
+
+        // The cluster keeps the data: namespace, every claim, the stack-identity marker; nothing else of ours.
         assert.equal(kubectlRaw(["get", "namespace", namespace]).code, 0, "the namespace is retained");
-        const claims = getJson(["pvc", "-n", namespace]).items.map((c: any) => c.metadata.name).sort();
-        const mongoClaims = before.filter((n: string) => /mongodb/.test(n) && !/backup/.test(n));
-        assert.ok(mongoClaims.length === 3, `three MongoDB member volumes (${before.join(", ")})`);
-        for (const name of mongoClaims) {
-            assert.ok(claims.includes(name), `MongoDB volume ${name} retained`);
+        assert.deepEqual(claimNames(), claimsBefore, "every claim is retained (MongoDB members, uploads, backup)");
+        assert.equal(claimsBefore.filter((n) => /mongodb/.test(n) && !/backup/.test(n)).length, 3, `three MongoDB member volumes (${claimsBefore.join(", ")})`);
+        assert.ok(claimsBefore.some((n) => /uploads/.test(n)) && claimsBefore.some((n) => /backup/.test(n)), claimsBefore.join(", "));
+        const marker = getJson(["configmap", "-n", namespace, "rocketchat-stack-identity"]);
+        assert.equal(marker.data.stack, "organization/rocketchat-ha/prod", "the marker names the stack (DIY backend organization)");
+        assert.deepEqual(objectsLeft(), { configmaps: ["rocketchat-stack-identity"] }, "nothing else of ours is left");
+    });
+
+    it("7b. `pulumi up` after that re-creates the Secrets byte-identical, creates no generated value, and the bootstrap completes", async function () {
+        const steps = programResources(await plannedSteps(project, "prod"));
+        assert.deepEqual(steps.filter((s) => s.urn.includes("::random:")).map((s) => `${s.op} ${typeAndName(s.urn)}`).filter((op) => !op.startsWith("same ")), [],
+            "the generated values stay as they are");
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.deepEqual(await generatedValues(project), keptBefore.generated, "the same generated values");
+        assert.deepEqual(secretData(), keptBefore.secrets, "the Secrets hold byte-identical data");
+        const jobs = getJson(["jobs", "-n", namespace]).items;
+        for (const name of ["rocketchat-mongodb-bootstrap-", "rocketchat-stack-identity-"]) {
+            const job = jobs.find((j: any) => j.metadata.name.startsWith(name));
+            assert.ok(job && (job.status.succeeded ?? 0) >= 1, `Job ${name}... completed`);
         }
-        assert.ok(claims.some((n: string) => /uploads/.test(n)), `uploads claim retained (${claims.join(", ")})`);
-        assert.ok(claims.some((n: string) => /backup/.test(n)), `backup claim retained (${claims.join(", ")})`);
-        for (const kind of ["deployments", "statefulsets", "cronjobs", "jobs", "services", "configmaps", "secrets", "ingresses", "networkpolicies",
-            "poddisruptionbudgets", "horizontalpodautoscalers", "serviceaccounts", "roles", "rolebindings"]) {
-            // What Kubernetes itself puts in every namespace stays.
-            const left = getJson([kind, "-n", namespace]).items.map((o: any) => o.metadata.name)
-                .filter((n: string) => !(kind === "configmaps" && n === "kube-root-ca.crt") && !(kind === "serviceaccounts" && n === "default"));
-            assert.deepEqual(left, [], `no ${kind} left`);
-        }
+    });
+
+    it("7c. with deleteDataOnDestroy (and backupDeleteClaimOnDestroy) `pulumi up` unprotects the values and `pulumi destroy` deletes the data; the namespace stays", async function () {
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:deleteDataOnDestroy", "true"]);
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:backupDeleteClaimOnDestroy", "true"]);
+        const ops = opsOf(await plannedSteps(project, "prod"));
+        assert.ok(!ops.some((op) => /^(replace|create|delete) random:/.test(op)), `the generated values are not replaced: ${ops.join(", ")}`);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        const state = JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout).deployment.resources;
+        assert.deepEqual(state.filter((r: any) => r.protect).map((r: any) => r.urn), [], "nothing is protected any more");
+        assert.equal(getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Delete");
+
+        await project.ok(["destroy", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.deepEqual(JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout).deployment.resources ?? [], [], "the state is empty");
+        assert.equal(kubectlRaw(["get", "namespace", namespace]).code, 0, "the namespace stays (it may hold another stack's data)");
+        // The members' claims go through the StatefulSet controller and the garbage collector, after the pods.
+        await waitFor("every claim deleted", () => claimNames().length === 0 || undefined, 120_000);
+        assert.deepEqual(objectsLeft(), {}, "nothing of ours is left, the marker included");
     });
 });

@@ -39,6 +39,8 @@ import { backupClaimName } from "../../components/backup/backupStorage";
 import { keycloakPlaceholderIds } from "./rocketchatBuild";
 import { settingsFor } from "./settings";
 import { resourceSettingsOf } from "../../components/podShapes";
+import { stackIdentityArgsFromSettings, stackIdentityObjects } from "../../components/stackIdentity/stackIdentityObjects";
+import { projectName } from "../../tools/stackConfig";
 
 /** The platform's instance name (index.ts). */
 export const instance = "rocketchat";
@@ -75,6 +77,11 @@ export const placeholderValues: GeneratedValues = {
 /** A configuration the stacks do not carry but the program must wire right: dev restoring an archive, dropping what exists. */
 export const restoreCase = { restoreArchive: "rocketchat-20261128T021500Z.archive.gz", restoreDropExisting: true } as const;
 
+/** A stack's identity as index.ts forms it under the mock runtime (organization "organization", tools/mockRuntime.ts). */
+export function stackIdentityOf(stack: string): string {
+    return `organization/${projectName}/${stack}`;
+}
+
 /** Every placeholder of placeholderValues, for leak checks. */
 export const placeholderList: readonly string[] = [
     ...Object.values(placeholderValues.mongoPasswords), placeholderValues.keyfile, placeholderValues.adminPassword, placeholderValues.keycloakClientSecret,
@@ -85,7 +92,7 @@ export const placeholderList: readonly string[] = [
 export interface BuiltEntry {
     readonly component: ComponentName;
     readonly object: any;
-    /** True for data the stack keeps on `pulumi destroy` (namespace, claims). */
+    /** True for data the stack keeps on `pulumi destroy` (namespace, claims, the stack-identity marker). */
     readonly retainOnDelete: boolean;
 }
 
@@ -107,7 +114,7 @@ function present<T>(values: readonly (T | undefined)[]): T[] {
  * run recorded), a change of versions or members adds the upgrade guard's
  * ConfigMap and Job; without it, a first install.
  */
-export function platformBuildFromSettings(s: Settings, generated: GeneratedValues = placeholderValues, previous?: DeploymentRecord): PlatformBuild {
+export function platformBuildFromSettings(s: Settings, stack: string, generated: GeneratedValues = placeholderValues, previous?: DeploymentRecord): PlatformBuild {
     const entries: BuiltEntry[] = [];
     const add = (component: ComponentName, objects: readonly unknown[], retainOnDelete = false) =>
         objects.forEach((object) => entries.push({ component, object, retainOnDelete }));
@@ -115,6 +122,9 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
     if (s.createNamespace) {
         add("Platform", [namespaceObject(s.namespace)], true);
     }
+    const identity = stackIdentityObjects(instance, stackIdentityArgsFromSettings(s, stack));
+    add("Platform", [identity.check]);
+    add("Platform", [identity.marker], !s.deleteDataOnDestroy);
     add("Platform", [defaultDenyIngressObject(instance, s.namespace)]);
 
     const secrets = credentialSecretNames(instance);
@@ -157,7 +167,7 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
     const rolloutSecrets = [generated.mongoPasswords.app, generated.adminPassword, ...(keycloakArgs ? [generated.keycloakClientSecret] : [])];
     const rocketchat = rocketchatObjects(instance, rocketchatArgs, configChecksum(rocketchatContainerEnv(rocketchatArgs), rolloutSecrets));
     const rocketchatNames = rocketchatRefs(instance, s.uploadsStorage);
-    add("RocketChat", present([rocketchat.uploadsClaim]), true);
+    add("RocketChat", present([rocketchat.uploadsClaim]), !s.deleteDataOnDestroy);
     add("RocketChat", present([rocketchat.deployment, rocketchat.service, rocketchat.autoscaler, rocketchat.disruptionBudget, rocketchat.networkPolicy, rocketchat.exposure]));
 
     const backupArgs = backupsArgsFromSettings(s, {
@@ -220,7 +230,7 @@ export function platformBuildFromSettings(s: Settings, generated: GeneratedValue
 
 /** A stack's whole platform: Pulumi.yaml defaults, Pulumi.<stack>.yaml, then the overrides. */
 export function platformBuild(stack: string, overrides: Record<string, unknown> = {}, generated?: GeneratedValues, previous?: DeploymentRecord): PlatformBuild {
-    return platformBuildFromSettings(settingsFor(stack, overrides), generated, previous);
+    return platformBuildFromSettings(settingsFor(stack, overrides), stackIdentityOf(stack), generated, previous);
 }
 
 /** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */
