@@ -6,6 +6,7 @@
  * real and which stand in. The steps build on each other (mocha bails).
  */
 import { strict as assert } from "assert";
+import * as yaml from "js-yaml";
 import { createNodes, deleteAllNodes, getJson, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
 import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
@@ -59,6 +60,30 @@ async function generatedValues(project: EngineProject): Promise<Record<string, u
     const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
     return Object.fromEntries(plain.deployment.resources.filter((r: any) => r.type.startsWith("random:"))
         .map((r: any) => [r.urn.split("::").pop(), plaintextOf(r.outputs.result ?? r.outputs.base64)]));
+}
+
+/** The random resources in the state, by resource name, with their protect flag. */
+async function randomResources(project: EngineProject): Promise<Record<string, { protect?: boolean }>> {
+    const state = JSON.parse((await project.ok(["stack", "export", "--stack", "prod"])).stdout);
+    return Object.fromEntries(state.deployment.resources.filter((r: any) => r.type.startsWith("random:index/"))
+        .map((r: any) => [r.urn.split("::").pop(), { protect: r.protect }]));
+}
+
+/** A Secret's data as text. */
+function decoded(name: string): Record<string, string> {
+    const data: Record<string, string> = getJson(["secret", "-n", namespace, name]).data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+}
+
+/** The keys of a keyfile: one key alone, or a YAML sequence of keys (MongoDB's format for a rotation). */
+function keyfileKeys(text: string): string[] {
+    const parsed = yaml.load(text);
+    return (Array.isArray(parsed) ? parsed : [parsed]).map(String);
+}
+
+/** Names of the namespace's Jobs of one component (app.kubernetes.io/component). */
+function jobNames(component: string): string[] {
+    return getJson(["jobs", "-n", namespace, "-l", `app.kubernetes.io/component=${component}`]).items.map((j: any) => j.metadata.name);
 }
 
 function claimNames(): string[] {
@@ -188,6 +213,67 @@ describe("the program under the real Pulumi engine", function () {
         assert.deepEqual(jobs.map((j: any) => j.metadata.name).filter((n: string) => oldJobs.includes(n)), [], "the old channels Job is gone");
         assert.equal(jobs.length, 1);
         assert.ok((jobs[0].status.succeeded ?? 0) >= 1, "the new channels Job completed");
+    });
+
+    it("4d. raising the root, app and keyfile generations rotates them: new values beside the old, unprotected, in one run; both keys in the keyfile", async function () {
+        const before = await generatedValues(project);
+        const bootstrapsBefore = jobNames("database-bootstrap");
+        for (const setting of ["mongodbRootPasswordGeneration", "mongodbAppPasswordGeneration", "mongodbKeyfileGeneration"]) {
+            await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, "1"]);
+        }
+        const up = await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        // components/credentialPlan.ts rotationWarnings: a keyfile rotation takes two runs.
+        assert.match(up.stdout + up.stderr, /run `?pulumi up`? again/i, "the first run says the keyfile rotation is half done");
+
+        const state = await randomResources(project);
+        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile"]) {
+            assert.equal(state[base]?.protect ?? false, false, `${base}: the replaced generation, unprotected so the next run may delete it`);
+            assert.equal(state[`${base}-g1`]?.protect, true, `${base}-g1: the new generation, protected`);
+        }
+        assert.equal(state["rocketchat-mongodb-backup"]?.protect, true, "an unrotated credential keeps its generation-0 value");
+        const generated = await generatedValues(project);
+        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile"]) {
+            assert.equal(generated[base], before[base], `${base}: the previous value is kept as it was`);
+            assert.notEqual(generated[`${base}-g1`], before[base], `${base}-g1 is a new value`);
+        }
+
+        const users = decoded("rocketchat-mongodb-users");
+        assert.equal(users["app-username"], "rocketchat-g1", "consumers get the new generation's user");
+        assert.equal(users["app-password"], generated["rocketchat-mongodb-app-g1"]);
+        assert.equal(users["root-username"], "root", "root keeps its name (the image created it)");
+        assert.equal(users["root-password"], generated["rocketchat-mongodb-root-g1"]);
+        assert.equal(users["root-password-previous"], before["rocketchat-mongodb-root"], "the bootstrap may still log in with the previous root password");
+        assert.equal(users["backup-password"], before["rocketchat-mongodb-backup"], "the backup user is untouched");
+        // MongoDB's keyfile format for a rotation: a YAML sequence, the key members send first first.
+        const keys = keyfileKeys(decoded("rocketchat-mongodb-keyfile").keyfile);
+        assert.deepEqual(keys, [before["rocketchat-mongodb-keyfile"], generated["rocketchat-mongodb-keyfile-g1"]], "both keys, the previous first");
+
+        const members = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]);
+        assert.match(members.spec.template.metadata.annotations?.["rocketchat-ha.io/credential-generations"] ?? "", /keyfile=/, "the members roll to read the new keyfile");
+        assert.equal(members.status.updatedReplicas, members.spec.replicas, "the rolling restart finished");
+        assert.equal(members.status.updateRevision, members.status.currentRevision, "every member runs the new template");
+        const bootstraps = jobNames("database-bootstrap");
+        assert.ok(bootstraps.some((n) => !bootstrapsBefore.includes(n)), `a new bootstrap Job ran (${bootstraps.join(", ")})`);
+        const record = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout).deployment;
+        assert.deepEqual([record.credentialGenerations.root, record.credentialGenerations.app, record.credentialGenerations.keyfile, record.keyfilePhase], [1, 1, 1, "both"]);
+    });
+
+    it("4e. the next `pulumi up` finishes: the replaced values are deleted, one key is left, the members roll once more; a third changes nothing", async function () {
+        const rotated = await generatedValues(project);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        const state = await randomResources(project);
+        assert.deepEqual(Object.keys(state).filter((n) => !/-g1$/.test(n)).sort(), ["rocketchat-admin", "rocketchat-mongodb-backup", "rocketchat-mongodb-monitoring", "rocketchat-mongodb-restore"],
+            "the replaced generations are gone; unrotated credentials keep generation 0");
+        assert.ok(Object.values(state).every((r) => r.protect === true), "every value left is protected");
+        assert.deepEqual(keyfileKeys(decoded("rocketchat-mongodb-keyfile").keyfile), [rotated["rocketchat-mongodb-keyfile-g1"]], "the new key alone");
+        const users = decoded("rocketchat-mongodb-users");
+        assert.equal(users["root-password-previous"], undefined, "no previous root password outside a rotation run");
+        assert.equal(users["app-username"], "rocketchat-g1");
+        const members = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]);
+        assert.equal(members.status.updatedReplicas, members.spec.replicas, "the second rolling restart finished");
+        const record = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout).deployment;
+        assert.equal(record.keyfilePhase, "single");
+        assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "a third run plans nothing");
     });
 
     it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {
