@@ -84,7 +84,7 @@ describe("ingressAwaitLoadBalancer under the real engine, with an ingress contro
         assert.equal(res.code, 0, `up completed once the status was published:\n${res.stdout.slice(-4000)}\n${res.stderr.slice(-2000)}`);
 
         const log = EngineProject.readEvents(events);
-        const isIngress = (e: any, kind: string) => /::kubernetes:networking\.k8s\.io\/v1:Ingress::/.test(e[kind]?.metadata?.urn ?? "");
+        const isIngress = (e: any, kind: string) => /[:$]kubernetes:networking\.k8s\.io\/v1:Ingress::/.test(e[kind]?.metadata?.urn ?? "");
         const step = log.find((e) => isIngress(e, "resourcePreEvent"));
         assert.equal(step?.resourcePreEvent.metadata.op, "update", "the Ingress was updated in place");
         const outputs = log.find((e) => isIngress(e, "resOutputsEvent"));
