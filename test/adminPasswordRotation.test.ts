@@ -78,6 +78,7 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
         assert.equal(fake.admin.passwordChanges, 1);
         // new refused, previous accepted, then (after the change and a logout) new accepted.
         assert.deepEqual(fake.admin.logins, ["refused", "accepted", "accepted"]);
+        assert.equal(fake.admin.sessions, 0, "every session the Job opened is logged out");
         assert.equal(await loginWith(next), "accepted");
         assert.equal(await loginWith(previous), "refused", "the previous password no longer opens the account");
         assert.deepEqual(summary.changed, ["general"], "the channels were reconciled after the rotation");
@@ -136,6 +137,7 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
                     return true;
                 });
                 assert.equal(fake.admin.passwordChanges, 0);
+                assert.equal(fake.admin.sessions, 0, "the session opened with the previous password was logged out");
                 assert.equal(await loginWith(previous), "accepted");
             });
         }

@@ -88,6 +88,11 @@ export class FakeAdminAccount {
 
     constructor(readonly username: string, public password: string) {}
 
+    /** Open sessions (login tokens). */
+    get sessions(): number {
+        return this.tokens.size;
+    }
+
     /** POST /api/v1/login {user, password}; from 8.0 a refusal is 401 `{ success: false, error: "unauthorized" }` (app/api/server/api.ts, `login` route, applyBreakingChanges). */
     login(body: { user?: string; password?: string }): { status: number; body: unknown } {
         if (body.user !== this.username || body.password !== this.password) {

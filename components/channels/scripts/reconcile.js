@@ -107,6 +107,8 @@ async function rotatePassword(api, settings, io) {
     try {
         await api.post(request.path, request.body);
     } catch (error) {
+        // The session opened with the previous password ends here too.
+        await api.logout().catch(() => undefined);
         throw error instanceof RocketChatError ? new Error(adminLogin.describeChangeRefusal(settings.username, error.status, error.reply)) : error;
     }
     await api.logout();
