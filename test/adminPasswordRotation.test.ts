@@ -58,10 +58,17 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
         waitIntervalMs: 1,
         ...overrides,
     });
+    const login = (password: string) =>
+        fetch(`${url}/api/v1/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: "rcadmin", password }) });
     /** A login of its own, as an operator would try: "accepted" or "refused". */
     const loginWith = async (password: string) => {
-        const res = await fetch(`${url}/api/v1/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: "rcadmin", password }) });
+        const res = await login(password);
         return res.status === 200 ? "accepted" : res.status === 401 ? "refused" : `HTTP ${res.status}`;
+    };
+    /** A session of its own: the auth headers of a login. */
+    const sessionHeaders = async (password: string): Promise<Record<string, string>> => {
+        const { data } = (await (await login(password)).json()) as { data: { authToken: string; userId: string } };
+        return { "X-Auth-Token": data.authToken, "X-User-Id": data.userId };
     };
 
     beforeEach(async () => {
@@ -86,8 +93,7 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
     });
 
     it("logs out the administrator's other sessions, as Rocket.Chat does on a password change", async () => {
-        const other = await (await fetch(`${url}/api/v1/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: "rcadmin", password: previous }) })).json();
-        const headers = { "X-Auth-Token": other.data.authToken, "X-User-Id": other.data.userId };
+        const headers = await sessionHeaders(previous);
         assert.equal((await fetch(`${url}/api/v1/channels.info?roomName=general`, { headers })).status, 200);
         await reconcile.run(settings(), io);
         assert.equal((await fetch(`${url}/api/v1/channels.info?roomName=general`, { headers })).status, 401);
@@ -144,15 +150,15 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
     });
 
     it("the fake refuses a current password that is not the SHA-256 hex of the stored one (the rule the rotation relies on)", async () => {
-        const session = await (await fetch(`${url}/api/v1/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: "rcadmin", password: previous }) })).json();
+        const session = await sessionHeaders(previous);
         const change = (currentPassword: string) => fetch(`${url}/api/v1/users.updateOwnBasicInfo`, {
             method: "POST",
-            headers: { "Content-Type": "application/json", "X-Auth-Token": session.data.authToken, "X-User-Id": session.data.userId },
+            headers: { "Content-Type": "application/json", ...session },
             body: JSON.stringify({ data: { currentPassword, newPassword: next } }),
         });
         const plain = await change(previous);
         assert.equal(plain.status, 400);
-        assert.equal((await plain.json()).errorType, "totp-invalid");
+        assert.equal(((await plain.json()) as { errorType: string }).errorType, "totp-invalid");
         const hashed = await change(adminLogin.passwordChangeRequest(previous, next).body.data.currentPassword);
         assert.equal(hashed.status, 200);
         assert.equal(fake.admin.password, next);
