@@ -139,7 +139,7 @@ describe("administrator password rotation against a fake Rocket.Chat", () => {
                 arrange(fake);
                 await assert.rejects(reconcile.run(settings(), io), (error: Error) => {
                     assert.match(error.message, message);
-                    assert.match(error.message, /The previous password still works; fix that and run pulumi up again$/);
+                    assert.match(error.message, /The previous password still works; fix that, delete this failed Job \(a Job runs once\) and run pulumi up --refresh$/);
                     return true;
                 });
                 assert.equal(fake.admin.passwordChanges, 0);

@@ -59,7 +59,7 @@ function nextLoginStep(username, tried, previousGiven) {
             action: "fail",
             message: `Rocket.Chat refused the administrator "${username}" with the password in the admin Secret (key password), ` +
                 "and this is no rotation run (no previous-password key). Someone changed the password in Rocket.Chat: set it back " +
-                "to the Secret's value, or rotate on purpose (README: credentials)",
+                "to the Secret's value (README, the break-glass administrator), delete this failed Job and run pulumi up --refresh",
         };
     }
     if (tried.previous === undefined) {
@@ -72,7 +72,7 @@ function nextLoginStep(username, tried, previousGiven) {
         action: "fail",
         message: `Rocket.Chat refused the administrator "${username}" with both the new password (key password) and the previous ` +
             "generation's (key previous-password) of the admin Secret: the password in Rocket.Chat is neither. Set it to the " +
-            "Secret's password by hand (README: credentials) and run pulumi up again",
+            "Secret's password by hand (README, the break-glass administrator), delete this failed Job and run pulumi up --refresh",
     };
 }
 
@@ -81,7 +81,7 @@ const refusalReasons = {
     // app/2fa/server/code/index.ts: the user has TOTP or e-mail codes, so the password digest is no second factor.
     "totp-invalid": "the administrator has two-factor authentication (TOTP or e-mail codes) enabled, so the current password is not accepted as the second factor; turn it off for this break-glass account",
     "totp-required": "the administrator has two-factor authentication enabled; turn it off for this break-glass account",
-    "totp-max-attempts": "too many failed two-factor attempts; wait, then run pulumi up again",
+    "totp-max-attempts": "too many failed two-factor attempts; wait before the next try",
     // packages/password-policies/src/PasswordPolicy.ts, reasons in `details`.
     "error-password-policy-not-met": "the new password does not meet the server's password policy (Accounts_Password_Policy_*); the generated password has 32 letters and digits and no special character",
     // app/lib/server/functions/saveUser/validateUserEditing.ts
@@ -98,7 +98,7 @@ function describeChangeRefusal(username, status, reply) {
     const details = Array.isArray(reply && reply.details) ? reply.details.map((d) => d.error).filter(Boolean) : [];
     return `Rocket.Chat refused to change the administrator "${username}"'s password (HTTP ${status}: ${(reply && reply.error) || "no reason given"}` +
         `${details.length ? `; ${details.join(", ")}` : ""})${reason ? `: ${reason}` : ""}. The previous password still works; ` +
-        "fix that and run pulumi up again";
+        "fix that, delete this failed Job (a Job runs once) and run pulumi up --refresh";
 }
 
 /** The failure message when the new password is refused right after Rocket.Chat accepted the change. */
