@@ -24,6 +24,13 @@
  *   (app/2fa/server/code/PasswordCheckFallback.ts). If the user enrolled TOTP or
  *   e-mail codes, that method is used instead and the digest is refused
  *   (app/2fa/server/code/index.ts getSecondFactorMethod).
+ * - On success Rocket.Chat ends the user's other sessions and keeps the
+ *   caller's (saveUserProfile.ts removeOtherTokens).
+ * - Every REST route is rate-limited per client address; a 429 carries
+ *   x-ratelimit-reset (app/api/server/api.ts enforceRateLimit), which
+ *   restApi.js waits out. A run makes at most two refused logins; blocking
+ *   after failed logins is off by default (Block_Multiple_Failed_Logins_Enabled,
+ *   server/settings/accounts.ts) and needs 10 by default when on.
  */
 "use strict";
 
