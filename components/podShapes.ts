@@ -152,8 +152,9 @@ export interface SecretCredentials<V = never> {
  * appear as literals. The Secret's name may be a value only the program knows
  * (V: a pulumi.Output there, a placeholder in tests).
  */
-export function envFromSecret<V = never>(name: string, secretName: string | V, key: string): { name: string; valueFrom: { secretKeyRef: { name: string | V; key: string } } } {
-    return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+export function envFromSecret<V = never>(name: string, secretName: string | V, key: string, options: { optional?: true } = {}):
+    { name: string; valueFrom: { secretKeyRef: { name: string | V; key: string; optional?: boolean } } } {
+    return { name, valueFrom: { secretKeyRef: { name: secretName, key, ...options } } };
 }
 
 /** Probe timing: how often, how long each try may take, how many failures count. */

@@ -284,7 +284,11 @@ const ingressSettings = {
     }),
     ingressAnnotations: setting(stringListSetting(annotationList), {
         default: [],
-        description: "Extra Ingress annotations as key=value (e.g. cert-manager.io/cluster-issuer=letsencrypt); keys by Kubernetes' rules, each key once.",
+        description: "Extra Ingress annotations as key=value (e.g. cert-manager.io/cluster-issuer=letsencrypt); keys by Kubernetes' rules, each key once, none under pulumi.com/ (the Kubernetes provider's own instructions).",
+    }),
+    ingressAwaitLoadBalancer: setting(booleanSetting, {
+        default: true,
+        description: "pulumi up waits (up to 10 minutes) until the ingress controller publishes the Ingress's load-balancer address and its backend has endpoints. false skips that wait (annotation pulumi.com/skipAwait) for controllers that never publish a status; up then no longer proves the Ingress was admitted (README, Prerequisites). No effect on OpenShift: nothing waits for a Route.",
     }),
     tlsSecretName: setting(stringSetting(optionalText(rules.dnsLabel)), {
         default: "rocketchat-tls",

@@ -60,10 +60,12 @@ describe("channel reconcile Job", () => {
                 const env = Object.fromEntries(container.env!.map((e) => [e.name, e]));
                 assert.deepEqual(env.ADMIN_USERNAME.valueFrom!.secretKeyRef, { name: adminSecret, key: "username" });
                 assert.deepEqual(env.ADMIN_PASSWORD.valueFrom!.secretKeyRef, { name: adminSecret, key: "password" });
+                // Only a rotation run's Secret has the previous password; elsewhere the variable stays unset instead of failing the pod.
+                assert.deepEqual(env.ADMIN_PASSWORD_PREVIOUS.valueFrom!.secretKeyRef, { name: adminSecret, key: "previous-password", optional: true });
                 // The builder is never given a credential (its args have no field for one): every value that is
                 // not a literal comes from the admin Secret, and the ConfigMap holds the scripts and the list only.
-                assert.deepEqual(container.env!.filter((e) => e.value === undefined).map((e) => e.valueFrom!.secretKeyRef!.name), [adminSecret, adminSecret]);
-                assert.deepEqual(Object.keys(configMap.data!).sort(), ["channels.json", "plan.js", "reconcile.js", "restApi.js"]);
+                assert.deepEqual(container.env!.filter((e) => e.value === undefined).map((e) => e.valueFrom!.secretKeyRef!.name), [adminSecret, adminSecret, adminSecret]);
+                assert.deepEqual(Object.keys(configMap.data!).sort(), ["adminLogin.js", "channels.json", "plan.js", "reconcile.js", "restApi.js"]);
                 assert.equal(container.args, undefined);
                 assert.deepEqual(container.command, ["node", "/scripts/reconcile.js"]);
             });
@@ -73,7 +75,7 @@ describe("channel reconcile Job", () => {
                 const [container] = job.spec!.template.spec!.containers;
                 assert.match(container.image!, /^node:\d+\.\d+\.\d+-alpine\d+\.\d+$/);
                 const data = configMap.data!;
-                for (const file of ["plan.js", "restApi.js", "reconcile.js"]) {
+                for (const file of ["plan.js", "adminLogin.js", "restApi.js", "reconcile.js"]) {
                     assert.equal(data[file], readFileSync(path.join(__dirname, "..", "components", "channels", "scripts", file), "utf8"));
                 }
                 assert.deepEqual(JSON.parse(data["channels.json"]), settingsFor(stack).channels);
@@ -116,6 +118,29 @@ describe("channel reconcile Job", () => {
         const reordered = built("prod", { channels: reversedKeys });
         assert.equal(reordered.job.metadata!.name, base.job.metadata!.name);
         assert.deepEqual(reordered.configMap.data, base.configMap.data);
+    });
+
+    it("a raised administrator password generation runs the Job again; generation 0 keeps the name the Job had before generations", () => {
+        const at = (adminPasswordGeneration?: number) => {
+            const args = channelsReconcilerArgsFromSettings("rocketchat", settingsFor("prod"), { ...peers, adminPasswordGeneration });
+            return channelsReconcilerObjects("rocketchat", args!).job.metadata!.name;
+        };
+        assert.equal(at(0), at(undefined), "generation 0 adds nothing to the digest");
+        assert.equal(at(0), built("prod").job.metadata!.name);
+        assert.notEqual(at(1), at(0), "a rotation is a new Job");
+        assert.notEqual(at(2), at(1));
+        assert.equal(at(1), at(1));
+    });
+
+    it("a rotated administrator password gets a Job even without channels (it moves Rocket.Chat to the new password), but not during a restore", () => {
+        const forDev = (adminPasswordGeneration: number, overrides: Record<string, unknown> = {}) =>
+            channelsReconcilerArgsFromSettings("rocketchat", settingsFor("dev", overrides), { ...peers, adminPasswordGeneration });
+        assert.equal(forDev(0), undefined);
+        const rotating = forDev(1);
+        assert.ok(rotating, "dev rotating its admin password runs the Job");
+        assert.deepEqual(rotating.channels, []);
+        assert.equal(rotating.prune, false, "with nothing declared and no prune, the run only logs in");
+        assert.equal(forDev(1, { restoreArchive: "rocketchat-20261128T021500Z.archive.gz" }), undefined);
     });
 
     it("no Job while a restore keeps Rocket.Chat at zero", () => {

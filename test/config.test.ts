@@ -271,6 +271,10 @@ describe("stack configuration", () => {
         ["prod", { ingressAnnotations: [`example.com/${"n".repeat(64)}=1`] }, "ingressAnnotations", /name part of 1 to 63 characters/],
         ["prod", { ingressAnnotations: ["a=1", "a=2"] }, "ingressAnnotations", /without repeats; entry 2 repeats "a"/],
         ["prod", { ingressAnnotations: [`a=${"x".repeat(256 * 1024)}`] }, "ingressAnnotations", /at most 256 KiB/],
+        // The provider's own annotations would bypass ingressAwaitLoadBalancer (and replace/delete behaviour).
+        ["prod", { ingressAnnotations: ["pulumi.com/skipAwait=true"] }, "ingressAnnotations", /pulumi.com\/skipAwait=true.*must be annotations with keys outside pulumi.com\/.*ingressAwaitLoadBalancer: false/],
+        ["prod", { ingressAnnotations: ["pulumi.com/timeoutSeconds=30"] }, "ingressAnnotations", /keys outside pulumi.com\//],
+        ["prod", { ingressAwaitLoadBalancer: "no" }, "ingressAwaitLoadBalancer", /"no": must be true or false/],
         ["prod", { monitoringSelectorLabels: ["Example.com/release=x"] }, "monitoringSelectorLabels", /prefix that is a DNS-1123 subdomain/],
         ["prod", { monitoringSelectorLabels: ["release=-x"] }, "monitoringSelectorLabels", /starting and ending with a letter or digit \(or empty\)/],
         ["prod", { monitoringSelectorLabels: ["release=a", "release=b"] }, "monitoringSelectorLabels", /entry 2 repeats "release"/],

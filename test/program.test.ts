@@ -385,3 +385,12 @@ describe("index.ts refuses an unsafe upgrade before declaring anything", () => {
         assert.deepEqual(declared.filter((t) => t.startsWith("kubernetes:") || t.startsWith("random:")), [], "no Kubernetes object, no random value");
     });
 });
+
+describe("ingressAwaitLoadBalancer reaches the registered Ingress", () => {
+    const ingressAnnotations = (run: StackRun) => run.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress")!.inputs.metadata.annotations;
+
+    it("false registers the Ingress with pulumi.com/skipAwait \"true\"; the default registers it without", async () => {
+        assert.equal(ingressAnnotations(await stackRun("dev"))["pulumi.com/skipAwait"], undefined);
+        assert.equal(ingressAnnotations(await runStack("dev", { ingressAwaitLoadBalancer: false }))["pulumi.com/skipAwait"], "true");
+    });
+});

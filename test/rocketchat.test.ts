@@ -124,6 +124,16 @@ describe("Rocket.Chat", () => {
             assert.deepEqual(policy.spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }]);
         });
 
+        it("lets `pulumi up` wait for the Ingress by default; ingressAwaitLoadBalancer false adds the provider's skipAwait, and only that", () => {
+            const waiting = (rocketchatBuild("prod").objects.exposure as any).metadata.annotations;
+            assert.equal(waiting["pulumi.com/skipAwait"], undefined, "by default the provider waits for the load-balancer status");
+            const skipping = (rocketchatBuild("prod", { ingressAwaitLoadBalancer: false }).objects.exposure as any).metadata.annotations;
+            // pulumi-kubernetes skips its await only for the exact value "true" (pkg/metadata/annotations.go IsAnnotationTrue).
+            assert.equal(skipping["pulumi.com/skipAwait"], "true");
+            const { ["pulumi.com/skipAwait"]: _skip, ...rest } = skipping;
+            assert.deepEqual(rest, waiting, "no other annotation changes");
+        });
+
         it("enforces the uploads whitelist and retention in Rocket.Chat's units", () => {
             const e = rocketchatBuild("prod").env;
             assert.equal(e.OVERWRITE_SETTING_FileUpload_MediaTypeWhiteList.value, "image/*,video/*,audio/*,application/pdf,text/plain");
@@ -148,6 +158,18 @@ describe("Rocket.Chat", () => {
             assert.deepEqual(route.spec.to, { kind: "Service", name: "rocketchat", weight: 100 });
             // The one exposure object is the Route: no Ingress on OpenShift.
             assert.equal(route.kind, "Route");
+        });
+
+        it("ignores ingressAwaitLoadBalancer (nothing waits for a Route) and says so when it is false", () => {
+            const waiting = rocketchatBuild("test").objects.exposure as any;
+            const skipping = rocketchatBuild("test", { ingressAwaitLoadBalancer: false }).objects.exposure as any;
+            assert.deepEqual(skipping, waiting, "the Route is the same object either way");
+            assert.equal(skipping.metadata.annotations["pulumi.com/skipAwait"], undefined);
+            assert.deepEqual(rocketchatWarnings(settingsFor("test")), []);
+            const warnings = rocketchatWarnings(settingsFor("test", { ingressAwaitLoadBalancer: false }));
+            assert.equal(warnings.length, 1);
+            assert.match(warnings[0], /ingressAwaitLoadBalancer is false, which has no effect on OpenShift: pulumi up never waits for the Route/);
+            assert.match(warnings[0], /oc -n rocketchat-test get routes/);
         });
     });
 

@@ -36,7 +36,7 @@ export const nodeImage = "node:22.12.0-alpine3.21";
 export const reconcilerUid = 65532;
 
 /** Script files in components/channels/scripts, shipped in the Job's ConfigMap. */
-export const scriptFiles = ["plan.js", "restApi.js", "reconcile.js"] as const;
+export const scriptFiles = ["plan.js", "adminLogin.js", "restApi.js", "reconcile.js"] as const;
 const scriptsPath = "/scripts";
 const channelsFile = "channels.json";
 /** How long the reconciler waits for Rocket.Chat: attempts x interval (15 minutes covers a first start with migrations). */
@@ -52,8 +52,15 @@ export interface ChannelsReconcilerObjectArgs<V = never> {
     readonly prune?: boolean;
     /** In-cluster base URL of Rocket.Chat's Service, e.g. http://rocketchat.ns.svc.cluster.local:3000. */
     readonly rocketchatUrl: string;
-    /** Secret with keys `username` and `password` of the break-glass administrator. */
+    /** Secret with keys `username` and `password` of the break-glass administrator, and `previous-password` in a rotation run. */
     readonly adminSecretName: string | V;
+    /**
+     * Generation of the administrator's password (adminPasswordGeneration): a
+     * raised one runs the Job again, which moves Rocket.Chat to the new
+     * password. Defaults to 0, which leaves the Job's name as it was before
+     * generations existed.
+     */
+    readonly adminPasswordGeneration?: number;
     /** Labels Rocket.Chat's NetworkPolicy admits on its HTTP port. */
     readonly apiClientLabels: Record<string, string>;
     /** Run as reconcilerUid (65532); false lets the platform assign one (OpenShift). Defaults to true (the fixedUids setting). */
@@ -70,6 +77,9 @@ export interface ChannelsReconcilerObjects<V = never> {
     /** `<name>-channels-<digest>`: the reconcile run. */
     readonly job: Opaque<IJob, V>;
 }
+
+/** Key of the admin Secret that holds the previous generation's password during a rotation run (scripts/adminLogin.js). */
+export const previousAdminPasswordKey = "previous-password";
 
 /** Name of the ConfigMap with the scripts and the declared list. */
 export function channelsConfigMapName(name: string): string {
@@ -89,6 +99,8 @@ export function channelsJobName(name: string, args: ChannelsReconcilerObjectArgs
         image: args.image ?? nodeImage,
         scripts: reconcilerScripts(),
         url: args.rocketchatUrl,
+        // Only from the first rotation on, so that existing Jobs keep their names.
+        ...((args.adminPasswordGeneration ?? 0) > 0 ? { adminPasswordGeneration: args.adminPasswordGeneration } : {}),
     };
     return `${name}-channels-${createHash("sha256").update(JSON.stringify(fingerprint)).digest("hex").slice(0, 8)}`;
 }
@@ -131,6 +143,8 @@ export function channelsReconcilerObjects<V = never>(name: string, args: Channel
                 { name: "WAIT_INTERVAL_MS", value: String(waitIntervalMs) },
                 envFromSecret("ADMIN_USERNAME", args.adminSecretName, "username"),
                 envFromSecret("ADMIN_PASSWORD", args.adminSecretName, "password"),
+                // Present only in a rotation run; without the key the variable is simply not set.
+                envFromSecret("ADMIN_PASSWORD_PREVIOUS", args.adminSecretName, previousAdminPasswordKey, { optional: true }),
             ],
             resources: resources({ cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" }),
             securityContext: restrictedContainerSecurity(),
@@ -147,17 +161,21 @@ export interface ChannelsPeers<V = never> {
     readonly rocketchatServiceName: string;
     /** Its HTTP port (components/rocketchat/environment.ts httpPort). */
     readonly rocketchatHttpPort: number;
-    /** The Credentials component's admin Secret (keys username, password). */
+    /** The Credentials component's admin Secret (keys username, password; previous-password in a rotation run). */
     readonly adminSecretName: string | V;
+    /** The administrator password's generation this run deploys. Defaults to 0. */
+    readonly adminPasswordGeneration?: number;
 }
 
 /**
  * The reconciler's args from the stack's settings, or undefined when there is
- * nothing to reconcile (no channels and no prune) or a restore keeps
- * Rocket.Chat at zero replicas.
+ * nothing to do (no channels, no prune, and the administrator's password never
+ * rotated) or a restore keeps Rocket.Chat at zero replicas.
  */
 export function channelsReconcilerArgsFromSettings<V = never>(name: string, s: Settings, peers: ChannelsPeers<V>): ChannelsReconcilerObjectArgs<V> | undefined {
-    if (!((s.channels.length > 0 || s.channelsPrune) && s.restoreArchive === "")) {
+    const adminPasswordGeneration = peers.adminPasswordGeneration ?? 0;
+    // A rotated administrator password is moved into Rocket.Chat by this Job, so it runs even without channels.
+    if (!((s.channels.length > 0 || s.channelsPrune || adminPasswordGeneration > 0) && s.restoreArchive === "")) {
         return undefined;
     }
     return {
@@ -166,6 +184,7 @@ export function channelsReconcilerArgsFromSettings<V = never>(name: string, s: S
         prune: s.channelsPrune,
         rocketchatUrl: `http://${peers.rocketchatServiceName}.${s.namespace}.svc.${s.clusterDomain}:${peers.rocketchatHttpPort}`,
         adminSecretName: peers.adminSecretName,
+        adminPasswordGeneration,
         apiClientLabels: rocketchatApiClientLabels(name),
         placement: placementFor(s, "channels"),
         fixedUid: s.fixedUids,

@@ -32,6 +32,7 @@ export const rocketchatDefaults = {
     monitoringRocketchatPort: 9458,
     ingressClassName: "",
     ingressAnnotations: [] as readonly string[],
+    ingressAwaitLoadBalancer: true,
     tlsSecretName: "rocketchat-tls",
     ingressControllerNamespace: "ingress-nginx",
     /** rocketchatCpuRequest, rocketchatCpuLimit, rocketchatMemoryRequest, rocketchatMemoryLimit. */

@@ -31,11 +31,24 @@ export interface ExposureArgs {
     readonly ingressClassName?: string;
     /** Extra annotations as key=value. Kubernetes only. */
     readonly ingressAnnotations: readonly string[];
+    /** `pulumi up` waits for the load-balancer status; false skips that wait. Kubernetes only (nothing waits for a Route). Defaults to true. */
+    readonly awaitLoadBalancer?: boolean;
     /** TLS Secret of the Ingress (empty or undefined: the controller's default certificate); nothing on OpenShift (router certificate). */
     readonly tlsSecretName?: string;
     /** Largest upload, for the proxy's request body limit. -1 for none. */
     readonly maxUploadBytes: number;
 }
+
+/**
+ * pulumi-kubernetes v4.25 waits after creating or updating an Ingress until
+ * `.status.loadBalancer.ingress` has an entry and every backend Service has
+ * endpoints (pkg/await/ingress.go, 10 minutes). This annotation, exactly
+ * "true", replaces that wait with an immediate success on create, update and
+ * refresh (pkg/metadata/annotations.go AnnotationSkipAwait,
+ * pkg/metadata/overrides.go ReadyCondition, pkg/await/await.go Creation/Update/Read);
+ * a delete still waits until the Ingress is gone.
+ */
+export const skipAwaitAnnotation = { "pulumi.com/skipAwait": "true" } as const;
 
 /** Websocket sessions last hours; proxies cut idle ones after a minute by default. */
 const websocketTimeoutSeconds = 3600;
@@ -72,6 +85,7 @@ export function exposureObject(name: string, args: ExposureArgs): IIngress | IRo
                 "nginx.ingress.kubernetes.io/proxy-body-size": bodyLimit,
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
                 ...recordFromPairs(args.ingressAnnotations),
+                ...(args.awaitLoadBalancer === false ? skipAwaitAnnotation : {}),
             },
         },
         spec: {

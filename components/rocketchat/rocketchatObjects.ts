@@ -86,6 +86,8 @@ export interface ExposureSettings {
     readonly ingressClassName?: string;
     /** Extra Ingress annotations as key=value. Defaults to none (ingressAnnotations). */
     readonly ingressAnnotations?: readonly string[];
+    /** `pulumi up` waits for the Ingress's load-balancer status; false skips that wait. Kubernetes only. Defaults to true (ingressAwaitLoadBalancer). */
+    readonly awaitLoadBalancer?: boolean;
     /** TLS Secret of the Ingress; empty uses the controller's default certificate. Defaults to rocketchat-tls (tlsSecretName). */
     readonly tlsSecretName?: string;
     /** Namespace of the ingress controller the NetworkPolicy admits (Kubernetes). Defaults to ingress-nginx (ingressControllerNamespace). */
@@ -432,6 +434,7 @@ export function rocketchatObjects<V>(name: string, args: RocketChatObjectsArgs<V
             labels,
             ingressClassName: exposure.ingressClassName ?? d.ingressClassName,
             ingressAnnotations: exposure.ingressAnnotations ?? d.ingressAnnotations,
+            awaitLoadBalancer: exposure.awaitLoadBalancer ?? d.ingressAwaitLoadBalancer,
             tlsSecretName: exposure.tlsSecretName ?? d.tlsSecretName,
             maxUploadBytes: uploads.maxFileSizeBytes,
         }),

@@ -73,6 +73,7 @@ export function rocketchatArgsFromSettings<V>(s: Settings, peers: RocketChatPeer
         exposure: {
             ingressClassName: s.ingressClassName,
             ingressAnnotations: s.ingressAnnotations,
+            awaitLoadBalancer: s.ingressAwaitLoadBalancer,
             tlsSecretName: s.tlsSecretName,
             ingressControllerNamespace: s.ingressControllerNamespace,
         },
@@ -80,15 +81,30 @@ export function rocketchatArgsFromSettings<V>(s: Settings, peers: RocketChatPeer
     };
 }
 
-/** What the settings deserve a warning for (the component logs each): several pods without the scalability licence. */
+/**
+ * What the settings deserve a warning for (the component logs each): several
+ * pods without the scalability licence; ingressAwaitLoadBalancer set on
+ * OpenShift, where it changes nothing.
+ */
 export function rocketchatWarnings(s: Settings): string[] {
+    const warnings: string[] = [];
     const mostPods = mostRocketchatPods(s);
     if (mostPods > 1 && !s.licenseSecretName) {
-        return [
+        warnings.push(
             `Rocket.Chat may run ${mostPods} pods but no licenseSecretName is set: several instances need the ` +
             "Enterprise 'scalability' licence to broadcast events to each other; without it Rocket.Chat logs a warning " +
             "and users on different pods miss real-time updates.",
-        ];
+        );
     }
-    return [];
+    // Ignored rather than refused: false asks for what OpenShift already does.
+    // pulumi-kubernetes has no awaiter for route.openshift.io Routes
+    // (pkg/await/awaiters.go), so `pulumi up` never waits for the router there.
+    if (s.platform === "openshift" && !s.ingressAwaitLoadBalancer) {
+        warnings.push(
+            "ingressAwaitLoadBalancer is false, which has no effect on OpenShift: pulumi up never waits for the Route " +
+            "(the Kubernetes provider has no await for Routes). Check that the router admitted it with " +
+            `\`oc -n ${s.namespace} get routes -o jsonpath='{..conditions}'\` (type Admitted).`,
+        );
+    }
+    return warnings;
 }

@@ -13,14 +13,19 @@
  * effects (fetch, sleep, log) are injected into `run` so the tests drive a
  * whole run against a fake Rocket.Chat server.
  *
- * Environment: ROCKETCHAT_URL, ADMIN_USERNAME, ADMIN_PASSWORD, CHANNELS_FILE
+ * In a rotation run it first moves the administrator from the previous
+ * password to the new one (adminLogin.js).
+ *
+ * Environment: ROCKETCHAT_URL, ADMIN_USERNAME, ADMIN_PASSWORD,
+ * ADMIN_PASSWORD_PREVIOUS (only in a rotation run), CHANNELS_FILE
  * (JSON list of { name, topic?, private?, default?, readOnly? }),
  * CHANNELS_PRUNE, WAIT_ATTEMPTS (default 90), WAIT_INTERVAL_MS (default 10000).
  */
 "use strict";
 
+const adminLogin = require("./adminLogin.js");
 const plan = require("./plan.js");
-const { createRestApi } = require("./restApi.js");
+const { createRestApi, RocketChatError } = require("./restApi.js");
 
 /** Retries `attempt` until it resolves, at most `attempts` times. */
 async function waitFor(what, attempts, intervalMs, io, attempt) {
@@ -83,9 +88,60 @@ async function apply(api, steps, roomId, io) {
     return id;
 }
 
+/** "accepted" or "refused"; any other failure (server error, rate limit outlasted) is thrown. */
+async function tryLogin(api, username, password) {
+    try {
+        await api.login(username, password);
+        return "accepted";
+    } catch (error) {
+        if (adminLogin.isRefusedLogin(error)) {
+            return "refused";
+        }
+        throw error;
+    }
+}
+
+/** Changes the logged-in administrator's password from the previous to the new one, then proves the new one by logging in again. */
+async function rotatePassword(api, settings, io) {
+    const request = adminLogin.passwordChangeRequest(settings.previousPassword, settings.password);
+    try {
+        await api.post(request.path, request.body);
+    } catch (error) {
+        // The session opened with the previous password ends here too.
+        await api.logout().catch(() => undefined);
+        throw error instanceof RocketChatError ? new Error(adminLogin.describeChangeRefusal(settings.username, error.status, error.reply)) : error;
+    }
+    await api.logout();
+    if ((await tryLogin(api, settings.username, settings.password)) !== "accepted") {
+        throw new Error(adminLogin.unprovenChangeMessage(settings.username));
+    }
+    io.log(`the administrator "${settings.username}" now logs in with the new password; the previous one no longer works`);
+}
+
+/** Logs in as the administrator, rotating the password first in a rotation run (adminLogin.js decides). */
+async function logInAsAdmin(api, settings, io) {
+    const tried = { current: await tryLogin(api, settings.username, settings.password) };
+    for (;;) {
+        const step = adminLogin.nextLoginStep(settings.username, tried, Boolean(settings.previousPassword));
+        switch (step.action) {
+            case "proceed":
+                return;
+            case "tryPrevious":
+                io.log(`the new administrator password is not accepted yet; trying the previous generation's`);
+                tried.previous = await tryLogin(api, settings.username, settings.previousPassword);
+                break;
+            case "rotate":
+                io.log(`changing the administrator "${settings.username}"'s password to the new generation's`);
+                return rotatePassword(api, settings, io);
+            default:
+                throw new Error(step.message);
+        }
+    }
+}
+
 /**
- * The whole reconcile. `settings` = { url, username, password, channels,
- * prune, waitAttempts, waitIntervalMs }; `io` = { fetch, sleep(ms), log(text) }.
+ * The whole reconcile. `settings` = { url, username, password,
+ * previousPassword?, channels, prune, waitAttempts, waitIntervalMs }; `io` = { fetch, sleep(ms), log(text) }.
  * Returns { created, changed, unchanged, deleted, kept } (room names).
  */
 async function run(settings, io) {
@@ -93,7 +149,7 @@ async function run(settings, io) {
     const summary = { created: [], changed: [], unchanged: [], deleted: [], kept: [] };
 
     await waitFor(`Rocket.Chat at ${settings.url}`, settings.waitAttempts, settings.waitIntervalMs, io, () => api.info());
-    await api.login(settings.username, settings.password);
+    await logInAsAdmin(api, settings, io);
     try {
         for (const channel of settings.channels) {
             const desired = plan.desiredState(channel);
@@ -133,6 +189,8 @@ function settingsFromEnvironment(env, readFile) {
         url: env.ROCKETCHAT_URL,
         username: env.ADMIN_USERNAME,
         password: env.ADMIN_PASSWORD,
+        // Absent outside a rotation run (the Secret key is optional in the Job).
+        previousPassword: env.ADMIN_PASSWORD_PREVIOUS || undefined,
         channels: JSON.parse(readFile(env.CHANNELS_FILE)),
         prune: env.CHANNELS_PRUNE === "true",
         waitAttempts: Number(env.WAIT_ATTEMPTS || 90),
