@@ -15,7 +15,7 @@ export = (async () => {
     const settings = loadSettings();
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
-    enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval });
+    enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval, restoreRuns: settings.restoreArchive !== "" });
     const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const platform = new RocketChatPlatform("rocketchat", { settings, stack, previous });
     const schedules = platform.backups?.schedules;

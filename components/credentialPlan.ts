@@ -120,6 +120,12 @@ export interface RotationContext {
      * values of the users Secret before the bootstrap could switch them.
      */
     readonly upgradeGuardRuns: boolean;
+    /**
+     * True while restoreArchive is set: Rocket.Chat stays at zero replicas and
+     * no channels Job runs, so nothing could change the admin password in
+     * Rocket.Chat. Defaults to false.
+     */
+    readonly restoreRuns?: boolean;
 }
 
 /** Credentials the upgrade guard Job logs in with (upgradeGuardObjects.ts: root for the checks, backup for its dump). */
@@ -151,6 +157,12 @@ export function rotationRefusals(recorded: RecordedCredentials | undefined, want
                 setting, value,
                 reason: `the keyfile rotation to generation ${before} is half done (members hold two keys, and MongoDB accepts at most two). ` +
                     `Run pulumi up once more with ${setting} = ${before} to finish it, then raise it to ${before + 1}`,
+            });
+        } else if (value === before + 1 && id === "admin" && context.restoreRuns) {
+            refusals.push({
+                setting, value,
+                reason: `a restore is in progress (restoreArchive is set): Rocket.Chat is stopped and no channels Job runs to change the password in Rocket.Chat, ` +
+                    `so the next run would drop the only password it accepts. Keep ${setting} at ${before} until the restore is finished and restoreArchive is empty again`,
             });
         } else if (value === before + 1 && context.upgradeGuardRuns && usedByUpgradeGuard.includes(id)) {
             refusals.push({

@@ -7,7 +7,7 @@ import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, credentialsArgsFromSettings } from "./credentials";
-import { CredentialPlan, planCredentials, rolloutAnnotations, rotationWarnings, wantedGenerations } from "./credentialPlan";
+import { CredentialPlan, planCredentials, rolloutAnnotations, rotates, rotationWarnings, wantedGenerations } from "./credentialPlan";
 import { MongoBackups } from "./backup/backups";
 import { backupsArgsFromSettings } from "./backup/backupSettings";
 import { ChannelsReconciler } from "./channels/channelsReconciler";
@@ -125,10 +125,16 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         const record = recordFor(name, s, args.previous);
         this.upgradeGuard = guardJobNeeded(args.previous, record) ? this.declareUpgradeGuard(name, s, args.previous!, record, inNamespace) : undefined;
         guardDeclared(this.upgradeGuard ? [this.upgradeGuard] : []);
-        // Written only once the bootstrap completed and every member rolled: a keyfile
-        // phase or a rotation that did not finish is repeated by the next run.
-        this.deploymentRecord = pulumi.all([this.mongodb.bootstrap.status, this.mongodb.statefulSet.status]).apply(() => record);
         this.channels = this.declareChannels(name, s, inNamespace);
+        // Written only once the bootstrap completed and every member rolled (and, in an
+        // admin rotation, the channels Job changed the password in Rocket.Chat): a keyfile
+        // phase or a rotation that did not finish is repeated by the next run, which
+        // still declares the previous value.
+        const awaited: pulumi.Output<unknown>[] = [this.mongodb.bootstrap.status, this.mongodb.statefulSet.status];
+        if (rotates(this.credentialPlan, "admin") && this.channels) {
+            awaited.push(this.channels.job.status);
+        }
+        this.deploymentRecord = pulumi.all(awaited).apply(() => record);
         this.monitoring = this.declareMonitoring(name, s, inNamespace, namespaceDeps);
 
         this.registerOutputs({ namespace: this.namespace });
@@ -179,6 +185,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             rocketchatServiceName: this.rocketchat.serviceName,
             rocketchatHttpPort: httpPort,
             adminSecretName: this.credentials.adminSecretName,
+            adminPasswordGeneration: this.credentialPlan.credentials.admin.current,
         });
         return args && new ChannelsReconciler(name, { ...args, after: [this.rocketchat] }, opts);
     }

@@ -132,6 +132,14 @@ describe("credential rotation plans", () => {
             assert.deepEqual(rotationRefusals(recorded(), wanted, noGuard), []);
         });
 
+        it("the admin password may not rotate while a restore runs (no channels Job changes it in Rocket.Chat); the MongoDB credentials may", () => {
+            const wanted = { ...all(0), admin: 1, app: 1 };
+            const refusals = rotationRefusals(recorded(), wanted, { upgradeGuardRuns: false, restoreRuns: true });
+            assert.deepEqual(refusals.map((r) => [r.setting, r.value]), [["adminPasswordGeneration", 1]]);
+            assert.match(refusals[0].reason, /restore is in progress.*Keep adminPasswordGeneration at 0 until the restore is finished/);
+            assert.deepEqual(rotationRefusals(recorded(), wanted, noGuard), []);
+        });
+
         it("an old record without credential fields reads as every generation 0, one key; a malformed one is no record", () => {
             const old = { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: ["a:27017"] };
             const parsed = parseDeploymentRecord(old)!;

@@ -32,6 +32,7 @@ function objectsOf(overrides: Record<string, unknown>, previous?: DeploymentReco
         bootstrapEnv: bootstrapJob.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: any }[],
         memberAnnotations: find("StatefulSet", `${instance}-mongodb`).spec.template.metadata.annotations ?? {},
         exporterAnnotations: find("Deployment", `${instance}-mongodb-exporter`).spec.template.metadata.annotations ?? {},
+        channelsJob: find("Job", new RegExp(`^${instance}-channels-`)),
     };
 }
 
@@ -40,6 +41,12 @@ describe("credential rotation, as the objects a stack builds", () => {
     const during = objectsOf(rotate, generation0);
     const rotatedRecord = recordFor(instance, settingsFor("prod", rotate), generation0);
     const after = objectsOf(rotate, rotatedRecord);
+
+    it("an admin rotation runs the channels Job again (a new name), which reads the previous password from the admin Secret (optional outside a rotation)", () => {
+        assert.notEqual(during.channelsJob.metadata.name, before.channelsJob.metadata.name, "the rotation run has its own channels Job");
+        const previous = during.channelsJob.spec.template.spec.containers[0].env.find((e: any) => e.name === "ADMIN_PASSWORD_PREVIOUS");
+        assert.deepEqual(previous?.valueFrom?.secretKeyRef, { name: `${instance}-admin`, key: "previous-password", optional: true });
+    });
 
     it("a stack that never rotated carries no previous values, no rollout annotation, today's user names", () => {
         assert.ok(!("root-password-previous" in before.users) && !("previous-password" in before.admin));

@@ -36,6 +36,8 @@ export interface GuardRefusal {
 export interface GuardOptions {
     /** The mongodbAllowMemberRemoval opt-in. */
     readonly allowMemberRemoval: boolean;
+    /** True while restoreArchive is set (credentialPlan.ts RotationContext). Defaults to false. */
+    readonly restoreRuns?: boolean;
 }
 
 function rocketchatRefusals(before: Version, after: Version, image: string): GuardRefusal[] {
@@ -167,7 +169,7 @@ export function guardDecisions(record: DeploymentRecord | undefined, next: Deplo
     if (chatBefore && chatAfter && mongoBefore && mongoAfter && refusals.length === 0) {
         refusals.push(...pairRefusals(record, next, chatBefore, chatAfter, mongoBefore, mongoAfter));
     }
-    refusals.push(...rotationRefusals(record, next.credentialGenerations, { upgradeGuardRuns: guardJobNeeded(record, next) }));
+    refusals.push(...rotationRefusals(record, next.credentialGenerations, { upgradeGuardRuns: guardJobNeeded(record, next), restoreRuns: options.restoreRuns }));
     return refusals;
 }
 

@@ -205,6 +205,7 @@ export function platformBuildFromSettings(s: Settings, stack: string, generated:
         rocketchatServiceName: rocketchatNames.serviceName,
         rocketchatHttpPort: httpPort,
         adminSecretName: secrets.admin,
+        adminPasswordGeneration: plan.credentials.admin.current,
     });
     if (channelsArgs) {
         const channels = channelsReconcilerObjects(instance, channelsArgs);
