@@ -215,10 +215,11 @@ describe("the program under the real Pulumi engine", function () {
         assert.ok((jobs[0].status.succeeded ?? 0) >= 1, "the new channels Job completed");
     });
 
-    it("4d. raising the root, app and keyfile generations rotates them: new values beside the old, unprotected, in one run; both keys in the keyfile", async function () {
+    it("4d. raising the root, app, keyfile and admin generations rotates them: new values beside the old, unprotected, in one run; both keys in the keyfile", async function () {
         const before = await generatedValues(project);
         const bootstrapsBefore = jobNames("database-bootstrap");
-        for (const setting of ["mongodbRootPasswordGeneration", "mongodbAppPasswordGeneration", "mongodbKeyfileGeneration"]) {
+        const channelsBefore = jobNames("channels");
+        for (const setting of ["mongodbRootPasswordGeneration", "mongodbAppPasswordGeneration", "mongodbKeyfileGeneration", "adminPasswordGeneration"]) {
             await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, "1"]);
         }
         const up = await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
@@ -226,13 +227,13 @@ describe("the program under the real Pulumi engine", function () {
         assert.match(up.stdout + up.stderr, /run `?pulumi up`? again/i, "the first run says the keyfile rotation is half done");
 
         const state = await randomResources(project);
-        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile"]) {
+        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile", "rocketchat-admin"]) {
             assert.equal(state[base]?.protect ?? false, false, `${base}: the replaced generation, unprotected so the next run may delete it`);
             assert.equal(state[`${base}-g1`]?.protect, true, `${base}-g1: the new generation, protected`);
         }
         assert.equal(state["rocketchat-mongodb-backup"]?.protect, true, "an unrotated credential keeps its generation-0 value");
         const generated = await generatedValues(project);
-        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile"]) {
+        for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile", "rocketchat-admin"]) {
             assert.equal(generated[base], before[base], `${base}: the previous value is kept as it was`);
             assert.notEqual(generated[`${base}-g1`], before[base], `${base}-g1 is a new value`);
         }
@@ -245,6 +246,11 @@ describe("the program under the real Pulumi engine", function () {
         assert.equal(users["root-password-previous"], before["rocketchat-mongodb-root"], "the bootstrap may still log in with the previous root password");
         assert.equal(users["backup-password"], before["rocketchat-mongodb-backup"], "the backup user is untouched");
         // MongoDB's keyfile format for a rotation: a YAML sequence, the key members send first first.
+        const admin = decoded("rocketchat-admin");
+        assert.equal(admin.password, generated["rocketchat-admin-g1"]);
+        assert.equal(admin["previous-password"], before["rocketchat-admin"], "the channels Job may still log in with the previous admin password");
+        const channels = jobNames("channels");
+        assert.ok(channels.length === 1 && !channelsBefore.includes(channels[0]), `a new channels Job changes the admin password (${channelsBefore} -> ${channels})`);
         const keys = keyfileKeys(decoded("rocketchat-mongodb-keyfile").keyfile);
         assert.deepEqual(keys, [before["rocketchat-mongodb-keyfile"], generated["rocketchat-mongodb-keyfile-g1"]], "both keys, the previous first");
 
@@ -255,20 +261,22 @@ describe("the program under the real Pulumi engine", function () {
         const bootstraps = jobNames("database-bootstrap");
         assert.ok(bootstraps.some((n) => !bootstrapsBefore.includes(n)), `a new bootstrap Job ran (${bootstraps.join(", ")})`);
         const record = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout).deployment;
-        assert.deepEqual([record.credentialGenerations.root, record.credentialGenerations.app, record.credentialGenerations.keyfile, record.keyfilePhase], [1, 1, 1, "both"]);
+        const recorded = record.credentialGenerations;
+        assert.deepEqual([recorded.root, recorded.app, recorded.keyfile, recorded.admin, recorded.backup, record.keyfilePhase], [1, 1, 1, 1, 0, "both"]);
     });
 
     it("4e. the next `pulumi up` finishes: the replaced values are deleted, one key is left, the members roll once more; a third changes nothing", async function () {
         const rotated = await generatedValues(project);
         await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
         const state = await randomResources(project);
-        assert.deepEqual(Object.keys(state).filter((n) => !/-g1$/.test(n)).sort(), ["rocketchat-admin", "rocketchat-mongodb-backup", "rocketchat-mongodb-monitoring", "rocketchat-mongodb-restore"],
+        assert.deepEqual(Object.keys(state).filter((n) => !/-g1$/.test(n)).sort(), ["rocketchat-mongodb-backup", "rocketchat-mongodb-monitoring", "rocketchat-mongodb-restore"],
             "the replaced generations are gone; unrotated credentials keep generation 0");
         assert.ok(Object.values(state).every((r) => r.protect === true), "every value left is protected");
         assert.deepEqual(keyfileKeys(decoded("rocketchat-mongodb-keyfile").keyfile), [rotated["rocketchat-mongodb-keyfile-g1"]], "the new key alone");
         const users = decoded("rocketchat-mongodb-users");
         assert.equal(users["root-password-previous"], undefined, "no previous root password outside a rotation run");
         assert.equal(users["app-username"], "rocketchat-g1");
+        assert.equal(decoded("rocketchat-admin")["previous-password"], undefined, "no previous admin password outside a rotation run");
         const members = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]);
         assert.equal(members.status.updatedReplicas, members.spec.replicas, "the second rolling restart finished");
         const record = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout).deployment;
