@@ -53,12 +53,11 @@ class StubWorker {
     constructor() {
         const { port1, port2 } = new MessageChannel();
         this.port = port1;
-        this.wakeups = new Int32Array(new SharedArrayBuffer(4));
         this.alive = true;
         this.pending = undefined;
         // execArgv: none of the test process's own loaders (ts-node): the stubs are plain JavaScript.
         this.worker = new Worker(path.join(__dirname, "stubWorker.js"), {
-            workerData: { port: port2, wakeups: this.wakeups }, transferList: [port2], execArgv: [],
+            workerData: { port: port2 }, transferList: [port2], execArgv: [],
         });
         this.port.on("message", ({ code }) => this.settle(code));
         this.worker.on("error", (error) => {
@@ -84,8 +83,6 @@ class StubWorker {
         return new Promise((resolve) => {
             this.pending = resolve;
             this.port.postMessage(job);
-            Atomics.add(this.wakeups, 0, 1);
-            Atomics.notify(this.wakeups, 0);
         });
     }
 }

@@ -22,20 +22,21 @@
  * process listeners it added and timers it left behind unreferenced are
  * removed, as the end of a process would remove them.
  *
- * Jobs arrive on a MessagePort that the worker reads synchronously
- * (receiveMessageOnPort) while it waits on a shared counter (Atomics.wait):
- * waiting that way adds nothing to the event loop, so the loop's emptiness
- * still means "this call is done".
+ * Jobs arrive on a MessagePort, referenced only while the worker waits for
+ * one: during a call only the call's own work keeps the event loop alive, so
+ * the loop's emptiness means "this call is done". (Waiting with a blocking
+ * Atomics.wait instead deadlocked now and then: Node drains the platform's
+ * background tasks between loop turns, and those of a parked isolate may
+ * not finish.)
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const timers = require("timers");
-const { workerData, receiveMessageOnPort } = require("worker_threads");
+const { workerData } = require("worker_threads");
 
-const { port, wakeups } = workerData;
+const { port } = workerData;
 const writeFileSync = fs.writeFileSync;
-const keepLoopTurning = timers.setImmediate;
 
 /** The call in progress: { stdoutFile, stderrFile, stdout: Buffer[], stderr: Buffer[], timers: Set }. */
 let call;
@@ -110,18 +111,6 @@ function restorePristine() {
     }
 }
 
-/** Blocks until the host posts the next job. */
-function nextJob() {
-    for (;;) {
-        const seen = Atomics.load(wakeups, 0);
-        const received = receiveMessageOnPort(port);
-        if (received) {
-            return received.message;
-        }
-        Atomics.wait(wakeups, 0, seen);
-    }
-}
-
 /** Runs the job's tool up to the end of its synchronous part; its async work follows on the event loop. */
 function start(job) {
     call = { stdoutFile: job.stdoutFile, stderrFile: job.stderrFile, stdout: [], stderr: [], timers: new Set() };
@@ -134,8 +123,6 @@ function start(job) {
     } catch (error) {
         process.emit("uncaughtException", error);
     }
-    // One turn of the loop at least, so that 'beforeExit' comes again when the call's work is done.
-    keepLoopTurning(() => undefined);
 }
 
 function finish() {
@@ -147,11 +134,15 @@ function finish() {
     port.postMessage({ code });
 }
 
+port.on("message", (job) => {
+    port.unref();
+    start(job);
+});
 process.on("beforeExit", () => {
     if (call) {
         finish();
+        port.ref();
     }
-    start(nextJob());
 });
 
 pristineGlobals = Object.getOwnPropertyDescriptors(globalThis);
