@@ -143,11 +143,11 @@ export class BackupSandbox {
         };
     }
 
-    /** Runs a script with bash; scenarios run side by side, so this does not block. */
+    /** Runs a script (of components/backup/scripts, or an absolute path) with bash; scenarios run side by side, so this does not block. */
     run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ status: number | null; output: string }> {
         stubHostPort ??= startStubHost();
         return stubHostPort.then((port) => new Promise((resolve, reject) => {
-            const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
+            const child = spawn("bash", [path.resolve(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

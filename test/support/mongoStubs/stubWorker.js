@@ -9,30 +9,34 @@
  *     from one call to the next; bson stays loaded;
  *   - stdout and stderr are collected apart and written to the two files the
  *     wrapper names, which it copies to its own stdout and stderr;
- *   - the call ends when its event loop is empty, as a process ends: Node
- *     emits 'beforeExit' in the worker then, with the exit code in
- *     process.exitCode. Async work of a call (timers, streams, promises) is
- *     therefore waited for, not cut short;
+ *   - the call ends when nothing of its own keeps the event loop alive (no
+ *     timer, immediate, pending fs request, socket... beyond the worker's
+ *     own job port: process.getActiveResourcesInfo()), which is when a
+ *     process would exit, with the exit code in process.exitCode. Async work
+ *     of a call is therefore waited for, not cut short;
  *   - process.exit() (mongosh's quit(), a tool's fail()) really ends this
  *     worker, which no try/catch of a script can stop: the output files are
  *     written in the 'exit' event and the host takes the code from the
  *     worker's exit, then starts a new worker for later calls. So does an
  *     uncaught exception (its stack on stderr, code 1), as Node does.
- * After a call, globals it added or replaced (mongosh's Mongo, print, quit...),
- * process listeners it added and timers it left behind unreferenced are
- * removed, as the end of a process would remove them.
+ * A call's own 'beforeExit' and 'exit' listeners run as Node runs them at a
+ * process's natural end. After a call, globals it added or replaced
+ * (mongosh's Mongo, print, quit...), process listeners it added and timers
+ * it left behind unreferenced are removed, as the end of a process would
+ * remove them.
  *
- * Jobs arrive on a MessagePort, referenced only while the worker waits for
- * one: during a call only the call's own work keeps the event loop alive, so
- * the loop's emptiness means "this call is done". (Waiting with a blocking
- * Atomics.wait instead deadlocked now and then: Node drains the platform's
- * background tasks between loop turns, and those of a parked isolate may
- * not finish.)
+ * The worker's event loop never runs empty: its job port stays referenced.
+ * Letting it run empty between calls (and waiting for the next job in
+ * 'beforeExit') deadlocked now and then: Node then drains the platform's
+ * background tasks (NodePlatform::DrainTasks), and a concurrent compile job
+ * of another worker, waiting for a garbage collection on that worker's
+ * thread, never finished (seen with gdb on Node 20.20.2).
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const timers = require("timers");
+const { setImmediate: nextTurn, setTimeout: later } = timers;
 const { workerData } = require("worker_threads");
 
 const { port } = workerData;
@@ -125,25 +129,57 @@ function start(job) {
     }
 }
 
+/** The listeners the call itself added for a process event. */
+function callListeners(name) {
+    const kept = pristineListeners.get(name) || [];
+    return process.listeners(name).filter((listener) => !kept.includes(listener));
+}
+
+const exitCode = () => (process.exitCode === undefined ? 0 : Number(process.exitCode));
+
 function finish() {
+    // As at a process's natural end: its 'exit' listeners run, with the exit code.
+    callListeners("exit").forEach((listener) => listener.call(process, exitCode()));
     call.timers.forEach((clear) => clear());
     writeOutput();
-    const code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    const code = exitCode();
     call = undefined;
     restorePristine();
     port.postMessage({ code });
 }
 
+/** Resource types (with counts) that keep the loop alive beyond the worker's own, when it waits for a job. */
+let idleResources;
+const countsOf = (types) => types.reduce((counts, type) => counts.set(type, (counts.get(type) || 0) + 1), new Map());
+
+/** Checks on each turn of the loop whether the call still has work; finishes it when it has none. */
+function finishWhenQuiet() {
+    // Inside an immediate, that immediate itself no longer counts.
+    nextTurn(() => {
+        if (busy()) {
+            later(finishWhenQuiet, 1);
+            return;
+        }
+        // As Node does when a process's loop runs empty: 'beforeExit' may schedule more work.
+        callListeners("beforeExit").forEach((listener) => listener.call(process, exitCode()));
+        if (busy()) {
+            later(finishWhenQuiet, 1);
+        } else {
+            finish();
+        }
+    });
+}
+
+function busy() {
+    const now = countsOf(process.getActiveResourcesInfo());
+    return [...now].some(([type, count]) => count > (idleResources.get(type) || 0));
+}
+
 port.on("message", (job) => {
-    port.unref();
     start(job);
+    finishWhenQuiet();
 });
-process.on("beforeExit", () => {
-    if (call) {
-        finish();
-        port.ref();
-    }
-});
+idleResources = countsOf(process.getActiveResourcesInfo());
 
 pristineGlobals = Object.getOwnPropertyDescriptors(globalThis);
 pristineListeners = new Map(process.eventNames().map((name) => [name, process.listeners(name)]));
