@@ -13,7 +13,7 @@ import * as path from "path";
 import { BSON, Long, Timestamp } from "mongodb";
 import { assessReplicaSet, formatReport, sharedNodes, StatusReply } from "../tools/ops/replicaHealth";
 import { opsOutputsFixture, opsOutputsFixturePath } from "./support/opsOutputs";
-import { runOps, runOpsInProcess, startOps } from "./support/runOps";
+import { OpsResult, runOps, runOpsInProcess, startOps } from "./support/runOps";
 
 const host = (i: number) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`;
 const now = new Date("2026-11-28T10:00:00.000Z");
@@ -226,6 +226,21 @@ describe("ops status --uri (real driver, fake mongod)", () => {
         replSetGetConfig: () => ({ config: { _id: "rs0", version: 3, members: [0, 1, 2].map((i) => ({ _id: i, host: host(i), votes: 1 })) }, ok: 1 }),
     });
 
+    // The stalled command waits 3 s (1 s of --timeout, 2 s of socket grace): it starts before this
+    // suite's tests and its own test awaits it, so the tests in between run while it waits.
+    let stalledCommand: { fake: FakeMongod; result: Promise<OpsResult> };
+    before(async () => {
+        const fake = new FakeMongod({}, ["replSetGetStatus"]);
+        const port = await fake.start();
+        stalledCommand = { fake, result: runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "1"]) };
+        // Past its start (arguments, environment) before a later test sets the environment for its own run.
+        await fake.received("replSetGetStatus");
+    });
+    after(async () => {
+        await stalledCommand?.result;
+        await stalledCommand?.fake.stop();
+    });
+
     it("as `npm run ops` in its own process: the verdict on stdout, exit status 1 when writes stopped", async () => {
         const shape = shapes.find((s) => s.exit === 1)!;
         const fake = replicaSet(shape.members);
@@ -289,21 +304,6 @@ describe("ops status --uri (real driver, fake mongod)", () => {
         assert.match(unset.stderr, /the --uri names user 'root': give its password in OPS_MONGODB_PASSWORD or a file named by --password-file/);
     });
 
-    it("a server that completes the handshake and then stalls a command fails within --timeout (exit 2), naming the step", async () => {
-        const fake = new FakeMongod({}, ["replSetGetStatus"]);
-        const port = await fake.start();
-        try {
-            const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true`, "--timeout", "1"]);
-            assert.equal(result.code, 2, result.stdout + result.stderr);
-            assert.match(result.stderr, /ops: MongoDB at the --uri server did not answer within 1 s while running replSetGetStatus on the --uri server \(--timeout, default 30 s\)/);
-            assert.ok(fake.commands.includes("ping"), "the handshake and ping were answered: only the command stalled");
-            // 1 s of command budget plus 2 s of socket grace, plus process start-up.
-            assert.ok(result.millis < 20_000, `gave up after ${result.millis} ms`);
-        } finally {
-            await fake.stop();
-        }
-    });
-
     it("sends maxTimeMS with every command, so mongod itself stops a slow one", async () => {
         const seen: Record<string, unknown>[] = [];
         const fake = new FakeMongod({
@@ -343,6 +343,16 @@ describe("ops status --uri (real driver, fake mongod)", () => {
         const result = await runOpsInProcess(["status", "--uri", `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=500`]);
         assert.equal(result.code, 2);
         assert.match(result.stderr, new RegExp(`ops: cannot reach MongoDB at the --uri server: .*ECONNREFUSED 127.0.0.1:${port}`));
+    });
+
+    it("a server that completes the handshake and then stalls a command fails within --timeout (exit 2), naming the step", async () => {
+        const { fake, result: running } = stalledCommand;
+        const result = await running;
+        assert.equal(result.code, 2, result.stdout + result.stderr);
+        assert.match(result.stderr, /ops: MongoDB at the --uri server did not answer within 1 s while running replSetGetStatus on the --uri server \(--timeout, default 30 s\)/);
+        assert.ok(fake.commands.includes("ping"), "the handshake and ping were answered: only the command stalled");
+        // 1 s of command budget plus 2 s of socket grace, plus process start-up.
+        assert.ok(result.millis < 20_000, `gave up after ${result.millis} ms`);
     });
 });
 

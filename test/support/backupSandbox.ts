@@ -113,7 +113,8 @@ export class BackupSandbox {
                         `exit "\${status:-70}"`,
                     ].join("\n")
                     : `exec node ${path.join(stubsDir, `${tool}.js`)} "$@"`;
-                writeFileSync(file, `#!/usr/bin/env bash\n${record}\n${call}\n`);
+                // bash by its path: /usr/bin/env would add an exec and a PATH search to each of the ~700 stub and date calls of a run.
+                writeFileSync(file, `#!/bin/bash\n${record}\n${call}\n`);
                 chmodSync(file, 0o755);
             }
             // One hour later on every archive-name time stamp, starting at a fixed date.
@@ -121,7 +122,7 @@ export class BackupSandbox {
             // The scripts call `date -u +FORMAT` about 40 times a run: bash formats those
             // itself (printf %(...)T) instead of starting /bin/date, which gets any other form.
             writeFileSync(path.join(bin, "date"), [
-                "#!/usr/bin/env bash",
+                "#!/bin/bash",
                 'read -r now <"$STUB_LOG/now"',
                 'case "$*" in *%Y%m%dT%H%M%SZ*) echo $((now + 3600)) >"$STUB_LOG/now" ;; esac',
                 'if [ "$#" -eq 2 ] && [ "$1" = -u ] && [ "${2#+}" != "$2" ]; then TZ=UTC0 printf "%(${2#+})T\\n" "$now"; exit; fi',
@@ -143,11 +144,11 @@ export class BackupSandbox {
         };
     }
 
-    /** Runs a script with bash; scenarios run side by side, so this does not block. */
+    /** Runs a script (of components/backup/scripts, or an absolute path) with bash; scenarios run side by side, so this does not block. */
     run(script: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ status: number | null; output: string }> {
         stubHostPort ??= startStubHost();
         return stubHostPort.then((port) => new Promise((resolve, reject) => {
-            const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
+            const child = spawn("bash", [path.resolve(scriptsDir, script), ...args], { env: { ...this.env, STUB_HOST_PORT: String(port), ...env }, timeout: 60000 });
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
