@@ -96,6 +96,9 @@ describe("stack identity: the namespace's data belongs to one stack", () => {
         assert.equal(check.spec.backoffLimit, 0, "the answer does not change on a retry");
         assert.deepEqual(marker.data, { stack: prod });
         assert.equal(marker.metadata.name, "rocketchat-stack-identity");
+        // It needs no access to the data volumes: not the mongo image's user 999, a high unprivileged UID
+        // (kube-score container-security-context-user-group-id and checkov CKV_K8S_40 ask for >= 10000).
+        assert.ok(pod.securityContext.runAsUser >= 10000 && pod.securityContext.runAsGroup >= 10000, JSON.stringify(pod.securityContext));
     });
 
     it("one Job per stack: another stack's check never takes over this stack's Job; the same stack keeps its name", () => {

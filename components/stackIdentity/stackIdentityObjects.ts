@@ -20,7 +20,6 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import type { Built } from "../builtObject";
 import { standardLabels } from "../labels";
-import { mongoImageUid } from "../mongodb/names";
 import { placementFor, WorkloadPlacement } from "../placement";
 import { Settings } from "../settings";
 import { resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
@@ -99,13 +98,22 @@ export function stackIdentityObjects(name: string, args: StackIdentityArgs): Sta
     return { marker, check };
 }
 
+/**
+ * The check's user: it only reads a ConfigMap and writes its termination
+ * message, so it needs none of the mongo image's user 999 (which owns the data
+ * volumes); a high, unprivileged UID as the linters ask (kube-score
+ * container-security-context-user-group-id, checkov CKV_K8S_40: >= 10000).
+ * 65534 is "nobody" in the image's Ubuntu base.
+ */
+export const identityCheckUid = 65534;
+
 /** The identity check's args from a stack's settings: the MongoDB image and placement (it guards their data). */
 export function stackIdentityArgsFromSettings(s: Settings, stack: string): StackIdentityArgs {
     return {
         namespace: s.namespace,
         stack,
         image: s.mongodbImage,
-        uid: s.fixedUids ? mongoImageUid : undefined,
+        uid: s.fixedUids ? identityCheckUid : undefined,
         placement: placementFor(s, "mongodb"),
     };
 }
