@@ -93,5 +93,8 @@ wait "$mocha_pid"
 status=$?
 mocha_pid=""
 set -e
+# mocha exits with the number of failed tests; 3 of them must not read as
+# exit 3, which .ci/run takes for "a registry could not be reached".
+[ "$status" = 0 ] || status=1
 log "finished in $((SECONDS - start))s (mocha exit $status)"
 exit "$status"
