@@ -70,17 +70,17 @@ function generatedIn(run: StackRun, c: ProgramCase): GeneratedValues {
         return value;
     };
     const plan = planOf(c).credentials;
-    const at = (base: string, id: CredentialId, which: "current" | "previous", output: string) =>
-        plan[id][which] === undefined ? undefined : computed(`${generationName(`${instance}-${base}`, plan[id][which]!)}.${output}`);
+    const at = (id: CredentialId, which: "current" | "previous", output: string) =>
+        plan[id][which] === undefined ? undefined : computed(`${generationName(randomBaseOf(id), plan[id][which]!)}.${output}`);
     return {
-        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, at(`mongodb-${role}`, role, "current", "result")])) as Record<MongoRole, string>,
-        keyfile: at("mongodb-keyfile", "keyfile", "current", "base64")!,
-        adminPassword: at("admin", "admin", "current", "result")!,
+        mongoPasswords: Object.fromEntries(mongoRoles.map((role) => [role, at(role, "current", "result")])) as Record<MongoRole, string>,
+        keyfile: at("keyfile", "current", "base64")!,
+        adminPassword: at("admin", "current", "result")!,
         keycloakClientSecret: run.computed.get(`${instance}-client.clientSecret`) ?? "",
         previous: {
-            rootPassword: at("mongodb-root", "root", "previous", "result"),
-            keyfile: at("mongodb-keyfile", "keyfile", "previous", "base64"),
-            adminPassword: at("admin", "admin", "previous", "result"),
+            rootPassword: at("root", "previous", "result"),
+            keyfile: at("keyfile", "previous", "base64"),
+            adminPassword: at("admin", "previous", "result"),
         },
     };
 }
@@ -307,17 +307,17 @@ describe("the program registers exactly what the builders return", () => {
 
             it("generates URI-safe passwords of 32 characters and a keyfile of 756 bytes, one per purpose and generation; a replaced generation unprotected", () => {
                 const plan = planOf(programCase).credentials;
-                const named = (base: string, id: CredentialId) => [
-                    generationName(`${instance}-${base}`, plan[id].current),
-                    ...(plan[id].previous === undefined ? [] : [generationName(`${instance}-${base}`, plan[id].previous!)]),
+                const named = (id: CredentialId) => [
+                    generationName(randomBaseOf(id), plan[id].current),
+                    ...(plan[id].previous === undefined ? [] : [generationName(randomBaseOf(id), plan[id].previous!)]),
                 ];
                 const passwords = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-                assert.deepEqual(passwords.map((r) => r.name).sort(), [...mongoRoles.flatMap((role) => named(`mongodb-${role}`, role)), ...named("admin", "admin")].sort());
+                assert.deepEqual(passwords.map((r) => r.name).sort(), [...mongoRoles.flatMap((role) => named(role)), ...named("admin")].sort());
                 for (const password of passwords) {
                     assert.deepEqual(password.inputs, { ...generatedPassword }, `${password.name}`);
                 }
                 const keyfile = run.resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes");
-                assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]).sort(), named("mongodb-keyfile", "keyfile").map((name) => [name, { length: keyfileBytes }]).sort());
+                assert.deepEqual(keyfile.map((r) => [r.name, r.inputs]).sort(), named("keyfile").map((name) => [name, { length: keyfileBytes }]).sort());
                 // The previous generation is declared once more with protect off, so the run after the rotation may delete it.
                 const previousNames = credentialIds.flatMap((id) => plan[id].previous === undefined ? [] : [generationName(randomBaseOf(id), plan[id].previous!)]);
                 const protectedPrevious = run.registrations.filter((r) => r.type.startsWith("random:") && previousNames.includes(r.name) && r.protect !== false).map((r) => r.name);

@@ -200,7 +200,7 @@ describe("the program under the real Pulumi engine", function () {
     });
 
     it("4c. a channel change runs a new channels Job (its name carries a digest), replaces the list's ConfigMap and removes the old Job", async function () {
-        const oldJobs = getJson(["jobs", "-n", namespace, "-l", "app.kubernetes.io/component=channels"]).items.map((j: any) => j.metadata.name);
+        const oldJobs = jobNames("channels");
         assert.equal(oldJobs.length, 1, "one channels Job");
         await project.ok(["config", "set", "--stack", "prod", "--path", "rocketchat-ha:channels[0].topic", "Company-wide news, questions and answers"]);
         const ops = opsOf(await plannedSteps(project, "prod"));
