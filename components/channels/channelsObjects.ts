@@ -15,6 +15,7 @@ import * as path from "path";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import { canonicalJson } from "../canonicalJson";
+import { previousAdminPasswordKey } from "../credentialObjects";
 import type { Opaque } from "../kubernetesObjects";
 import { standardLabels } from "../labels";
 import { placementFor, WorkloadPlacement } from "../placement";
@@ -77,9 +78,6 @@ export interface ChannelsReconcilerObjects<V = never> {
     /** `<name>-channels-<digest>`: the reconcile run. */
     readonly job: Opaque<IJob, V>;
 }
-
-/** Key of the admin Secret that holds the previous generation's password during a rotation run (scripts/adminLogin.js). */
-export const previousAdminPasswordKey = "previous-password";
 
 /** Name of the ConfigMap with the scripts and the declared list. */
 export function channelsConfigMapName(name: string): string {
