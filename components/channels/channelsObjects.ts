@@ -9,12 +9,12 @@
  * Pure: no Pulumi runtime. The admin Secret's name is the one value the
  * builder cannot know (the program passes the Secret's Output); it enters as V.
  */
-import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import { canonicalJson } from "../canonicalJson";
+import { nameDigest } from "../nameDigest";
 import { previousAdminPasswordKey } from "../credentialObjects";
 import type { Opaque } from "../kubernetesObjects";
 import { standardLabels } from "../labels";
@@ -100,7 +100,7 @@ export function channelsJobName(name: string, args: ChannelsReconcilerObjectArgs
         // Only from the first rotation on, so that existing Jobs keep their names.
         ...((args.adminPasswordGeneration ?? 0) > 0 ? { adminPasswordGeneration: args.adminPasswordGeneration } : {}),
     };
-    return `${name}-channels-${createHash("sha256").update(JSON.stringify(fingerprint)).digest("hex").slice(0, 8)}`;
+    return `${name}-channels-${nameDigest(fingerprint)}`;
 }
 
 export function channelsReconcilerObjects<V = never>(name: string, args: ChannelsReconcilerObjectArgs<V>): ChannelsReconcilerObjects<V> {

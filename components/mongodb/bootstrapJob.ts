@@ -6,11 +6,11 @@
  */
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Built } from "../builtObject";
-import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { MongoRole, mongoRoles, mongoUserRef, previousRootPasswordKey, unrotatedPlan } from "../credentialObjects";
 import { CredentialPlan, planDigestInput, rotates } from "../credentialPlan";
+import { nameDigest } from "../nameDigest";
 import { WorkloadPlacement } from "../placement";
 import { envFromSecret, resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
 import { restoreRoleJson } from "./restoreRoleDefinition";
@@ -93,14 +93,11 @@ function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
         // The users of the generations just replaced stay for pods not restarted yet; every other generation is dropped.
         ...keptPreviousUsers(plan),
     ];
-    const digest = createHash("sha256")
-        .update(JSON.stringify({
-            hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval,
-            // Absent (and so the same name as before rotation existed) until a credential rotates.
-            credentials: planDigestInput(plan),
-        }))
-        .digest("hex")
-        .slice(0, 8);
+    const digest = nameDigest({
+        hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval,
+        // Absent (and so the same name as before rotation existed) until a credential rotates.
+        credentials: planDigestInput(plan),
+    });
     const volumes = [
         { name: "scripts", configMap: { name: bootstrapConfigMapName(args.statefulSetName) } },
         { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },

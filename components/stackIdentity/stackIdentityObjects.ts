@@ -15,11 +15,11 @@
  * namespace, or data from before the marker existed (adopted by this stack).
  */
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { Built } from "../builtObject";
 import { standardLabels } from "../labels";
+import { nameDigest } from "../nameDigest";
 import { placementFor, WorkloadPlacement } from "../placement";
 import { Settings } from "../settings";
 import { resources, restrictedContainerSecurity, restrictedJob } from "../podShapes";
@@ -69,7 +69,7 @@ export function stackIdentityObjects(name: string, args: StackIdentityArgs): Sta
     };
     // One Job per identity (and script and image): it runs once, and another
     // stack's check never takes over this stack's Job.
-    const digest = createHash("sha256").update(JSON.stringify({ stack: args.stack, namespace: args.namespace, image: args.image, script })).digest("hex").slice(0, 8);
+    const digest = nameDigest({ stack: args.stack, namespace: args.namespace, image: args.image, script });
     const check = restrictedJob({
         name: `${markerName}-${digest}`,
         namespace: args.namespace,

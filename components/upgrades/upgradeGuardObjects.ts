@@ -20,7 +20,6 @@
  *
  * Pure: the users Secret's and the backup claim's names enter as V.
  */
-import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
@@ -29,6 +28,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import { scriptFiles } from "../backup/layout";
 import type { Opaque } from "../kubernetesObjects";
+import { nameDigest } from "../nameDigest";
 import { placementFor, WorkloadPlacement } from "../placement";
 import { envFromSecret, resources, ResourceSettings, restrictedContainerSecurity, restrictedJob, SecretCredentials } from "../podShapes";
 import type { Settings } from "../settings";
@@ -99,10 +99,7 @@ function guardScripts(withBackup: boolean): { bootstrapScript: string; backupScr
 /** The Job's name: a digest of the change it guards and of the scripts, so each change runs it once. */
 export function upgradeGuardJobName(args: UpgradeGuardObjectArgs<unknown>): string {
     const { bootstrapScript, backupScripts } = guardScripts(args.backup !== undefined);
-    const digest = createHash("sha256")
-        .update(JSON.stringify({ previous: args.previous, next: args.next, removal: args.allowMemberRemoval ?? false, bootstrapScript, backupScripts }))
-        .digest("hex")
-        .slice(0, 8);
+    const digest = nameDigest({ previous: args.previous, next: args.next, removal: args.allowMemberRemoval ?? false, bootstrapScript, backupScripts });
     return `${args.instance}-upgrade-guard-${digest}`;
 }
 
