@@ -2,6 +2,7 @@
 // what the previous run deployed, build the platform, export outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./components/config";
+import { checkKubernetesProviderConfig } from "./components/kubernetesProviderConfig";
 import type { MongoUser } from "./components/credentials";
 import { recordFor, RocketChatPlatform } from "./components/platform";
 import { previousDeploymentRecord } from "./components/upgrades/deploymentRecord";
@@ -13,6 +14,7 @@ const secretKeys = (user: MongoUser) => ({ username: user.usernameKey, password:
 
 export = (async () => {
     const settings = loadSettings();
+    checkKubernetesProviderConfig((key) => new pulumi.Config(key.split(":")[0]).get(key.split(":")[1]));
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
     enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval, restoreRuns: settings.restoreArchive !== "" });

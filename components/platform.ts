@@ -171,8 +171,11 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             // On a first install Rocket.Chat would crash-loop until the users exist.
             startAfter: guard.then((guardJobs) => [this.mongodb.bootstrap, ...guardJobs]),
             deleteUploadsOnDestroy: s.deleteDataOnDestroy,
+            // What the pods read from Secrets we own: with Secrets changed in place
+            // (kubernetesProviderConfig.ts) only this digest rolls them. The connection
+            // string carries the app user's password, the member hosts and the database.
             rolloutSecrets: [
-                this.credentials.app.password,
+                this.mongodb.connectionUri,
                 this.credentials.adminPassword,
                 ...(this.keycloak ? [this.keycloak.clientSecret] : []),
             ],

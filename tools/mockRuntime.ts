@@ -49,6 +49,8 @@ export interface Registration {
     readonly aliases: readonly { readonly urn?: string; readonly spec?: { readonly name: string; readonly type: string; readonly parenturn?: string; readonly noparent?: boolean } }[];
     /** URNs of the explicit and implicit dependencies. */
     readonly dependencies: readonly string[];
+    /** For each top-level input, the URNs its value came from (the engine's dependent replacement reads these). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     readonly retainOnDelete?: boolean;
     /** Protected: `pulumi destroy` refuses to delete it (unset when the program did not say). */
     readonly protect?: boolean;
@@ -165,6 +167,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     forgetProgramModules();
     const { loadSettings } = require(path.join(projectRoot, "components", "config"));
     loadSettings((name: string) => config.values[`${projectName}:${name}`], () => Object.keys(config.values));
+    const { checkKubernetesProviderConfig } = require(path.join(projectRoot, "components", "kubernetesProviderConfig"));
+    checkKubernetesProviderConfig((key: string) => config.values[key]);
     const resources: DeclaredResource[] = [];
     const secretValues = new Set<string>();
     const warnings: string[] = [];
@@ -239,6 +243,8 @@ function recordRegistrations(into: Registration[]): void {
             custom: request.getCustom(),
             aliases: request.getAliasesList().map((alias: any) => alias.toObject()),
             dependencies: request.getDependenciesList(),
+            propertyDependencies: Object.fromEntries(request.getPropertydependenciesMap().getEntryList()
+                .map(([key, deps]: [string, any]) => [key, deps[0] ?? []])),
             ...(request.getRetainondelete() !== undefined ? { retainOnDelete: request.getRetainondelete() } : {}),
             ...(request.getProtect() !== undefined ? { protect: request.getProtect() } : {}),
             createTimeout: request.getCustomtimeouts()?.getCreate() ?? "",

@@ -7,6 +7,7 @@
  * as written. test/config.test.ts fails when the file drifts from the table.
  */
 import { load as parse } from "js-yaml";
+import { requiredKubernetesProviderConfig } from "../components/kubernetesProviderConfig";
 import { SettingDefinition, settingSections } from "../components/settingDefinitions";
 
 /** The comment written above `config:`; also how the generated block is found again. */
@@ -74,7 +75,19 @@ function declaration(name: string, d: SettingDefinition): string[] {
     ];
 }
 
-/** The generated block: header comment, `config:` and every setting under its section. */
+/**
+ * The provider options the program needs (components/kubernetesProviderConfig.ts),
+ * as project-level values: a key of another namespace may carry only a
+ * `value` (the CLI refuses a type or a default there, sdk/go/common/workspace/project.go).
+ */
+function providerValues(): string[] {
+    return Object.entries(requiredKubernetesProviderConfig).flatMap(([key, { value }]) => [
+        `  ${key}:`,
+        `    value: ${yamlValue(value)}`,
+    ]);
+}
+
+/** The generated block: header comment, `config:`, every setting under its section, then the provider options. */
 export function configBlock(): string {
     const lines = [...configBlockHeader, "config:"];
     for (const section of settingSections) {
@@ -83,6 +96,9 @@ export function configBlock(): string {
             lines.push(...declaration(name, definition));
         }
     }
+    lines.push(sectionComment("The kubernetes provider (required: see components/kubernetesProviderConfig.ts)"));
+    lines.push("  # Secrets and ConfigMaps change in place: a rotation or a new member never re-creates a workload.");
+    lines.push(...providerValues());
     return `${lines.join("\n")}\n`;
 }
 

@@ -22,13 +22,15 @@ function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Project-level defaults from Pulumi.yaml's `config:` block. */
+/** Project-level defaults from Pulumi.yaml's `config:` block: each setting's `default`, and the `value` of another namespace's key (the kubernetes provider's options). */
 export function projectDefaults(root = projectRoot): Record<string, string> {
     const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as any;
     const defaults: Record<string, string> = {};
     for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
         if (declaration && typeof declaration === "object" && "default" in declaration) {
             defaults[key.includes(":") ? key : `${projectName}:${key}`] = asConfigString(declaration.default);
+        } else if (declaration && typeof declaration === "object" && "value" in declaration) {
+            defaults[key.includes(":") ? key : `${projectName}:${key}`] = asConfigString(declaration.value);
         }
     }
     return defaults;

@@ -33,6 +33,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     public readonly hosts: string[];
     /** Secret with key `mongo-url`: the application's replica-set connection string. */
     public readonly connectionSecretName: pulumi.Output<string>;
+    /** The application's connection string (a secret): what the connection Secret holds, for the readers' rollout digests. */
+    public readonly connectionUri: pulumi.Output<string>;
     /** Labels a pod needs so the NetworkPolicy lets it reach the members. */
     public readonly clientLabels: Record<string, string>;
     /** The StatefulSet: its rollout is complete once pulumi up has waited for it. */
@@ -52,11 +54,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         this.hosts = replicaSetHostsOf(name, settings);
         this.clientLabels = mongoClientLabels(name);
 
+        this.connectionUri = pulumi.secret(creds.app.password.apply((password) => mongoConnectionUri(name, settings, password, creds.app.username)));
         const objects = replicaSetObjects<pulumi.Output<string>>(name, {
             ...settings,
             usersSecretName: creds.mongoUsersSecretName,
             keyfileSecretName: creds.keyfileSecretName,
-            connectionUri: pulumi.secret(creds.app.password.apply((password) => mongoConnectionUri(name, settings, password, creds.app.username))),
+            connectionUri: this.connectionUri,
             credentialPlan,
         });
         const declare = (object: KubernetesObject & { metadata: { name: string } }, resourceOpts: pulumi.CustomResourceOptions = child) =>

@@ -13,6 +13,7 @@ import { createStorageClasses, startClusterServices } from "./lib/clusterService
 import { EngineProject } from "./lib/pulumiCli";
 import { previewWithPolicies } from "./lib/policyRun";
 import { declaredResources, devConfig, prodWithoutSso, stackYaml, storageClassesOf } from "./lib/stacks";
+import { assertNoWorkloadOutage, podsSeen, restartedPods, upWatchingWorkloads } from "./lib/workloadSafety";
 
 const prod = prodWithoutSso();
 const namespace = prod["rocketchat-ha:namespace"] as string;
@@ -199,15 +200,16 @@ describe("the program under the real Pulumi engine", function () {
         }
     });
 
-    it("4c. a channel change runs a new channels Job (its name carries a digest), replaces the list's ConfigMap and removes the old Job", async function () {
+    it("4c. a channel change runs a new channels Job (its name carries a digest), updates the list's ConfigMap in place and removes the old Job", async function () {
         const oldJobs = jobNames("channels");
         assert.equal(oldJobs.length, 1, "one channels Job");
         await project.ok(["config", "set", "--stack", "prod", "--path", "rocketchat-ha:channels[0].topic", "Company-wide news, questions and answers"]);
         const ops = opsOf(await plannedSteps(project, "prod"));
-        // pulumi-kubernetes treats ConfigMap data as immutable and replaces the
-        // ConfigMap (fixed name: delete, then create); the Job is new by name.
+        // kubernetes:enableConfigMapMutable (Pulumi.yaml, components/kubernetesProviderConfig.ts):
+        // the fixed-name ConfigMap is updated, not deleted and re-created; the Job is new by name.
         assert.ok(ops.some((op) => /^create kubernetes:batch\/v1:Job::rocketchat-channels-/.test(op)), ops.join(", "));
-        assert.ok(ops.includes("replace kubernetes:core/v1:ConfigMap::rocketchat-channels"), ops.join(", "));
+        assert.ok(ops.includes("update kubernetes:core/v1:ConfigMap::rocketchat-channels"), ops.join(", "));
+        assert.ok(!ops.some((op) => /^replace /.test(op)), `nothing is replaced: ${ops.join(", ")}`);
         await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
         const jobs = getJson(["jobs", "-n", namespace, "-l", "app.kubernetes.io/component=channels"]).items;
         assert.deepEqual(jobs.map((j: any) => j.metadata.name).filter((n: string) => oldJobs.includes(n)), [], "the old channels Job is gone");
@@ -222,9 +224,21 @@ describe("the program under the real Pulumi engine", function () {
         for (const setting of ["mongodbRootPasswordGeneration", "mongodbAppPasswordGeneration", "mongodbKeyfileGeneration", "adminPasswordGeneration"]) {
             await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, "1"]);
         }
-        const up = await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        // Issue 31: the credential Secrets change in place; nothing that reads them is replaced.
+        const planned = opsOf(await plannedSteps(project, "prod"));
+        for (const secret of ["rocketchat-mongodb-users", "rocketchat-mongodb-keyfile", "rocketchat-admin", "rocketchat-mongodb-connection"]) {
+            assert.ok(planned.includes(`update kubernetes:core/v1:Secret::${secret}`), `${secret} is updated in place: ${planned.join(", ")}`);
+        }
+        assert.deepEqual(planned.filter((op) => op.startsWith("replace ")), [], "the preview replaces nothing");
+        const run = await upWatchingWorkloads(project, "prod", namespace, "rotate-1");
+        assertNoWorkloadOutage(run, "rotating root, app, keyfile and admin");
+        assert.deepEqual(restartedPods(run.observed["StatefulSet/rocketchat-mongodb"]), ["rocketchat-mongodb-0", "rocketchat-mongodb-1", "rocketchat-mongodb-2"],
+            "every member restarted (rolling), for the new keyfile");
+        assert.ok(run.steps.includes("update Deployment::rocketchat"), `Rocket.Chat rolls for the new connection string and admin password: ${run.steps.join(", ")}`);
+        const chatPods = getJson(["deployment", "-n", namespace, "rocketchat"]).spec.replicas;
+        assert.ok(podsSeen(run.observed["Deployment/rocketchat"]).length > chatPods, "new Rocket.Chat pods replaced the old ones, one at a time");
         // components/credentialPlan.ts rotationWarnings: a keyfile rotation takes two runs.
-        assert.match(up.stdout + up.stderr, /run `?pulumi up`? again/i, "the first run says the keyfile rotation is half done");
+        assert.match(run.output, /run `?pulumi up`? again/i, "the first run says the keyfile rotation is half done");
 
         const state = await randomResources(project);
         for (const base of ["rocketchat-mongodb-root", "rocketchat-mongodb-app", "rocketchat-mongodb-keyfile", "rocketchat-admin"]) {
@@ -267,7 +281,10 @@ describe("the program under the real Pulumi engine", function () {
 
     it("4e. the next `pulumi up` finishes: the replaced values are deleted, one key is left, the members roll once more; a third changes nothing", async function () {
         const rotated = await generatedValues(project);
-        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        const run = await upWatchingWorkloads(project, "prod", namespace, "rotate-2");
+        assertNoWorkloadOutage(run, "finishing the keyfile rotation");
+        assert.deepEqual(restartedPods(run.observed["StatefulSet/rocketchat-mongodb"]), ["rocketchat-mongodb-0", "rocketchat-mongodb-1", "rocketchat-mongodb-2"],
+            "every member restarted once more (rolling), for the keyfile with the new key alone");
         const state = await randomResources(project);
         assert.deepEqual(Object.keys(state).filter((n) => !/-g1$/.test(n)).sort(), ["rocketchat-mongodb-backup", "rocketchat-mongodb-monitoring", "rocketchat-mongodb-restore"],
             "the replaced generations are gone; unrotated credentials keep generation 0");
@@ -282,6 +299,55 @@ describe("the program under the real Pulumi engine", function () {
         const record = JSON.parse((await project.ok(["stack", "output", "--stack", "prod", "--json"])).stdout).deployment;
         assert.equal(record.keyfilePhase, "single");
         assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "a third run plans nothing");
+    });
+
+    it("4f. rotating the backup, restore and monitoring users updates the users Secret in place and rolls only the exporter", async function () {
+        for (const setting of ["mongodbBackupPasswordGeneration", "mongodbRestorePasswordGeneration", "mongodbMonitoringPasswordGeneration"]) {
+            await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, "1"]);
+        }
+        const planned = opsOf(await plannedSteps(project, "prod"));
+        assert.ok(planned.includes("update kubernetes:core/v1:Secret::rocketchat-mongodb-users"), planned.join(", "));
+        assert.deepEqual(planned.filter((op) => op.startsWith("replace ")), [], "the preview replaces nothing");
+        const run = await upWatchingWorkloads(project, "prod", namespace, "rotate-service-users");
+        assertNoWorkloadOutage(run, "rotating the backup, restore and monitoring users");
+        assert.deepEqual(restartedPods(run.observed["StatefulSet/rocketchat-mongodb"]), [], "no member restarts: they do not read these users");
+        const users = decoded("rocketchat-mongodb-users");
+        assert.deepEqual([users["backup-username"], users["restore-username"], users["monitoring-username"]], ["backup-g1", "restore-g1", "monitoring-g1"]);
+        // The previous users are dropped by the next run (credentialPlan.ts); finish the rotation.
+        const finish = await upWatchingWorkloads(project, "prod", namespace, "rotate-service-users-2");
+        assertNoWorkloadOutage(finish, "finishing the service users' rotation");
+    });
+
+    it("4g. growing from 3 to 5 members updates the StatefulSet and the connection Secret in place; no member restarts, Rocket.Chat rolls", async function () {
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:mongodbMembers", "5"]);
+        const planned = opsOf(await plannedSteps(project, "prod"));
+        assert.ok(planned.includes("update kubernetes:apps/v1:StatefulSet::rocketchat-mongodb"), planned.join(", "));
+        assert.ok(planned.includes("update kubernetes:core/v1:Secret::rocketchat-mongodb-connection"), planned.join(", "));
+        assert.deepEqual(planned.filter((op) => op.startsWith("replace ")), [], "the preview replaces nothing");
+        const run = await upWatchingWorkloads(project, "prod", namespace, "members-5", { "StatefulSet/rocketchat-mongodb": 3 });
+        assertNoWorkloadOutage(run, "growing to 5 members");
+        assert.deepEqual(restartedPods(run.observed["StatefulSet/rocketchat-mongodb"]), [], "the three members keep running");
+        const members = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]);
+        assert.equal(members.status.readyReplicas, 5, "five members ready");
+        assert.match(decoded("rocketchat-mongodb-connection")["mongo-url"], /rocketchat-mongodb-4\./, "the connection string names the new members");
+        assert.ok(run.steps.includes("update Deployment::rocketchat"), `Rocket.Chat rolls for the new connection string: ${run.steps.join(", ")}`);
+    });
+
+    it("4h. shrinking back to 3 members (with mongodbAllowMemberRemoval) updates in place; the remaining members keep running", async function () {
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:mongodbMembers", "3"]);
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:mongodbAllowMemberRemoval", "true"]);
+        const planned = opsOf(await plannedSteps(project, "prod"));
+        assert.deepEqual(planned.filter((op) => op.startsWith("replace ")), [], `the preview replaces nothing: ${planned.join(", ")}`);
+        const run = await upWatchingWorkloads(project, "prod", namespace, "members-3");
+        assertNoWorkloadOutage(run, "shrinking to 3 members");
+        assert.deepEqual(restartedPods(run.observed["StatefulSet/rocketchat-mongodb"]), [], "members 0-2 keep running");
+        assert.equal(getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).status.readyReplicas, 3);
+        // Scaling down keeps the removed members' volumes (whenScaled: Retain); the operator deletes them once sure.
+        const removed = claimNames().filter((n) => /mongodb-[34]$/.test(n));
+        assert.equal(removed.length, 2, `the removed members' volumes are kept: ${claimNames().join(", ")}`);
+        kubectlRaw(["delete", "pvc", "-n", namespace, ...removed]);
+        await project.ok(["config", "rm", "--stack", "prod", "rocketchat-ha:mongodbAllowMemberRemoval"]);
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
     });
 
     it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {

@@ -141,11 +141,12 @@ export function platformBuildFromSettings(s: Settings, stack: string, generated:
     const userOf = (role: MongoRole) => mongoUserRef(role, plan.credentials[role].current);
 
     const mongoArgs = mongoReplicaSetArgsFromSettings(s);
+    const connectionUri = mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app, userOf("app").username);
     const { bootstrap, ...replicaSet } = replicaSetObjects<string>(instance, {
         ...mongoArgs,
         usersSecretName: secrets.mongoUsers,
         keyfileSecretName: secrets.keyfile,
-        connectionUri: mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app, userOf("app").username),
+        connectionUri,
         credentialPlan: plan,
     });
     add("MongoReplicaSet", [...Object.values(replicaSet), bootstrap.configMap, bootstrap.job]);
@@ -164,7 +165,7 @@ export function platformBuildFromSettings(s: Settings, stack: string, generated:
         mongodbClientLabels: clientLabels,
         sso: keycloakArgs ? { clientId: keycloakArgs.clientId ?? s.keycloakClientId, clientSecretName: oauthSecretName(instance) } : undefined,
     });
-    const rolloutSecrets = [generated.mongoPasswords.app, generated.adminPassword, ...(keycloakArgs ? [generated.keycloakClientSecret] : [])];
+    const rolloutSecrets = [connectionUri, generated.adminPassword, ...(keycloakArgs ? [generated.keycloakClientSecret] : [])];
     const rocketchat = rocketchatObjects(instance, rocketchatArgs, configChecksum(rocketchatContainerEnv(rocketchatArgs), rolloutSecrets));
     const rocketchatNames = rocketchatRefs(instance, s.uploadsStorage);
     add("RocketChat", present([rocketchat.uploadsClaim]), !s.deleteDataOnDestroy);

@@ -1,0 +1,92 @@
+// Issue 31 under the fast two-run model (tools/transitions/plannedSteps.ts):
+// the program run for a deployed prod stack and again with one change, the
+// engine's steps derived with the providers' replace rules and the engine's
+// dependent replacement. No credential rotation, member change or database
+// change may delete-before-replace (or replace at all) a StatefulSet or a
+// Deployment, nor replace a credential Secret. test/engine/lifecycle.engine.ts
+// (4c-4h) checks the same changes on the real engine.
+import { strict as assert } from "assert";
+import { recordFor } from "../components/platform";
+import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
+import { runStack, StackRun } from "../tools/mockRuntime";
+import { loadStackConfig } from "../tools/stackConfig";
+import { PlannedStep, plannedSteps } from "../tools/transitions/plannedSteps";
+import { KubernetesProviderOptions } from "../tools/transitions/providerRules";
+import { instance } from "./support/platformBuild";
+import { settingsFor } from "./support/settings";
+
+/** The provider options every stack gets from Pulumi.yaml (components/kubernetesProviderConfig.ts). */
+function stackProviderOptions(stack: string): KubernetesProviderOptions {
+    const values = loadStackConfig(stack).values;
+    return {
+        enableSecretMutable: values["kubernetes:enableSecretMutable"] === "true",
+        enableConfigMapMutable: values["kubernetes:enableConfigMapMutable"] === "true",
+    };
+}
+
+interface Transition {
+    readonly label: string;
+    /** The deployed stack's settings (overrides of prod). */
+    readonly from: Record<string, unknown>;
+    /** The settings of the next `pulumi up`. */
+    readonly to: Record<string, unknown>;
+}
+
+/** Every credential generation, the member count both ways, and the database name. */
+const transitions: Transition[] = [
+    ...["mongodbRootPasswordGeneration", "mongodbAppPasswordGeneration", "mongodbBackupPasswordGeneration", "mongodbRestorePasswordGeneration",
+        "mongodbMonitoringPasswordGeneration", "mongodbKeyfileGeneration", "adminPasswordGeneration"]
+        .map((setting) => ({ label: `${setting} 0 -> 1`, from: {}, to: { [setting]: 1 } })),
+    { label: "mongodbMembers 3 -> 5", from: {}, to: { mongodbMembers: 5 } },
+    { label: "mongodbMembers 5 -> 3 with mongodbAllowMemberRemoval", from: { mongodbMembers: 5 }, to: { mongodbMembers: 3, mongodbAllowMemberRemoval: true } },
+    { label: "mongodbDatabase renamed", from: {}, to: { mongodbDatabase: "chat" } },
+    { label: "a channel's topic", from: {}, to: { channels: [{ name: "general", topic: "News", default: true }] } },
+];
+
+/** The previous run as the engine's state holds it: the same program, its own record as the previous one. */
+async function deployed(from: Record<string, unknown>): Promise<{ run: StackRun; record: DeploymentRecord }> {
+    const record = recordFor(instance, settingsFor("prod", from));
+    return { run: await runStack("prod", from, { previousOutputs: { deployment: record } }), record };
+}
+
+async function stepsOf(t: Transition, options: KubernetesProviderOptions): Promise<PlannedStep[]> {
+    const { run, record } = await deployed(t.from);
+    const next = await runStack("prod", { ...t.from, ...t.to }, { previousOutputs: { deployment: record } });
+    return plannedSteps(run, next, options);
+}
+
+const isWorkload = (s: PlannedStep) => /^kubernetes:apps\/v1:(StatefulSet|Deployment)::/.test(s.resource);
+const isCredentialSecret = (s: PlannedStep) => /^kubernetes:core\/v1:Secret::/.test(s.resource);
+const replacedOrDeleted = (s: PlannedStep) => ["replace", "delete-before-replace", "delete"].includes(s.op);
+const describeSteps = (steps: PlannedStep[]) => steps.map((s) => `${s.op} ${s.resource}${s.reasons.length ? ` (${s.reasons.join("; ")})` : ""}`).join("\n    ");
+
+describe("changing a running stack: no delete-before-replace cascade (issue 31, two-run model)", function () {
+    this.timeout(60_000);
+    const options = stackProviderOptions("prod");
+
+    for (const t of transitions) {
+        it(`${t.label}: no StatefulSet or Deployment is replaced or deleted, no Secret is replaced`, async () => {
+            const steps = await stepsOf(t, options);
+            const unsafe = steps.filter((s) => (isWorkload(s) || isCredentialSecret(s)) && replacedOrDeleted(s));
+            assert.deepEqual(unsafe, [], `unsafe steps:\n    ${describeSteps(unsafe)}`);
+            assert.ok(steps.some((s) => s.op !== "same"), "the change reaches the stack");
+        });
+    }
+
+    it("the model reproduces what the real engine did before the fix: without the provider options an app-password rotation deletes the StatefulSet and the Deployment", async () => {
+        const steps = await stepsOf(transitions.find((t) => t.label.startsWith("mongodbAppPasswordGeneration"))!, { enableSecretMutable: false, enableConfigMapMutable: false });
+        const taken = steps.filter((s) => s.op === "delete-before-replace").map((s) => s.resource);
+        // Issue 31's event log: delete-replaced StatefulSet rocketchat-mongodb, Secret rocketchat-mongodb-users, Deployment rocketchat.
+        for (const resource of ["kubernetes:core/v1:Secret::rocketchat-mongodb-users", "kubernetes:apps/v1:StatefulSet::rocketchat-mongodb", "kubernetes:apps/v1:Deployment::rocketchat"]) {
+            assert.ok(taken.includes(resource), `${resource} is delete-before-replaced:\n    ${describeSteps(steps.filter((s) => s.op !== "same"))}`);
+        }
+    });
+
+    it("with the provider options a rotation updates the Secrets and rolls the readers through their pod templates", async () => {
+        const steps = await stepsOf(transitions.find((t) => t.label.startsWith("mongodbAppPasswordGeneration"))!, options);
+        const op = (resource: string) => steps.find((s) => s.resource === resource)?.op;
+        assert.equal(op("kubernetes:core/v1:Secret::rocketchat-mongodb-users"), "update");
+        assert.equal(op("kubernetes:core/v1:Secret::rocketchat-mongodb-connection"), "update");
+        assert.equal(op("kubernetes:apps/v1:Deployment::rocketchat"), "update", "Rocket.Chat rolls: the connection string is in its checksum");
+    });
+});
