@@ -39,8 +39,33 @@ const transitions: Transition[] = [
         .map((setting) => ({ label: `${setting} 0 -> 1`, from: {}, to: { [setting]: 1 } })),
     { label: "mongodbMembers 3 -> 5", from: {}, to: { mongodbMembers: 5 } },
     { label: "mongodbMembers 5 -> 3 with mongodbAllowMemberRemoval", from: { mongodbMembers: 5 }, to: { mongodbMembers: 3, mongodbAllowMemberRemoval: true } },
-    { label: "mongodbDatabase renamed", from: {}, to: { mongodbDatabase: "chat" } },
     { label: "a channel's topic", from: {}, to: { channels: [{ name: "general", topic: "News", default: true }] } },
+    // Claims grow in place (a PersistentVolumeClaim's requests are not replace-only).
+    { label: "uploadsStorageSize 200Gi -> 300Gi", from: {}, to: { uploadsStorageSize: "300Gi" } },
+    { label: "backupStorageSize 50Gi -> 80Gi", from: {}, to: { backupStorageSize: "80Gi" } },
+];
+
+interface Refused {
+    readonly label: string;
+    readonly from: Record<string, unknown>;
+    readonly to: Record<string, unknown>;
+    /** The setting the refusal names. */
+    readonly setting: string;
+}
+
+/** Changes that would strand or delete data (issue 24, findings 1-4): refused before anything is declared (components/upgrades/dataPlacement.ts). */
+const refused: Refused[] = [
+    { label: "mongodbStorageSize grown", from: {}, to: { mongodbStorageSize: "200Gi" }, setting: "mongodbStorageSize" },
+    { label: "mongodbStorageSize shrunk", from: {}, to: { mongodbStorageSize: "50Gi" }, setting: "mongodbStorageSize" },
+    { label: "mongodbStorageClass changed", from: {}, to: { mongodbStorageClass: "slow-hdd" }, setting: "mongodbStorageClass" },
+    { label: "uploadsStorageClass changed", from: {}, to: { uploadsStorageClass: "cephfs" }, setting: "uploadsStorageClass" },
+    { label: "uploadsAccessMode changed", from: { rocketchatReplicas: 1, autoscalingEnabled: false }, to: { uploadsAccessMode: "ReadWriteOnce" }, setting: "uploadsAccessMode" },
+    { label: "uploadsStorageSize shrunk", from: {}, to: { uploadsStorageSize: "100Gi" }, setting: "uploadsStorageSize" },
+    { label: "backupStorageClass changed", from: {}, to: { backupStorageClass: "cheap" }, setting: "backupStorageClass" },
+    { label: "backupStorageSize shrunk", from: {}, to: { backupStorageSize: "20Gi" }, setting: "backupStorageSize" },
+    { label: "uploadsStorage FileSystem -> GridFS", from: {}, to: { uploadsStorage: "GridFS" }, setting: "uploadsStorage" },
+    { label: "mongodbDatabase renamed", from: {}, to: { mongodbDatabase: "chat" }, setting: "mongodbDatabase" },
+    { label: "backups turned off while the claim goes with the stack", from: { backupDeleteClaimOnDestroy: true }, to: { backupEnabled: false }, setting: "backupEnabled" },
 ];
 
 /** The previous run as the engine's state holds it: the same program, its own record as the previous one. */
@@ -72,6 +97,27 @@ describe("changing a running stack: no delete-before-replace cascade (issue 31, 
             assert.ok(steps.some((s) => s.op !== "same"), "the change reaches the stack");
         });
     }
+
+    for (const r of refused) {
+        it(`${r.label}: refused before any resource is declared, naming ${r.setting}`, async () => {
+            const error = await stepsOf(r, options).then(() => undefined, (e) => e);
+            assert.ok(error, "refused");
+            assert.equal(error.name, "UpgradeRefused");
+            assert.match(error.message, new RegExp(`rocketchat-ha:${r.setting} = `));
+            // Only the read of the previous record precedes the refusal (index.ts).
+            assert.deepEqual(error.declaredResources.map((d: { type: string }) => d.type).filter((t: string) => t !== "pulumi:pulumi:Stack"), ["pulumi:pulumi:StackReference"], "nothing was declared");
+        });
+    }
+
+    it("why they are refused: with a record from before placements were recorded, nothing is compared, and the model shows the StatefulSet and a claim deleted first", async () => {
+        const record = { ...recordFor(instance, settingsFor("prod")), data: undefined };
+        const previous = await runStack("prod", {}, { previousOutputs: { deployment: record } });
+        const next = await runStack("prod", { mongodbStorageSize: "200Gi", uploadsStorageClass: "cephfs" }, { previousOutputs: { deployment: record } });
+        const taken = plannedSteps(previous, next, options).filter((s) => s.op === "delete-before-replace");
+        assert.deepEqual(taken.map((s) => s.resource), ["kubernetes:apps/v1:StatefulSet::rocketchat-mongodb", "kubernetes:core/v1:PersistentVolumeClaim::rocketchat-uploads"],
+            describeSteps(taken));
+        assert.match(taken[0].reasons.join(), /spec\.volumeClaimTemplates/);
+    });
 
     it("the model reproduces what the real engine did before the fix: without the provider options an app-password rotation deletes the StatefulSet and the Deployment", async () => {
         const steps = await stepsOf(transitions.find((t) => t.label.startsWith("mongodbAppPasswordGeneration"))!, { enableSecretMutable: false, enableConfigMapMutable: false });

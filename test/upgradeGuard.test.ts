@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { recordFor } from "../components/platform";
+import { dataPlacementOf } from "../components/upgrades/dataPlacement";
 import type { Settings } from "../components/settings";
 import { initialCredentials } from "../components/credentialPlan";
 import { DeploymentRecord, parseDeploymentRecord } from "../components/upgrades/deploymentRecord";
@@ -161,8 +162,9 @@ describe("upgrade guard Job", () => {
         assert.ok(!backup.env!.some((e) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
         assert.deepEqual(pod.volumes!.find((v) => v.name === "backup"), { name: "backup", persistentVolumeClaim: { claimName: backupClaim } });
         assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
-        assert.deepEqual(recordFor("rocketchat", settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" })),
-            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials });
+        const s852 = settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" });
+        assert.deepEqual(recordFor("rocketchat", s852),
+            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials, data: dataPlacementOf(s852) });
     });
 
     it("without backups only guards, and the Job's name follows the change it guards", () => {
@@ -196,6 +198,16 @@ describe("upgrade guard Job", () => {
 
     it("prod's first install records its versions, replica set and member hosts (the program exports this record: test/program.test.ts)", () => {
         const prodHosts = [0, 1, 2].map((i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`);
-        assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), { rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials });
+        assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), {
+            rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials,
+            // Where the data lives (components/upgrades/dataPlacement.ts): what the next run may not change in place.
+            data: {
+                mongodbDatabase: "rocketchat",
+                mongodbStorage: { storageClass: "fast-ssd", size: "100Gi" },
+                uploadsStorage: "FileSystem",
+                uploadsClaim: { storageClass: "nfs-rwx", size: "200Gi", accessMode: "ReadWriteMany" },
+                backupClaim: { storageClass: "", size: "50Gi", deleteOnDestroy: false },
+            },
+        });
     });
 });

@@ -22,6 +22,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { credentialIds, CredentialId, initialCredentials, KeyfilePhase, RecordedCredentials } from "../credentialPlan";
 import { imageParts } from "../validators";
+import { DataPlacement, parseDataPlacement } from "./dataPlacement";
 
 export const deploymentOutputName = "deployment";
 
@@ -33,11 +34,14 @@ export interface DeploymentRecord extends RecordedCredentials {
     readonly replicaSetName: string;
     /** Member host names, host:port, in member order. */
     readonly memberHosts: string[];
+    /** Where the data lives (database, claims); absent in records written before it existed (dataPlacement.ts). */
+    readonly data?: DataPlacement;
 }
 
 export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[],
-    credentials: RecordedCredentials = initialCredentials): DeploymentRecord {
+    credentials: RecordedCredentials = initialCredentials, data?: DataPlacement): DeploymentRecord {
     return {
+        ...(data ? { data } : {}),
         rocketchatVersion: imageParts(rocketchatImage).tag ?? rocketchatImage,
         mongodbVersion: imageParts(mongodbImage).tag ?? mongodbImage,
         replicaSetName,
@@ -77,7 +81,12 @@ export function parseDeploymentRecord(value: unknown): DeploymentRecord | undefi
         return undefined;
     }
     const credentials = parseRecordedCredentials(v);
+    const data = v.data === undefined ? undefined : parseDataPlacement(v.data);
+    if (v.data !== undefined && data === undefined) {
+        return undefined;
+    }
     return credentials && {
+        ...(data ? { data } : {}),
         rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts!, ...credentials,
     };
 }

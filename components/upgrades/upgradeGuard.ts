@@ -17,6 +17,10 @@
  * - a credential generation lowered, skipped, a keyfile rotation started
  *   while the previous one is half done, or the root or backup credentials
  *   rotated in a run the guard Job itself runs in (credentialPlan.ts).
+ * - a change that would strand or delete data: the database renamed, a
+ *   claim's class or access mode changed or its size lowered, the members'
+ *   volume size changed through the StatefulSet, the uploads store switched
+ *   (dataPlacement.ts).
  * With no record (first install) everything is allowed and the record is written.
  */
 import { SettingName } from "../settings";
@@ -24,6 +28,7 @@ import {
     compareVersions, deployableSeriesFor, mongodbSeriesOrder, parseVersion, rocketchatMongodbSupport, rocketchatUpgradeRule, seriesOf, supportLineFor, Version,
 } from "./versionTable";
 import { rotationRefusals } from "../credentialPlan";
+import { dataPlacementRefusals } from "./dataPlacement";
 import { DeploymentRecord } from "./deploymentRecord";
 
 export interface GuardRefusal {
@@ -170,6 +175,9 @@ export function guardDecisions(record: DeploymentRecord | undefined, next: Deplo
         refusals.push(...pairRefusals(record, next, chatBefore, chatAfter, mongoBefore, mongoAfter));
     }
     refusals.push(...rotationRefusals(record, next.credentialGenerations, { upgradeGuardRuns: guardJobNeeded(record, next), restoreRuns: options.restoreRuns }));
+    if (next.data) {
+        refusals.push(...dataPlacementRefusals(record.data, next.data));
+    }
     return refusals;
 }
 

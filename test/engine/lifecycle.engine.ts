@@ -350,6 +350,24 @@ describe("the program under the real Pulumi engine", function () {
         await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
     });
 
+    it("4i. a change that would replace the StatefulSet's claim templates or a claim is refused by preview and up before anything changes", async function () {
+        const statefulSetUid = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid;
+        for (const [setting, value, back] of [["mongodbStorageSize", "200Gi", "100Gi"], ["uploadsStorageClass", "cephfs", "nfs-rwx"]]) {
+            await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, value]);
+            try {
+                for (const command of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+                    const res = await project.run([...command, "--stack", "prod"]);
+                    assert.notEqual(res.code, 0, `${command[0]} refuses ${setting} = ${value}`);
+                    assert.match(res.stdout + res.stderr, new RegExp(`Upgrade refused before anything changed[\\s\\S]*rocketchat-ha:${setting} = "${value}"`));
+                }
+            } finally {
+                await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, back]);
+            }
+        }
+        assert.equal(getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid, statefulSetUid, "the StatefulSet is untouched");
+        assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "set back, nothing to do");
+    });
+
     it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {
         const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
         const generated: string[] = plain.deployment.resources
