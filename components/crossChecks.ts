@@ -6,7 +6,7 @@
 import { mostRocketchatPods, Settings, SettingName } from "./settings";
 import { deployableMongodbSeries, deployableSeriesFor, parseVersion, seriesOf, supportLineFor } from "./upgrades/versionTable";
 import { imageParts, parseQuantity } from "./validators";
-import { largestZoneShare, majorityOf, survivesLosingAZone } from "./zones";
+import { largestZoneShare, majorityOf, survivesLosingAZone, zoneTopology } from "./zones";
 
 export interface SettingProblem {
     setting: SettingName;
@@ -221,6 +221,26 @@ const metricsPortFree: Check = (s) =>
         ? [{ setting: "monitoringRocketchatPort", value: 3000, allowed: "a port other than 3000, which serves the web app: metrics must stay off the Ingress and Route" }]
         : [];
 
+/**
+ * A nodeSelector on the zone label narrows the nodes the zone spread counts
+ * (nodeAffinityPolicy Honor, the default): members pinned to one zone all land
+ * there while the spread constraint is satisfied, and losing that zone loses
+ * every member. The members' placement comes from podPlacement's `all` and
+ * `mongodb` entries (placementSettings.ts).
+ */
+const placementKeepsZoneSpread: Check = (s) => {
+    if (s.topologyZones === 0) {
+        return [];
+    }
+    const pinned = (["all", "mongodb"] as const).filter((workload) => s.podPlacement[workload]?.nodeSelector?.[zoneTopology] !== undefined);
+    return pinned.map((workload) => ({
+        setting: "podPlacement",
+        value: { [workload]: { nodeSelector: { [zoneTopology]: s.podPlacement[workload]!.nodeSelector![zoneTopology] } } },
+        allowed: `no ${zoneTopology} in ${workload}.nodeSelector while topologyZones is ${s.topologyZones}: it pins every MongoDB member to one zone ` +
+            "(the zone spread then counts only that zone's nodes), and losing that zone loses every member. Select nodes by another label, or set topologyZones to 0",
+    }));
+};
+
 export const crossChecks: CrossCheck[] = [
     {
         reads: ["mongodbCpuRequest", "mongodbCpuLimit", "mongodbMemoryRequest", "mongodbMemoryLimit",
@@ -231,6 +251,7 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["mongodbMembers"], run: oddMembers },
     { reads: ["podAntiAffinity", "schedulableNodes", "mongodbMembers", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: fitsOnNodes },
     { reads: ["topologyZones", "schedulableNodes", "mongodbMembers"], run: zonesKeepMajority },
+    { reads: ["topologyZones", "podPlacement"], run: placementKeepsZoneSpread },
     { reads: ["autoscalingEnabled", "autoscalingMaxReplicas", "rocketchatReplicas"], run: autoscalingRange },
     { reads: ["uploadsStorage", "uploadsAccessMode", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: sharedUploads },
     { reads: ["mongodbImage", "rocketchatImage"], run: compatibleVersions },

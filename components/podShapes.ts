@@ -33,6 +33,15 @@ export interface Spread {
     readonly antiAffinity: AntiAffinityMode;
     /** Zones the nodes spread over (the topologyZones setting); 0 leaves zones out. */
     readonly zones: number;
+    /**
+     * Keep counting a zone that has lost all its nodes (`minDomains: zones`).
+     * Without it the scheduler spreads over the zones that still have nodes
+     * only, and a replacement member piles onto a surviving zone (2+1), which
+     * then holds a majority (Kubernetes "Pod Topology Spread Constraints",
+     * minDomains). For the MongoDB members; Rocket.Chat pods are stateless and
+     * better placed anywhere than left Pending. Defaults to false.
+     */
+    readonly countLostZones?: boolean;
 }
 
 /**
@@ -53,6 +62,7 @@ export function podPlacement(matchLabels: Record<string, string>, spread: Spread
             topologyKey: zoneTopology,
             whenUnsatisfiable: "DoNotSchedule",
             labelSelector: { matchLabels },
+            ...(spread.countLostZones ? { minDomains: spread.zones } : {}),
         }],
     };
 }

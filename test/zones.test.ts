@@ -112,6 +112,8 @@ describe("zones (topologyZones)", () => {
                 const spec = specs[workload];
                 assert.deepEqual(spec.topologySpreadConstraints, [{
                     maxSkew: 1, topologyKey: zoneTopology, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: specs.selectors[workload] },
+                    // Members only: a zone that lost its nodes still counts (podShapes.ts countLostZones).
+                    ...(workload === "mongodb" ? { minDomains: 3 } : {}),
                 }], workload);
                 assert.equal(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname", workload);
             }
@@ -122,5 +124,23 @@ describe("zones (topologyZones)", () => {
             assert.equal(specs.mongodb.topologySpreadConstraints, undefined);
             assert.equal(specs.rocketchat.topologySpreadConstraints, undefined);
         });
+    });
+});
+
+describe("zone spread that survives a lost zone (issue 24, finding 8)", () => {
+    const spreadOf = (objects: any[], kind: string) => objects.find((o) => o.kind === kind && /rocketchat(-mongodb)?$/.test(o.metadata.name)).spec.template.spec.topologySpreadConstraints;
+
+    it("the members count a zone that lost its nodes (minDomains = topologyZones); Rocket.Chat pods do not (stateless: better placed than Pending)", () => {
+        const objects = builtStack("prod").resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
+        assert.equal(spreadOf(objects, "StatefulSet")[0].minDomains, 3);
+        assert.equal(spreadOf(objects, "Deployment")[0].minDomains, undefined);
+    });
+
+    it("a nodeSelector on the zone label for the members is refused while zones are on", () => {
+        const message = configErrorFor("prod", { podPlacement: { mongodb: { nodeSelector: { [zoneTopology]: "eu-1a" } } } });
+        assert.match(message, /rocketchat-ha:podPlacement = \{"mongodb":\{"nodeSelector":\{"topology\.kubernetes\.io\/zone":"eu-1a"\}\}\}: must be no topology\.kubernetes\.io\/zone in mongodb\.nodeSelector/);
+        assert.match(configErrorFor("prod", { podPlacement: { all: { nodeSelector: { [zoneTopology]: "eu-1a" } } } }), /in all\.nodeSelector/);
+        settingsFor("prod", { podPlacement: { rocketchat: { nodeSelector: { [zoneTopology]: "eu-1a" } } } });
+        settingsFor("dev", { podPlacement: { mongodb: { nodeSelector: { [zoneTopology]: "eu-1a" } } } });
     });
 });

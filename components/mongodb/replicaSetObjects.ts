@@ -180,7 +180,7 @@ function statefulSetObject<V>(name: string, s: ResolvedSettings, args: ReplicaSe
                 metadata: placementMetadata(s.placement, { ...labels, ...mongoClientLabels(name) }, rolloutAnnotations(args.credentialPlan ?? unrotatedPlan, ["keyfile"])),
                 spec: {
                     ...placementSpec(s.placement),
-                    ...podPlacement(selector, { antiAffinity: s.antiAffinity, zones: s.zones }),
+                    ...podPlacement(selector, { antiAffinity: s.antiAffinity, zones: s.zones, countLostZones: true }),
                     securityContext: restrictedPodSecurity(uid),
                     // The preStop step-down (catch-up included) and mongod's own clean shutdown fit in here.
                     terminationGracePeriodSeconds: 60,

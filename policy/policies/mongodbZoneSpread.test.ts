@@ -34,6 +34,18 @@ describe("policy mongodb-zone-spread", () => {
         assertOneViolation(await messagesOf(mongodbZoneSpread, [other], { zones: 3 }), /is not maxSkew 1 with DoNotSchedule selecting its own pods/);
     });
 
+    it("reports a zone constraint without minDomains equal to the zones (members pile up when a zone's nodes are gone)", async () => {
+        const sts = mongoStatefulSet();
+        delete zoneSpec(sts).topologySpreadConstraints[0].minDomains;
+        assertOneViolation(await messagesOf(mongodbZoneSpread, [sts], { zones: 3 }), /minDomains unset, not 3: when a zone loses its nodes/, /minDomains: 3/);
+    });
+
+    it("reports members pinned to one zone by a nodeSelector", async () => {
+        const sts = mongoStatefulSet();
+        zoneSpec(sts).nodeSelector = { "topology.kubernetes.io/zone": "eu-1a" };
+        assertOneViolation(await messagesOf(mongodbZoneSpread, [sts], { zones: 3 }), /selects nodes with topology\.kubernetes\.io\/zone=eu-1a: every member lands in that zone/);
+    });
+
     it("reports 2 zones, which cannot keep a majority through the loss of either", async () => {
         assertOneViolation(await messagesOf(mongodbZoneSpread, [mongoStatefulSet()], { zones: 2 }),
             /runs over 2 zone\(s\): one zone then holds 2 of 3 members, and losing it loses the majority \(2\)/, /third zone/);

@@ -8,6 +8,14 @@
  * DoNotSchedule that selects its own pods, and its member count spread that
  * way must leave a majority outside the largest zone. ScheduleAnyway is a
  * preference the scheduler drops when a zone is short of nodes.
+ *
+ * The constraint must also say `minDomains: zones`: without it, once a zone's
+ * nodes are gone the scheduler counts only the zones that still have nodes
+ * and a replacement member piles onto one of them (2+1), which then holds a
+ * majority. And no nodeSelector may name the zone label: it narrows the
+ * nodes the spread counts to one zone (nodeAffinityPolicy Honor), so every
+ * member lands there while the constraint looks satisfied (Kubernetes docs,
+ * "Pod Topology Spread Constraints").
  */
 import { isMongoStatefulSet } from "../lib/haWorkloads";
 import { selectorMatches } from "../lib/labelSelectors";
@@ -56,6 +64,19 @@ export const mongodbZoneSpread: ResourceValidationPolicy = {
             report(violation(
                 `${workload.title} ${problem}, so on ${zones} zones a majority of its members can land in one zone and losing that zone stops every write.`,
                 fix,
+            ));
+        }
+        if (spreading && spreading.minDomains !== zones) {
+            report(violation(
+                `${workload.title}'s ${zoneTopology} constraint has minDomains ${spreading.minDomains ?? "unset"}, not ${zones}: when a zone loses its nodes the spread counts only the zones left and members pile up in one of them, which then holds a majority.`,
+                `set minDomains: ${zones} on the constraint (the program does, from rocketchat-ha:topologyZones).`,
+            ));
+        }
+        const pinnedZone = workload.template.spec.nodeSelector?.[zoneTopology];
+        if (pinnedZone !== undefined) {
+            report(violation(
+                `${workload.title} selects nodes with ${zoneTopology}=${pinnedZone}: every member lands in that zone (the spread counts only the selected nodes), and losing it loses every member.`,
+                `remove ${zoneTopology} from the nodeSelector (rocketchat-ha:podPlacement all/mongodb).`,
             ));
         }
         if (!survivesLosingAZone(members, zones)) {

@@ -122,7 +122,7 @@ export function mongoStatefulSet(replicas = 3): Record<string, any> {
                 metadata: { labels: { ...mongoSelector, "rocketchat-ha.io/mongodb-client": "rocketchat" } },
                 spec: {
                     affinity: requiredSpread(mongoSelector),
-                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: mongoSelector } }],
+                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: mongoSelector }, minDomains: 3 }],
                     securityContext: { ...restrictedPod, runAsUser: 999, fsGroup: 999 },
                     initContainers: [{
                         name: "install-keyfile",
