@@ -17,7 +17,9 @@ export = (async () => {
     checkKubernetesProviderConfig((key) => new pulumi.Config(key.split(":")[0]).get(key.split(":")[1]));
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
-    enforceGuard(previous, recordFor("rocketchat", settings, previous), { allowMemberRemoval: settings.mongodbAllowMemberRemoval, restoreRuns: settings.restoreArchive !== "" });
+    enforceGuard(previous, recordFor("rocketchat", settings, previous), {
+        allowMemberRemoval: settings.mongodbAllowMemberRemoval, restoreRuns: settings.restoreArchive !== "", allowSsoSwitch: settings.ssoAllowSwitch,
+    });
     const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const platform = new RocketChatPlatform("rocketchat", { settings, stack, previous });
     const schedules = platform.backups?.schedules;

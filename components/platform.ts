@@ -26,6 +26,7 @@ import { keycloakClientArgsFromSettings } from "./sso/ssoSettings";
 import { MongoReplicaSet, mongoImageUid, replicaSetHosts } from "./mongodb/replicaSet";
 import { mongoReplicaSetArgsFromSettings } from "./mongodb/replicaSetSettings";
 import { dataPlacementOf } from "./upgrades/dataPlacement";
+import { signInRecordOf } from "./upgrades/platformSwitches";
 import { DeploymentRecord, deploymentRecord } from "./upgrades/deploymentRecord";
 import { guardJobNeeded } from "./upgrades/upgradeGuard";
 import { declareUpgradeGuardJob } from "./upgrades/upgradeGuardJob";
@@ -56,7 +57,7 @@ export function credentialPlanFor(s: Settings, previous?: DeploymentRecord): Cre
 /** The deployment record this run will write once it completes: the next run's guard reads it. */
 export function recordFor(name: string, s: Settings, previous?: DeploymentRecord): DeploymentRecord {
     return deploymentRecord(s.rocketchatImage, s.mongodbImage, s.mongodbReplicaSetName, replicaSetHosts(name, s.namespace, s.clusterDomain, s.mongodbMembers),
-        credentialPlanFor(s, previous).record, dataPlacementOf(s));
+        credentialPlanFor(s, previous).record, { data: dataPlacementOf(s), signIn: signInRecordOf(s) });
 }
 
 export class RocketChatPlatform extends pulumi.ComponentResource {

@@ -329,6 +329,10 @@ const ssoSettings = {
         default: [],
         description: "Existing Keycloak groups whose members get the client role rocketchat-users, each once.",
     }),
+    ssoAllowSwitch: setting(booleanSetting, {
+        default: false,
+        description: "Named opt-in to change keycloakRealm or turn ssoEnabled off on a running stack. Users signed in through another realm get new identities (and may clash with their old accounts' usernames); with SSO off, accounts created through Keycloak have no password. Off, both changes are refused; README \"Switching the platform or the sign-in\" has the procedure.",
+    }),
 };
 
 const backupSettings = {

@@ -43,6 +43,8 @@ const transitions: Transition[] = [
     // Claims grow in place (a PersistentVolumeClaim's requests are not replace-only).
     { label: "uploadsStorageSize 200Gi -> 300Gi", from: {}, to: { uploadsStorageSize: "300Gi" } },
     { label: "backupStorageSize 50Gi -> 80Gi", from: {}, to: { backupStorageSize: "80Gi" } },
+    // With the named opt-in (README, "Switching the platform or the sign-in").
+    { label: "keycloakRealm changed with ssoAllowSwitch", from: {}, to: { keycloakRealm: "contractors", ssoAllowSwitch: true } },
 ];
 
 interface Refused {
@@ -66,6 +68,10 @@ const refused: Refused[] = [
     { label: "uploadsStorage FileSystem -> GridFS", from: {}, to: { uploadsStorage: "GridFS" }, setting: "uploadsStorage" },
     { label: "mongodbDatabase renamed", from: {}, to: { mongodbDatabase: "chat" }, setting: "mongodbDatabase" },
     { label: "backups turned off while the claim goes with the stack", from: { backupDeleteClaimOnDestroy: true }, to: { backupEnabled: false }, setting: "backupEnabled" },
+    // Issue 24, finding 7 (components/upgrades/platformSwitches.ts).
+    { label: "platform kubernetes -> openshift", from: {}, to: { platform: "openshift", fixedUids: false }, setting: "platform" },
+    { label: "keycloakRealm changed", from: {}, to: { keycloakRealm: "contractors" }, setting: "keycloakRealm" },
+    { label: "ssoEnabled true -> false", from: {}, to: { ssoEnabled: false, keycloakGroups: [] }, setting: "ssoEnabled" },
 ];
 
 /** The previous run as the engine's state holds it: the same program, its own record as the previous one. */

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { recordFor } from "../components/platform";
 import { dataPlacementOf } from "../components/upgrades/dataPlacement";
+import { signInRecordOf } from "../components/upgrades/platformSwitches";
 import type { Settings } from "../components/settings";
 import { initialCredentials } from "../components/credentialPlan";
 import { DeploymentRecord, parseDeploymentRecord } from "../components/upgrades/deploymentRecord";
@@ -164,7 +165,7 @@ describe("upgrade guard Job", () => {
         assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
         const s852 = settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" });
         assert.deepEqual(recordFor("rocketchat", s852),
-            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials, data: dataPlacementOf(s852) });
+            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials, data: dataPlacementOf(s852), signIn: signInRecordOf(s852) });
     });
 
     it("without backups only guards, and the Job's name follows the change it guards", () => {
@@ -208,6 +209,8 @@ describe("upgrade guard Job", () => {
                 uploadsClaim: { storageClass: "nfs-rwx", size: "200Gi", accessMode: "ReadWriteMany" },
                 backupClaim: { storageClass: "", size: "50Gi", deleteOnDestroy: false },
             },
+            // The platform and the sign-in (components/upgrades/platformSwitches.ts).
+            signIn: { platform: "kubernetes", ssoEnabled: true, keycloakRealm: "staff" },
         });
     });
 });

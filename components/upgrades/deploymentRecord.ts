@@ -23,6 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { credentialIds, CredentialId, initialCredentials, KeyfilePhase, RecordedCredentials } from "../credentialPlan";
 import { imageParts } from "../validators";
 import { DataPlacement, parseDataPlacement } from "./dataPlacement";
+import { parseSignInRecord, SignInRecord } from "./platformSwitches";
 
 export const deploymentOutputName = "deployment";
 
@@ -36,12 +37,21 @@ export interface DeploymentRecord extends RecordedCredentials {
     readonly memberHosts: string[];
     /** Where the data lives (database, claims); absent in records written before it existed (dataPlacement.ts). */
     readonly data?: DataPlacement;
+    /** The platform and how users sign in; absent in records written before it existed (platformSwitches.ts). */
+    readonly signIn?: SignInRecord;
+}
+
+/** The parts of a record that later versions added; each optional when read back. */
+export interface RecordExtras {
+    readonly data?: DataPlacement;
+    readonly signIn?: SignInRecord;
 }
 
 export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[],
-    credentials: RecordedCredentials = initialCredentials, data?: DataPlacement): DeploymentRecord {
+    credentials: RecordedCredentials = initialCredentials, extras: RecordExtras = {}): DeploymentRecord {
     return {
-        ...(data ? { data } : {}),
+        ...(extras.data ? { data: extras.data } : {}),
+        ...(extras.signIn ? { signIn: extras.signIn } : {}),
         rocketchatVersion: imageParts(rocketchatImage).tag ?? rocketchatImage,
         mongodbVersion: imageParts(mongodbImage).tag ?? mongodbImage,
         replicaSetName,
@@ -82,11 +92,13 @@ export function parseDeploymentRecord(value: unknown): DeploymentRecord | undefi
     }
     const credentials = parseRecordedCredentials(v);
     const data = v.data === undefined ? undefined : parseDataPlacement(v.data);
-    if (v.data !== undefined && data === undefined) {
+    const signIn = v.signIn === undefined ? undefined : parseSignInRecord(v.signIn);
+    if ((v.data !== undefined && data === undefined) || (v.signIn !== undefined && signIn === undefined)) {
         return undefined;
     }
     return credentials && {
         ...(data ? { data } : {}),
+        ...(signIn ? { signIn } : {}),
         rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts!, ...credentials,
     };
 }

@@ -20,7 +20,9 @@
  * - a change that would strand or delete data: the database renamed, a
  *   claim's class or access mode changed or its size lowered, the members'
  *   volume size changed through the StatefulSet, the uploads store switched
- *   (dataPlacement.ts).
+ *   (dataPlacement.ts);
+ * - a platform switch, and without the ssoAllowSwitch opt-in a realm change
+ *   or single sign-on turned off (platformSwitches.ts).
  * With no record (first install) everything is allowed and the record is written.
  */
 import { SettingName } from "../settings";
@@ -29,6 +31,7 @@ import {
 } from "./versionTable";
 import { rotationRefusals } from "../credentialPlan";
 import { dataPlacementRefusals } from "./dataPlacement";
+import { platformSwitchRefusals } from "./platformSwitches";
 import { DeploymentRecord } from "./deploymentRecord";
 
 export interface GuardRefusal {
@@ -43,6 +46,8 @@ export interface GuardOptions {
     readonly allowMemberRemoval: boolean;
     /** True while restoreArchive is set (credentialPlan.ts RotationContext). Defaults to false. */
     readonly restoreRuns?: boolean;
+    /** The ssoAllowSwitch opt-in (platformSwitches.ts). Defaults to false. */
+    readonly allowSsoSwitch?: boolean;
 }
 
 function rocketchatRefusals(before: Version, after: Version, image: string): GuardRefusal[] {
@@ -177,6 +182,9 @@ export function guardDecisions(record: DeploymentRecord | undefined, next: Deplo
     refusals.push(...rotationRefusals(record, next.credentialGenerations, { upgradeGuardRuns: guardJobNeeded(record, next), restoreRuns: options.restoreRuns }));
     if (next.data) {
         refusals.push(...dataPlacementRefusals(record.data, next.data));
+    }
+    if (next.signIn) {
+        refusals.push(...platformSwitchRefusals(record.signIn, next.signIn, options.allowSsoSwitch ?? false));
     }
     return refusals;
 }
