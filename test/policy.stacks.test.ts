@@ -52,6 +52,13 @@ describe("policy pack over the program's stacks", () => {
         assert.deepEqual(violations, [], listViolations(violations));
     });
 
+    for (const stack of ["test", "prod"]) {
+        it(`${stack} restoring an archive (backups paused, Rocket.Chat at zero): no mandatory violation, so the documented restore gets through preview (issue 25)`, async () => {
+            const violations = await evaluatePolicies(await declared(stack, { restoreArchive: "rocketchat-20261128T021500Z.archive.gz" }), stack);
+            assert.deepEqual(mandatoryViolations(violations), [], listViolations(mandatoryViolations(violations)));
+        });
+    }
+
     it("prod in a run rotating every credential (both keyfile keys, previous passwords, new users): no violation at all", async () => {
         const rotateAll = Object.fromEntries(credentialIds.map((id) => [generationSettings[id], 1]));
         const resources = toPolicyResources(builtStack("prod", rotateAll, undefined, recordFor(instance, settingsFor("prod"))).resources as any, "prod");

@@ -20,4 +20,17 @@ describe("policy mongodb-backup-scheduled", () => {
         cronJob.spec.suspend = true;
         assertOneViolation(await messagesOf(mongodbBackupScheduled, objects), /backup CronJob rocketchat-backup is suspended/);
     });
+
+    it("accepts the pause while a restore Job runs in the namespace, and only there (issue 25)", async () => {
+        const restoreJob = (namespace: string) => ({
+            apiVersion: "batch/v1", kind: "Job", metadata: { name: "rocketchat-restore-1", namespace, labels: { "app.kubernetes.io/component": "restore" } },
+            spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "restore", image: "mongo:8.0.29" }] } } },
+        });
+        const objects = compliantObjects();
+        const cronJob = objects.find((object) => object.kind === "CronJob")!;
+        cronJob.spec.suspend = true;
+        const namespace = cronJob.metadata.namespace;
+        assert.deepEqual(await messagesOf(mongodbBackupScheduled, [...objects, restoreJob(namespace)]), []);
+        assertOneViolation(await messagesOf(mongodbBackupScheduled, [...objects, restoreJob("elsewhere")]), /is suspended/);
+    });
 });
