@@ -108,6 +108,8 @@ describe("Keycloak single sign-on", () => {
     it("prod: the password form is hidden so Keycloak is the only login", () => {
         const e = rocketchatBuild("prod").env;
         assert.equal(e.OVERWRITE_SETTING_Accounts_ShowFormLogin.value, "false");
+        // Issue 26: with SSO on nobody registers a password account (Rocket.Chat's default is Public).
+        assert.equal(e.OVERWRITE_SETTING_Accounts_RegistrationForm.value, "Disabled");
     });
 
     it("test: the base path prefixes the server URL for pre-17 Keycloak", () => {
@@ -116,7 +118,8 @@ describe("Keycloak single sign-on", () => {
         assert.equal(e.Accounts_OAuth_Custom_Keycloak_token_path.value, "/realms/chat-test/protocol/openid-connect/token");
     });
 
-    it("dev: SSO off declares no Keycloak resource at all", () => {
+    it("dev: SSO off declares no Keycloak resource at all, and leaves registration at Rocket.Chat's own setting", () => {
+        assert.equal(rocketchatBuild("dev").env.OVERWRITE_SETTING_Accounts_RegistrationForm, undefined);
         assert.equal(keycloakClientArgsFromSettings(settingsFor("dev")), undefined);
         assert.equal(keycloakBuild("dev").length, 0);
     });

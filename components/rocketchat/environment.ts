@@ -114,6 +114,11 @@ function ssoEnvironment<V>(sso: SsoEnvironment<V>): EnvVar<V>[] {
         // Keycloak is the only login; the break-glass admin can still use the
         // REST API (/api/v1/login) or re-enable the form with this setting.
         overwrite("Accounts_ShowFormLogin", false),
+        // Hiding the form does not close registration: its default is Public
+        // (apps/meteor/server/settings/accounts.ts) and the registerUser method
+        // behind POST /api/v1/users.register refuses only 'Disabled'. Accounts
+        // made through Keycloak are not form registrations and still work.
+        overwrite("Accounts_RegistrationForm", "Disabled"),
     ];
 }
 

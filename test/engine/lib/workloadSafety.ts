@@ -91,6 +91,12 @@ export async function upWatchingWorkloads(project: EngineProject, stack: string,
         throw failure;
     }
     const uids = Object.fromEntries(live.map((w) => [w.key, { before: w.uid, after: uidOf(namespace, w.key) }]));
+    // The figures docs/credential-rotation.md quotes, in the engine log.
+    for (const [key, seen] of Object.entries(observed)) {
+        const restarted = Object.values(seen.uidsByPod).filter((u) => u.length > 1).length;
+        console.log(`      [${logName}] ${key}: at most ${seen.maxUnavailable} unavailable (budget ${seen.allowed}), ${Object.keys(seen.uidsByPod).length} pod names seen, ` +
+            `${restarted} restarted in place, ${seen.snapshots} snapshots`);
+    }
     return { observed, steps: workloadSteps(EngineProject.readEvents(events)), uids, output };
 }
 
