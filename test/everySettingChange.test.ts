@@ -57,7 +57,11 @@ describe("every setting changed on a running prod stack: refused, or safe under 
                 next = await runStack("prod", change, { previousOutputs: { deployment: record } });
             } catch (error: any) {
                 assert.ok(["ConfigError", "UpgradeRefused"].includes(error?.name), `a refusal, not a crash: ${error?.stack ?? error}`);
-                assert.match(error.message, /rocketchat-ha:\w+ = /, "the refusal names a setting and its value");
+                // The refusal names the setting changed (a namespace move shows as the members' new host names).
+                const named = setting === "namespace" ? "clusterDomain" : setting;
+                assert.match(error.message, new RegExp(`rocketchat-ha:${named} = `), "the refusal names the setting and its value");
+                assert.deepEqual((error.declaredResources ?? []).map((d: { type: string }) => d.type).filter((t: string) => !t.startsWith("pulumi:pulumi:")), [],
+                    "refused before any resource is declared");
                 outcomes[setting] = "refused";
                 return;
             }
