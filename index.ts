@@ -14,7 +14,10 @@ const secretKeys = (user: MongoUser) => ({ username: user.usernameKey, password:
 
 export = (async () => {
     const settings = loadSettings();
-    checkKubernetesProviderConfig((key) => new pulumi.Config(key.split(":")[0]).get(key.split(":")[1]));
+    checkKubernetesProviderConfig((key) => {
+        const [namespace, name] = key.split(":");
+        return new pulumi.Config(namespace).get(name);
+    });
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
     enforceGuard(previous, recordFor("rocketchat", settings, previous), {

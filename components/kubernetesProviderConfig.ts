@@ -7,10 +7,11 @@
  * two options are on (provider/pkg/provider/diff.go, forceNewProperties;
  * the options are read in provider.go Configure). Every Secret and ConfigMap
  * of ours has a fixed name, so a replacement is delete-before-replace, and
- * the engine then replaces every resource that depends on a
- * delete-before-replaced one (pkg/resource/deploy/step_generator.go,
- * dependent replacements): a password rotation deleted and re-created the
- * MongoDB StatefulSet and the Rocket.Chat Deployment, every pod at once.
+ * the engine then replaces each resource with an input from it whose
+ * provider says replace once that input is unknown
+ * (pkg/resource/deploy/step_generator.go, calculateDependentReplacements):
+ * a password rotation deleted and re-created the MongoDB StatefulSet and the
+ * Rocket.Chat Deployment, every pod at once.
  * With both options on, a changed value is an in-place update, and the
  * workloads that read it roll through a pod-template digest of what they
  * read (one member or one pod at a time, as their disruption budgets allow).
@@ -47,12 +48,11 @@ export type QualifiedConfigReader = (key: string) => string | undefined;
 /** One line per required provider option that the stack does not set to its value. */
 export function kubernetesProviderConfigProblems(read: QualifiedConfigReader): string[] {
     return Object.entries(requiredKubernetesProviderConfig)
-        .filter(([key, { value }]) => read(key) !== String(value))
-        .map(([key, { value, reason }]) => {
-            const given = read(key);
-            return `${key} = ${given === undefined ? "(not set)" : JSON.stringify(given)}: must be ${value}: ${reason}. ` +
-                `Pulumi.yaml sets it for every stack; remove the stack's own value with \`pulumi config rm ${key}\``;
-        });
+        .map(([key, required]) => ({ key, given: read(key), ...required }))
+        .filter(({ given, value }) => given !== String(value))
+        .map(({ key, given, value, reason }) =>
+            `${key} = ${given === undefined ? "(not set)" : JSON.stringify(given)}: must be ${value}: ${reason}. ` +
+            `Pulumi.yaml sets it for every stack; remove the stack's own value with \`pulumi config rm ${key}\``);
 }
 
 /** Throws a ConfigError naming each required provider option the stack does not set (index.ts, before anything is declared). */

@@ -10,12 +10,12 @@ import { settingNames } from "../components/settings";
 import { runStack, StackRun } from "../tools/mockRuntime";
 import { loadStackConfig } from "../tools/stackConfig";
 import { PlannedStep, plannedSteps } from "../tools/transitions/plannedSteps";
+import { providerOptionsOf } from "../tools/transitions/providerRules";
 import { instance } from "./support/platformBuild";
 import { settingsFor } from "./support/settings";
 import { representativeChanges } from "./support/settingChanges";
 
-const values = loadStackConfig("prod").values;
-const options = { enableSecretMutable: values["kubernetes:enableSecretMutable"] === "true", enableConfigMapMutable: values["kubernetes:enableConfigMapMutable"] === "true" };
+const options = providerOptionsOf(loadStackConfig("prod").values);
 
 const kindOf = (resource: string) => resource.split("::")[0];
 /** What serves users or holds data: the replica set and Rocket.Chat (the exporter may go with monitoring). */

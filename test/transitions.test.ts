@@ -11,18 +11,9 @@ import { DeploymentRecord } from "../components/upgrades/deploymentRecord";
 import { runStack, StackRun } from "../tools/mockRuntime";
 import { loadStackConfig } from "../tools/stackConfig";
 import { PlannedStep, plannedSteps } from "../tools/transitions/plannedSteps";
-import { KubernetesProviderOptions } from "../tools/transitions/providerRules";
+import { KubernetesProviderOptions, providerOptionsOf } from "../tools/transitions/providerRules";
 import { instance } from "./support/platformBuild";
 import { settingsFor } from "./support/settings";
-
-/** The provider options every stack gets from Pulumi.yaml (components/kubernetesProviderConfig.ts). */
-function stackProviderOptions(stack: string): KubernetesProviderOptions {
-    const values = loadStackConfig(stack).values;
-    return {
-        enableSecretMutable: values["kubernetes:enableSecretMutable"] === "true",
-        enableConfigMapMutable: values["kubernetes:enableConfigMapMutable"] === "true",
-    };
-}
 
 interface Transition {
     readonly label: string;
@@ -79,7 +70,8 @@ const describeSteps = (steps: PlannedStep[]) => steps.map((s) => `${s.op} ${s.re
 
 describe("changing a running stack: no delete-before-replace cascade (issue 31, two-run model)", function () {
     this.timeout(60_000);
-    const options = stackProviderOptions("prod");
+    // What every stack gets from Pulumi.yaml (components/kubernetesProviderConfig.ts).
+    const options = providerOptionsOf(loadStackConfig("prod").values);
 
     for (const t of transitions) {
         it(`${t.label}: no StatefulSet or Deployment is replaced or deleted, no Secret is replaced`, async () => {

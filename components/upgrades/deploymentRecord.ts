@@ -42,10 +42,7 @@ export interface DeploymentRecord extends RecordedCredentials {
 }
 
 /** The parts of a record that later versions added; each optional when read back. */
-export interface RecordExtras {
-    readonly data?: DataPlacement;
-    readonly signIn?: SignInRecord;
-}
+export type RecordExtras = Pick<DeploymentRecord, "data" | "signIn">;
 
 export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[],
     credentials: RecordedCredentials = initialCredentials, extras: RecordExtras = {}): DeploymentRecord {

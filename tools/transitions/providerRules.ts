@@ -12,6 +12,14 @@ export interface KubernetesProviderOptions {
     readonly enableConfigMapMutable: boolean;
 }
 
+/** The options as a stack's config values give them to the provider (only the string "true" turns one on, provider.go:586-616). */
+export function providerOptionsOf(values: Readonly<Record<string, string>>): KubernetesProviderOptions {
+    return {
+        enableSecretMutable: values["kubernetes:enableSecretMutable"] === "true",
+        enableConfigMapMutable: values["kubernetes:enableConfigMapMutable"] === "true",
+    };
+}
+
 /**
  * pulumi-kubernetes v4.25.0 `provider/pkg/provider/diff.go`, the forceNew
  * table: a change at or below one of these paths replaces the object.
