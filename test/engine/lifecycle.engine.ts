@@ -371,6 +371,35 @@ describe("the program under the real Pulumi engine", function () {
         assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "set back, nothing to do");
     });
 
+    it("4j. this change's new keys on the running stack: a platform switch and a provider option turned off are refused by preview; ssoAllowSwitch alone plans nothing", async function () {
+        /** Sets `values` for one block, then removes them (none is in the stack file). */
+        const withConfig = async (values: Record<string, string>, block: () => Promise<void>) => {
+            for (const [key, value] of Object.entries(values)) {
+                await project.ok(["config", "set", "--stack", "prod", key, value]);
+            }
+            try {
+                await block();
+            } finally {
+                for (const key of Object.keys(values)) {
+                    await project.ok(["config", "rm", "--stack", "prod", key]);
+                }
+            }
+        };
+        const refusedPreview = async (pattern: RegExp) => {
+            const res = await project.run(["preview", "--stack", "prod"]);
+            assert.notEqual(res.code, 0, "refused");
+            assert.match(res.stdout + res.stderr, pattern);
+        };
+        // components/upgrades/platformSwitches.ts, from the record the first up wrote.
+        await withConfig({ "rocketchat-ha:platform": "openshift", "rocketchat-ha:fixedUids": "false" },
+            () => refusedPreview(/Upgrade refused before anything changed[\s\S]*rocketchat-ha:platform = "openshift"/));
+        // components/kubernetesProviderConfig.ts: a stack's own value overrides Pulumi.yaml's.
+        await withConfig({ "kubernetes:enableSecretMutable": "false" }, () => refusedPreview(/kubernetes:enableSecretMutable = "false": must be true/));
+        await withConfig({ "rocketchat-ha:ssoAllowSwitch": "true" }, async () => {
+            assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "the opt-in alone changes nothing");
+        });
+    });
+
     it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {
         const plain = JSON.parse((await project.ok(["stack", "export", "--stack", "prod", "--show-secrets"])).stdout);
         const generated: string[] = plain.deployment.resources
