@@ -132,7 +132,8 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         // admin rotation, the channels Job changed the password in Rocket.Chat): a keyfile
         // phase or a rotation that did not finish is repeated by the next run, which
         // still declares the previous value.
-        const awaited: pulumi.Output<unknown>[] = [this.mongodb.bootstrap.status, this.mongodb.statefulSet.status];
+        // The finalize Job too: the record's featureCompatibilityVersion is only true once it raised it.
+        const awaited: pulumi.Output<unknown>[] = [this.mongodb.bootstrap.status, this.mongodb.statefulSet.status, this.mongodb.finalize.status];
         if (rotates(this.credentialPlan, "admin") && this.channels) {
             awaited.push(this.channels.job.status);
         }

@@ -203,9 +203,19 @@ export interface RestrictedJobArgs<Container, JobVolume> {
 }
 
 /**
+ * Makes the next `pulumi up` replace a Job that has not completed (failed, or
+ * cut off by a deadline) instead of waiting on it again: pulumi-kubernetes
+ * v4.25.0 provider.go Diff (lines 1485-1503) reads the live Job and plans a
+ * replacement when its checker says not ready. Without it a failed Job stays
+ * failed under the same name and the stack is stuck until someone deletes it.
+ */
+export const rerunUnfinishedJob = { "pulumi.com/replaceUnready": "true" } as const;
+
+/**
  * A Job whose pod meets the restricted profile, runs once per try
- * (restartPolicy Never: a failed run keeps its pod for `kubectl logs`) and
- * gets no service-account token: the skeleton every one-off Job here shares.
+ * (restartPolicy Never: a failed run keeps its pod for `kubectl logs`), gets
+ * no service-account token and is run again by the next `pulumi up` when it
+ * did not complete: the skeleton every one-off Job here shares.
  */
 export function restrictedJob<Container, JobVolume>(args: RestrictedJobArgs<Container, JobVolume>) {
     const template = {
@@ -223,7 +233,7 @@ export function restrictedJob<Container, JobVolume>(args: RestrictedJobArgs<Cont
     return {
         apiVersion: "batch/v1" as const,
         kind: "Job" as const,
-        metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+        metadata: { name: args.name, namespace: args.namespace, labels: args.labels, annotations: { ...rerunUnfinishedJob } },
         spec: { backoffLimit: args.backoffLimit, activeDeadlineSeconds: args.activeDeadlineSeconds, template },
     };
 }

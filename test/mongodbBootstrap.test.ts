@@ -58,6 +58,8 @@ class SimulatedReplicaSet {
     versions = new Map<string, string>();
     binaryVersion = "8.0.29";
     featureCompatibility: { version: string; targetVersion?: string } = { version: "8.0" };
+    /** Replies the next replSetReconfig commands get instead of being applied (a passing election, say). */
+    reconfigRefusals: Reply[] = [];
     private hellosSinceInitiate = 0;
 
     constructor(readonly setName: string, public rootPassword: string, opts: { belongsTo?: string } = {}) {
@@ -138,6 +140,12 @@ class SimulatedReplicaSet {
                 return { ok: 1, featureCompatibilityVersion: this.featureCompatibility };
             case "setFeatureCompatibilityVersion": {
                 const major = Number(String(command.setFeatureCompatibilityVersion).split(".")[0]);
+                const binary = (this.versions.get(this.currentPrimary() ?? "") ?? this.binaryVersion).split(".").slice(0, 2).join(".");
+                if (Number(command.setFeatureCompatibilityVersion) > Number(binary)) {
+                    // Only the binary's own series or an older one is a valid value
+                    // (FeatureCompatibilityVersionParser, src/mongo/db/commands/feature_compatibility_version_parser.cpp).
+                    return { ok: 0, code: codes.BadValue, codeName: "BadValue", errmsg: `Invalid feature compatibility version value '${command.setFeatureCompatibilityVersion}'` };
+                }
                 if (major >= 7 && command.confirm !== true) {
                     // MongoDB 7.0+: IllegalOperation without confirm.
                     return { ok: 0, code: 20, codeName: "IllegalOperation", errmsg: "Once you have upgraded to 7.0, you will not be able to downgrade FCV and binary version without support assistance. Please re-run this command with 'confirm: true'" };
@@ -148,6 +156,10 @@ class SimulatedReplicaSet {
             case "replSetGetConfig":
                 return { ok: 1, config: this.config };
             case "replSetReconfig": {
+                const refusal = this.reconfigRefusals.shift();
+                if (refusal) {
+                    return refusal;
+                }
                 const next = command.replSetReconfig;
                 const added = next.members.filter((m: { host: string }) => !this.config!.members.some((c) => c.host === m.host));
                 const removed = this.config!.members.filter((c) => !next.members.some((m: { host: string }) => m.host === c.host));
@@ -673,7 +685,8 @@ describe("MongoDB replica-set bootstrap", () => {
         const narrow = { ...JSON.parse(restoreRoleText), privileges: [{ resource: { db: "", collection: "" }, actions: ["find"] }] };
         runAgainst(server, environment(3, { RESTORE_ROLE: JSON.stringify(narrow) })); // initiate, create roles and users
         server.featureCompatibility = { version: "7.0" };
-        runAgainst(server, environment(5)); // reconfig, raise the FCV, update the role and the users
+        runAgainst(server, environment(5)); // reconfig, update the role and the users
+        runAgainst(server, environment(5, { MODE: "finalize" })); // the finalize run: buildInfo of each member, raise the FCV
         server.primaryHost = hosts(5)[4];
         runAgainst(server, environment(3, { MEMBER_REMOVAL_ALLOWED: "true" })); // step the departing primary down, remove members
         runAgainst(server, environment(3, { ROOT_PASSWORD: "rotated-root", ROOT_PASSWORD_PREVIOUS: "r00t/p@ss:word", APP_USERNAME: "rocketchat-g1", PREVIOUS_USERNAMES: "[\"rocketchat\"]" }));
@@ -749,6 +762,10 @@ describe("replica-set changes: safe or refused (bootstrap planners)", () => {
             assert.equal(bootstrap.planFeatureCompatibility(fcv("7.0", "8.0"), ["8.0.29", "8.0.29", "8.0.29"]).action, "raise");
         });
 
+        it("raised one series per command: a set two series behind goes 6.0 -> 7.0 first", () => {
+            assert.deepEqual(bootstrap.planFeatureCompatibility(fcv("6.0"), ["8.0.29", "8.0.29", "8.0.29"]).command, { setFeatureCompatibilityVersion: "7.0", confirm: true });
+        });
+
         it("never lowered: a member below the FCV is a failure, not a reason to lower it", () => {
             const step = bootstrap.planFeatureCompatibility(fcv("8.0"), ["7.0.26", "8.0.29", "8.0.29"]);
             assert.equal(step.action, "fail");
@@ -765,6 +782,14 @@ describe("replica-set changes: safe or refused (bootstrap planners)", () => {
             assert.equal(bootstrap.planBinaryChange(fcv("7.0"), ["7.0.26", "7.0.26", "7.0.26"], "8.0.29").action, "allow");
             // Back to the old binary while the FCV was not raised yet is a legal rollback.
             assert.equal(bootstrap.planBinaryChange(fcv("7.0"), ["8.0.29", "8.0.29", "8.0.29"], "7.0.26").action, "allow");
+        });
+
+        it("reproduction (issue 24 finding 5): the next series is refused while the FCV lags the running one", () => {
+            // 7.0 binaries on FCV 6.0 data (an upgrade whose FCV step never ran): 8.0 would not start.
+            const lagging = bootstrap.planBinaryChange(fcv("6.0"), ["7.0.26", "7.0.26", "7.0.26"], "8.0.29");
+            assert.equal(lagging.action, "refuse");
+            assert.match(lagging.reason, /^MongoDB 8\.0\.29 needs featureCompatibilityVersion 7\.0, and the members' FCV is still 6\.0 .*Run pulumi up once with mongodbImage unchanged/);
+            assert.equal(bootstrap.planBinaryChange(fcv("6.0"), ["7.0.26", "7.0.26", "7.0.26"], "7.0.28").action, "allow", "a patch of the running series is fine");
         });
     });
 
@@ -798,19 +823,55 @@ describe("replica-set changes: safe or refused (bootstrap planners)", () => {
             assert.equal(server.config!.members.length, 3);
         });
 
-        it("raises the FCV after all members run 8.0 (confirm: true) and never lowers it", () => {
+        it("the finalize run raises the FCV after all members run 8.0 (confirm: true) and never lowers it", () => {
             const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
             server.featureCompatibility = { version: "7.0" };
             server.binaryVersion = "7.0.26";
             runAgainst(server, environment(3));
+            runAgainst(server, environment(3, { MODE: "finalize" }));
             assert.deepEqual(server.featureCompatibility, { version: "7.0" }, "7.0 binaries keep 7.0");
-            server.versions.set(hosts(3)[0], "8.0.29");
-            runAgainst(server, environment(3));
-            assert.deepEqual(server.featureCompatibility, { version: "7.0" }, "not while one member is upgraded");
             server.binaryVersion = "8.0.29";
-            const { summary } = runAgainst(server, environment(3));
+            const { summary } = runAgainst(server, environment(3, { MODE: "finalize" }));
             assert.equal(summary.featureCompatibilityVersion, "8.0");
             assert.deepEqual(server.featureCompatibility, { version: "8.0" });
+        });
+
+        it("reproduction (issue 24 finding 5): the finalize run fails while one member still runs the old series; it never completes on a wait", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            server.featureCompatibility = { version: "7.0" };
+            server.binaryVersion = "7.0.26";
+            runAgainst(server, environment(3));
+            server.versions.set(hosts(3)[0], "8.0.29");
+            assert.throws(() => runAgainst(server, environment(3, { MODE: "finalize" })), /^Error: featureCompatibilityVersion not raised: members run 8\.0\.29, 7\.0\.26, 7\.0\.26/);
+            assert.deepEqual(server.featureCompatibility, { version: "7.0" });
+        });
+
+        it("one owner: the bootstrap never changes the FCV, even with every member on the new series", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            server.featureCompatibility = { version: "7.0" };
+            server.binaryVersion = "8.0.29";
+            const { summary } = runAgainst(server, environment(3));
+            assert.equal(summary.featureCompatibilityVersion, undefined);
+            assert.ok(!server.commands.includes("setFeatureCompatibilityVersion"));
+        });
+
+        it("the finalize run refuses a set that is not initiated (the bootstrap goes first)", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            assert.throws(() => runAgainst(server, environment(3, { MODE: "finalize" })), /not initiated: the bootstrap Job initiates it before the finalize Job runs/);
+            assert.equal(server.config, undefined);
+        });
+
+        it("reproduction (issue 24 finding 6): a reconfig refused during an election is tried again, not the end of the Job", () => {
+            const server = new SimulatedReplicaSet("rs0", "r00t/p@ss:word");
+            runAgainst(server, environment(3));
+            server.reconfigRefusals = [{ ok: 0, code: 10107, codeName: "NotWritablePrimary", errmsg: "not primary" },
+                { ok: 0, code: 308, codeName: "CurrentConfigNotCommittedYet", errmsg: "the previous config is not committed yet" }];
+            const { summary, logs } = runAgainst(server, environment(5));
+            assert.deepEqual(summary.added, hosts(5).slice(3));
+            assert.equal(logs.filter((l) => /replSetReconfig refused for now/.test(l)).length, 2);
+            server.reconfigRefusals = [{ ok: 0, code: 103, codeName: "NewReplicaSetConfigurationIncompatible", errmsg: "bad config" }];
+            assert.throws(() => runAgainst(server, environment(3, { MEMBER_REMOVAL_ALLOWED: "true" })), /replSetReconfig failed: .*NewReplicaSetConfigurationIncompatible/,
+                "a refusal that will not pass still fails at once");
         });
 
         it("the pre-change step refuses a binary below the FCV before the StatefulSet changes", () => {

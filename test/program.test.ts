@@ -259,6 +259,10 @@ describe("the program registers exactly what the builders return", () => {
                     "the identity check waits for the namespace only");
                 assert.ok(waitsFor(bootstrapJob, types.configMap, `${instance}-mongodb-bootstrap`), "the bootstrap Job waits for its script");
                 assert.ok(waitsFor(deployment, types.job, bootstrapJob.name), "Rocket.Chat starts after the bootstrap (the users exist)");
+                // Issue 24 finding 5: the FCV is raised only once every member runs the new image.
+                const finalizeJob = registered(run, types.job, new RegExp(`^${instance}-mongodb-finalize-`));
+                assert.ok(waitsFor(finalizeJob, types.statefulSet, statefulSet.name), "the finalize Job starts after the StatefulSet's rollout");
+                assert.ok(waitsFor(finalizeJob, types.job, bootstrapJob.name), "the finalize Job starts after the bootstrap");
                 for (const r of kubernetes.filter((k) => k.type === types.cronJob || (k.type === types.deployment && k.name.endsWith("exporter")))) {
                     assert.ok(waitsFor(r, types.job, bootstrapJob.name), `${label}: ${r.name} waits for the bootstrap (its user exists)`);
                 }
@@ -277,8 +281,10 @@ describe("the program registers exactly what the builders return", () => {
                 if (guardRuns(programCase)) {
                     assert.ok(guardJob, "a change of members runs the upgrade guard");
                     assert.ok(waitsFor(statefulSet, types.job, guardJob.name) && waitsFor(deployment, types.job, guardJob.name), "both workloads wait for the guard");
+                    // And the bootstrap: the guard's member removals and the bootstrap's reconfigs never run at once (issue 24 finding 6).
                     assert.deepEqual(kubernetes.filter((k) => waitsFor(k, types.job, guardJob.name)).map((k) => `${k.type} ${k.name}`).sort(),
-                        [`${types.deployment} ${instance}`, `${types.statefulSet} ${instance}-mongodb`], "only the two workloads wait for the guard");
+                        [`${types.deployment} ${instance}`, `${types.job} ${bootstrapJob.name}`, `${types.statefulSet} ${instance}-mongodb`].sort(),
+                        "only the two workloads and the bootstrap wait for the guard");
                     assert.ok(waitsFor(guardJob, types.configMap, `${instance}-upgrade-guard`), "the guard waits for its scripts");
                     assert.ok(guardJob.createTimeout !== "", "pulumi up waits for the guard");
                 } else {
@@ -392,5 +398,19 @@ describe("ingressAwaitLoadBalancer reaches the registered Ingress", () => {
     it("false registers the Ingress with pulumi.com/skipAwait \"true\"; the default registers it without", async () => {
         assert.equal(ingressAnnotations(await stackRun("dev"))["pulumi.com/skipAwait"], undefined);
         assert.equal(ingressAnnotations(await runStack("dev", { ingressAwaitLoadBalancer: false }))["pulumi.com/skipAwait"], "true");
+    });
+});
+
+describe("a Job that did not complete is run again by the next pulumi up (issue 24 finding 6)", () => {
+    it("every Job the program runs to reconcile (bootstrap, finalize, guard, channels, identity check) carries pulumi.com/replaceUnready", async () => {
+        const previous = recordFor("rocketchat", settingsFor("prod"));
+        const run = await runStack("prod", { mongodbImage: "mongo:8.0.30" }, { previousOutputs: { deployment: previous } });
+        const jobs = run.resources.filter((r) => r.type === "kubernetes:batch/v1:Job");
+        const components = jobs.map((j) => j.inputs.metadata.labels["app.kubernetes.io/component"]).sort();
+        assert.deepEqual(components, ["channels", "database-bootstrap", "database-finalize", "stack-identity", "upgrade-guard"]);
+        for (const job of jobs) {
+            // pulumi-kubernetes v4.25.0 provider.go Diff: a live Job not ready at the next diff is replaced.
+            assert.equal(job.inputs.metadata.annotations?.["pulumi.com/replaceUnready"], "true", job.name);
+        }
     });
 });

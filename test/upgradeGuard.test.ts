@@ -50,10 +50,31 @@ describe("upgrade guard decisions", () => {
 
     it("MongoDB binary below the recorded featureCompatibilityVersion: refused, the FCV is never lowered", () => {
         assert.deepEqual(reasons(record("7.13.9", "8.0.29"), record("7.13.9", "7.0.26")), [
-            "mongodbImage: MongoDB 8.0 -> 7.0 is below the featureCompatibilityVersion 8.0 the bootstrap raised after every member ran 8.0: " +
+            "mongodbImage: MongoDB 8.0 -> 7.0 is below the featureCompatibilityVersion 8.0 the finalize Job raised after every member ran 8.0: " +
             "a 7.0 binary cannot open this data and this program never lowers the FCV. Keep mongodbImage at 8.0.x " +
             "(a downgrade means lowering the FCV by hand first, following MongoDB's downgrade procedure)",
         ]);
+    });
+
+    it("reproduction (issue 24 finding 5): the next series while the recorded FCV lags is refused with the run that finishes it", () => {
+        const oldProgram = record("7.13.9", "7.0.26"); // written before the finalize Job existed: no FCV recorded
+        assert.deepEqual(reasons(oldProgram, record("7.13.9", "8.0.29")), [
+            "mongodbImage: MongoDB 7.0 -> 8.0 needs the replica set's featureCompatibilityVersion at 7.0, and it was never recorded " +
+            "(this stack was deployed before the finalize Job existed, which skipped raising it): 8.0 members would not start on this data. " +
+            "Run pulumi up once with mongodbImage unchanged (7.0.26): its finalize Job raises the FCV after every member runs 7.0 and records it; then change mongodbImage",
+        ]);
+        assert.match(reasons(record("7.13.9", "7.0.26", { featureCompatibilityVersion: "6.0" }), record("7.13.9", "8.0.29"))[0], /and it is recorded as 6\.0: 8\.0 members would not start/);
+        assert.deepEqual(reasons(oldProgram, record("7.13.9", "7.0.28")), [], "a patch of the running series stays allowed");
+        assert.deepEqual(reasons(record("7.13.9", "7.0.26", { featureCompatibilityVersion: "7.0" }), record("7.13.9", "8.0.29")), [], "finalized: the next series is allowed");
+    });
+
+    it("a record carries the FCV its run's finalize Job raised, and reads back with it; a malformed one is rejected", () => {
+        const written = recordFor("rocketchat", settingsFor("prod"));
+        assert.equal(written.featureCompatibilityVersion, "8.0");
+        assert.deepEqual(parseDeploymentRecord(JSON.parse(JSON.stringify(written))), written);
+        assert.equal(parseDeploymentRecord({ ...written, featureCompatibilityVersion: "eight" }), undefined);
+        const { featureCompatibilityVersion: _, ...older } = written;
+        assert.deepEqual(parseDeploymentRecord(older), older, "a record from before the finalize Job reads back without one");
     });
 
     it("the issue's downgrade (8.5.1 + mongo 8.0 -> 7.10.0 + mongo 7.0) is refused on both counts", () => {
@@ -64,12 +85,13 @@ describe("upgrade guard decisions", () => {
     });
 
     it("Rocket.Chat and MongoDB changing series in one run: refused with the order that keeps every pair supported", () => {
-        assert.deepEqual(reasons(record("7.10.0", "7.0.26"), record("8.5.1", "8.0.29")), [
+        const finalized = { featureCompatibilityVersion: "7.0" };
+        assert.deepEqual(reasons(record("7.10.0", "7.0.26", finalized), record("8.5.1", "8.0.29")), [
             "rocketchatImage: Rocket.Chat 7.10.0 -> 8.5.1 and MongoDB 7.0.26 -> 8.0.29 in one run would roll pods and members together through pairs " +
             "Rocket.Chat does not support (Rocket.Chat 7.10: MongoDB 5.0, 6.0, 7.0). Change one at a time: first Rocket.Chat 7.13 (supports MongoDB 7.0 and 8.0), " +
             "then MongoDB 8.0, then Rocket.Chat 8.5.1",
         ]);
-        assert.match(reasons(record("7.13.9", "7.0.26"), record("8.5.1", "8.0.29"))[0], /first MongoDB 8\.0 with Rocket\.Chat 7\.13\.9, then Rocket\.Chat 8\.5\.1$/);
+        assert.match(reasons(record("7.13.9", "7.0.26", finalized), record("8.5.1", "8.0.29"))[0], /first MongoDB 8\.0 with Rocket\.Chat 7\.13\.9, then Rocket\.Chat 8\.5\.1$/);
     });
 
     it("replica set renamed, member host names changed, members lowered without the opt-in: refused with what to do", () => {
@@ -165,7 +187,8 @@ describe("upgrade guard Job", () => {
         assert.ok(configMap.data!["backup.sh"] && configMap.data!["bootstrap.js"], "the scripts it runs are in its ConfigMap");
         const s852 = settingsFor("prod", { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" });
         assert.deepEqual(recordFor("rocketchat", s852),
-            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials, data: dataPlacementOf(s852), signIn: signInRecordOf(s852) });
+            { rocketchatVersion: "8.5.2", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials, data: dataPlacementOf(s852), signIn: signInRecordOf(s852),
+                featureCompatibilityVersion: "8.0" });
     });
 
     it("without backups only guards, and the Job's name follows the change it guards", () => {
@@ -201,6 +224,8 @@ describe("upgrade guard Job", () => {
         const prodHosts = [0, 1, 2].map((i) => `rocketchat-mongodb-${i}.rocketchat-mongodb-headless.rocketchat-prod.svc.cluster.local:27017`);
         assert.deepEqual(recordFor("rocketchat", settingsFor("prod")), {
             rocketchatVersion: "8.5.1", mongodbVersion: "8.0.29", replicaSetName: "rs0", memberHosts: prodHosts, ...initialCredentials,
+            // Raised by the finalize Job before the record is written (components/mongodb/featureCompatibilityJob.ts).
+            featureCompatibilityVersion: "8.0",
             // Where the data lives (components/upgrades/dataPlacement.ts): what the next run may not change in place.
             data: {
                 mongodbDatabase: "rocketchat",

@@ -11,6 +11,12 @@
  * Credentials come from environment variables filled from a Secret; the
  * connection string is built here so no password is ever a command argument.
  *
+ * MODE=prepare (the upgrade guard Job, before the StatefulSet changes) only
+ * removes departing members and checks the new binary. MODE=finalize (a Job
+ * that starts once the StatefulSet has rolled) only raises the
+ * featureCompatibilityVersion, one series at a time, and fails while the
+ * members do not all run the same series: the FCV has one owner.
+ *
  * Rotation (components/credentialPlan.ts): in the run that rotates root,
  * ROOT_PASSWORD_PREVIOUS is set; when the current root password is refused
  * and the previous one is accepted, root's password is changed to the
@@ -34,6 +40,12 @@ const codes = {
     // createUser/updateUser naming a role that does not exist (rolesExist in
     // src/mongo/db/auth/authorization_backend_local.cpp): roles go first.
     RoleNotFound: 31,
+    // replSetReconfig refusals that pass on their own (isPassingReconfigFailure).
+    ConfigurationInProgress: 109,
+    PrimarySteppedDown: 189,
+    CurrentConfigNotCommittedYet: 308,
+    NotWritablePrimary: 10107,
+    InterruptedDueToReplStateChange: 11602,
 };
 
 /**
@@ -184,6 +196,15 @@ function planMembers(currentConfig, hosts, options) {
     return { action: "remove", host: next.host, config, extra, remaining: extra.length - 1 };
 }
 
+/** MongoDB release series in upgrade order: a major upgrade goes one step at a time (MongoDB upgrade docs). */
+const releaseSeries = ["4.4", "5.0", "6.0", "7.0", "8.0"];
+
+/** The series after [major, minor] in releaseSeries, or undefined at the end or for an unknown series. */
+function nextSeriesAfter(version) {
+    const index = releaseSeries.indexOf(version.join("."));
+    return index >= 0 && index + 1 < releaseSeries.length ? releaseSeries[index + 1].split(".").map(Number) : undefined;
+}
+
 /** "8.0.4" -> [8, 0]; undefined when unknown. */
 function featureVersionOf(version) {
     const match = /^(\d+)\.(\d+)/.exec(version || "");
@@ -222,11 +243,13 @@ function planFeatureCompatibility(fcvReply, memberVersions) {
     if (compareFeatureVersions(lowest, highest) !== 0) {
         return { action: "wait", reason: `members run ${memberVersions.join(", ")}: featureCompatibilityVersion stays ${fcv.version} until every member runs the same version` };
     }
-    // An interrupted raise reports { version: old, targetVersion: new }: finishing it is the same command.
-    const wanted = highest;
-    if (compareFeatureVersions(wanted, current) === 0 && !target) {
+    if (compareFeatureVersions(highest, current) === 0 && !target) {
         return { action: "none", reason: `featureCompatibilityVersion ${fcv.version} matches every member` };
     }
+    // An interrupted raise reports { version: old, targetVersion: new }: finishing it is the same command.
+    // Otherwise one series at a time: setFeatureCompatibilityVersion accepts only the binary's
+    // series or the one before it (src/mongo/db/commands/set_feature_compatibility_version_command.cpp).
+    const wanted = target || nextSeriesAfter(current) || highest;
     const version = wanted.join(".");
     const command = { setFeatureCompatibilityVersion: version };
     if (wanted[0] >= 7) {
@@ -236,8 +259,6 @@ function planFeatureCompatibility(fcvReply, memberVersions) {
     return { action: "raise", command, reason: `every member runs ${version}: raising featureCompatibilityVersion from ${fcv.version}` };
 }
 
-/** MongoDB release series in upgrade order: a major upgrade goes one step at a time (MongoDB upgrade docs). */
-const releaseSeries = ["4.4", "5.0", "6.0", "7.0", "8.0"];
 
 /**
  * Before the StatefulSet changes its image: may the members move from the
@@ -268,6 +289,17 @@ function planBinaryChange(fcvReply, runningVersions, targetVersion) {
                 reason: `MongoDB ${running.join(".")} -> ${target.join(".")} skips a major release: upgrade one series at a time (${path}), one pulumi up each, letting the featureCompatibilityVersion be raised in between`,
             };
         }
+    }
+    // A binary of series N opens only data whose FCV is N or N-1 (MongoDB's upgrade procedure:
+    // "the featureCompatibilityVersion must be set to" the previous series before replacing binaries).
+    if (series(target) - series(fcvVersion) > 1) {
+        const lagging = fcvVersion.join(".");
+        return {
+            action: "refuse",
+            reason: `MongoDB ${targetVersion} needs featureCompatibilityVersion ${releaseSeries[series(target) - 1]}, and the members' FCV is still ${lagging} ` +
+                `(the previous upgrade was not finalized): its members would not start on this data. Run pulumi up once with mongodbImage unchanged ` +
+                `so the finalize Job raises the FCV, then change mongodbImage`,
+        };
     }
     return { action: "allow", reason: `members may move from ${runningVersions.join(", ")} to ${targetVersion} (featureCompatibilityVersion ${fcv})` };
 }
@@ -417,6 +449,65 @@ function check(reply, what) {
 }
 
 /**
+ * replSetReconfig refusals that pass on their own: an election under way or a
+ * previous config not yet committed (src/mongo/base/error_codes.yml;
+ * ReplicationCoordinatorImpl::processReplSetReconfig).
+ */
+const passingReconfigCodes = [
+    codes.NotWritablePrimary, codes.ConfigurationInProgress, codes.CurrentConfigNotCommittedYet, codes.PrimarySteppedDown, codes.InterruptedDueToReplStateChange,
+];
+
+function isPassingReconfigFailure(reply) {
+    return passingReconfigCodes.includes(reply.code);
+}
+
+/** buildInfo().version of each member the set's config names now (undefined for one that does not answer). */
+function memberVersions(env, io, primary) {
+    const configured = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config.members.map((m) => m.host);
+    return configured.map((host) => {
+        try {
+            const reply = io.connect(connectionString(env, [host], "directConnection=true")).runCommand({ buildInfo: 1 });
+            return reply.ok === 1 ? reply.version : undefined;
+        } catch (error) {
+            return undefined;
+        }
+    });
+}
+
+/**
+ * MODE=finalize: raise the featureCompatibilityVersion to the series every
+ * member runs, one series per command, never lowering it. A `wait` (members on
+ * different versions, one not answering) is retried for a while and then
+ * fails the Job: a run whose FCV was not raised must not complete, so the
+ * deployment record keeps the previous version and the guard refuses the next
+ * series until a run finishes this one.
+ */
+function finalizeFeatureCompatibility(env, io, primary, done) {
+    const attempts = Number(env.WAIT_ATTEMPTS || 120);
+    for (let waited = 0; ;) {
+        const fcvReply = check(primary.db.runCommand({ getParameter: 1, featureCompatibilityVersion: 1 }), "getParameter featureCompatibilityVersion");
+        const step = planFeatureCompatibility(fcvReply, memberVersions(env, io, primary));
+        io.log(step.reason);
+        if (step.action === "none") {
+            io.log(`finalize complete: ${JSON.stringify({ featureCompatibilityVersion: done.featureCompatibilityVersion })}`);
+            return done;
+        }
+        if (step.action === "fail") {
+            throw new Error(step.reason);
+        }
+        if (step.action === "wait") {
+            if (++waited >= attempts) {
+                throw new Error(`featureCompatibilityVersion not raised: ${step.reason}`);
+            }
+            io.sleep(2000);
+            continue;
+        }
+        check(primary.db.runCommand(step.command), "setFeatureCompatibilityVersion");
+        done.featureCompatibilityVersion = step.command.setFeatureCompatibilityVersion;
+    }
+}
+
+/**
  * The bootstrap itself. `io` = { connect(uri) -> db-like with runCommand,
  * sleep(ms), log(text) }. Returns a summary of what it did.
  */
@@ -446,7 +537,9 @@ function run(env, io) {
 
     // MODE=prepare runs before the StatefulSet changes (the upgrade guard Job):
     // it removes departing members and checks the new binary, nothing else.
+    // MODE=finalize runs once the StatefulSet has rolled: the FCV, nothing else.
     const prepare = env.MODE === "prepare";
+    const finalize = env.MODE === "finalize";
     io.log(`seed member ${hosts[0]}`);
     const seedStatus = (credentials) => {
         const seed = retry("the seed member", () => io.connect(connectionString(credentials, [hosts[0]], "directConnection=true")));
@@ -482,6 +575,9 @@ function run(env, io) {
         io.log("the replica set is not initiated yet: nothing to prepare");
         return done;
     }
+    if (plan.action === "initiate" && finalize) {
+        throw new Error("the replica set is not initiated: the bootstrap Job initiates it before the finalize Job runs");
+    }
     if (plan.action === "initiate") {
         io.log(`initiating ${env.REPLICA_SET_NAME} with ${hosts.join(", ")}`);
         const reply = seed.runCommand({ replSetInitiate: plan.config });
@@ -492,7 +588,13 @@ function run(env, io) {
     }
 
     let primary = findPrimary(env);
+    if (finalize) {
+        return finalizeFeatureCompatibility(env, io, primary, done);
+    }
 
+    // A reconfig refused for a passing reason (an election, the previous config not yet
+    // committed on a majority) is tried again on a fresh view of the set.
+    let reconfigRetries = 0;
     for (;;) {
         const config = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config;
         const step = planMembers(config, hosts, { allowRemoval: env.MEMBER_REMOVAL_ALLOWED === "true", primary: primary.host, addMissing: !prepare });
@@ -511,23 +613,21 @@ function run(env, io) {
             continue;
         }
         io.log(`${step.action === "add" ? "adding" : "removing"} member ${step.host}`);
-        check(primary.db.runCommand({ replSetReconfig: step.config }), "replSetReconfig");
+        const reply = primary.db.runCommand({ replSetReconfig: step.config });
+        if (reply.ok !== 1 && isPassingReconfigFailure(reply) && reconfigRetries < attempts) {
+            reconfigRetries++;
+            io.log(`replSetReconfig refused for now (${reply.codeName}): trying again`);
+            io.sleep(2000);
+            primary = findPrimary(env);
+            continue;
+        }
+        check(reply, "replSetReconfig");
         (step.action === "add" ? done.added : done.removed).push(step.host);
     }
-    // Ask the members the set has now (the desired list may name pods that do not exist yet).
-    const configured = check(primary.db.runCommand({ replSetGetConfig: 1 }), "replSetGetConfig").config.members.map((m) => m.host);
-    const memberVersions = () => configured.map((host) => {
-        try {
-            const reply = io.connect(connectionString(env, [host], "directConnection=true")).runCommand({ buildInfo: 1 });
-            return reply.ok === 1 ? reply.version : undefined;
-        } catch (error) {
-            return undefined;
-        }
-    });
-    const fcvReply = check(primary.db.runCommand({ getParameter: 1, featureCompatibilityVersion: 1 }), "getParameter featureCompatibilityVersion");
     if (prepare) {
         if (env.TARGET_MONGODB_VERSION) {
-            const change = planBinaryChange(fcvReply, memberVersions().filter(Boolean), env.TARGET_MONGODB_VERSION);
+            const fcvReply = check(primary.db.runCommand({ getParameter: 1, featureCompatibilityVersion: 1 }), "getParameter featureCompatibilityVersion");
+            const change = planBinaryChange(fcvReply, memberVersions(env, io, primary).filter(Boolean), env.TARGET_MONGODB_VERSION);
             io.log(change.reason);
             if (change.action === "refuse") {
                 throw new Error(change.reason);
@@ -535,15 +635,6 @@ function run(env, io) {
         }
         io.log(`prepare complete: ${JSON.stringify(done)}`);
         return done;
-    }
-    const fcvStep = planFeatureCompatibility(fcvReply, memberVersions());
-    io.log(fcvStep.reason);
-    if (fcvStep.action === "fail") {
-        throw new Error(fcvStep.reason);
-    }
-    if (fcvStep.action === "raise") {
-        check(primary.db.runCommand(fcvStep.command), "setFeatureCompatibilityVersion");
-        done.featureCompatibilityVersion = fcvStep.command.setFeatureCompatibilityVersion;
     }
 
     // Roles before users: createUser with a role that does not exist answers RoleNotFound.

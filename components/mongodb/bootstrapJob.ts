@@ -77,6 +77,58 @@ function keptPreviousUsers(plan: CredentialPlan): { name: string; value: string 
     return kept.length > 0 ? [{ name: "PREVIOUS_USERNAMES", value: JSON.stringify(kept) }] : [];
 }
 
+/** What a Job running bootstrap.js shares with every other: the pod, the script mount, the mongo image. */
+export type ScriptJobArgs<V> = Pick<BootstrapJobArgs<V>, "statefulSetName" | "namespace" | "image" | "labels" | "clientLabels" | "uid" | "placement">;
+
+/** One run of bootstrap.js under mongosh: its name, component label, environment and retry budget. */
+export interface ScriptRun {
+    readonly name: string;
+    readonly component: string;
+    readonly env: { name: string; value?: string; valueFrom?: unknown }[];
+    readonly backoffLimit: number;
+}
+
+/** A Job that runs bootstrap.js from the bootstrap ConfigMap (the bootstrap itself, the finalize run). */
+export function bootstrapScriptJob<V>(args: ScriptJobArgs<V>, run: ScriptRun) {
+    const volumes = [
+        { name: "scripts", configMap: { name: bootstrapConfigMapName(args.statefulSetName) } },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    ];
+    return restrictedJob({
+        name: run.name,
+        namespace: args.namespace,
+        labels: { ...args.labels, "app.kubernetes.io/component": run.component },
+        podLabels: args.clientLabels,
+        placement: args.placement,
+        uid: args.uid,
+        backoffLimit: run.backoffLimit,
+        // Members may take minutes to start on a new cluster.
+        activeDeadlineSeconds: 1800,
+        containers: [{
+            name: "bootstrap",
+            image: args.image,
+            command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
+            env: [...run.env, { name: "HOME", value: "/tmp" }],
+            resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, volumes),
+            securityContext: restrictedContainerSecurity(),
+            volumeMounts: [
+                { name: "scripts", mountPath: "/scripts", readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+            ],
+        }],
+        volumes,
+    });
+}
+
+/** The root user's name and password from the users Secret, as bootstrap.js reads them. */
+export function rootCredentialEnv<V>(usersSecretName: string | V) {
+    const user = mongoUserRef("root");
+    return [
+        envFromSecret("ROOT_USERNAME", usersSecretName, user.usernameKey),
+        envFromSecret("ROOT_PASSWORD", usersSecretName, user.passwordKey),
+    ];
+}
+
 function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
     const restoreRole = restoreRoleJson();
     const plan = args.credentialPlan ?? unrotatedPlan;
@@ -98,42 +150,19 @@ function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
         // Absent (and so the same name as before rotation existed) until a credential rotates.
         credentials: planDigestInput(plan),
     });
-    const volumes = [
-        { name: "scripts", configMap: { name: bootstrapConfigMapName(args.statefulSetName) } },
-        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-    ];
-    return restrictedJob({
+    return bootstrapScriptJob(args, {
         name: `${args.statefulSetName}-bootstrap-${digest}`,
-        namespace: args.namespace,
-        labels: { ...args.labels, "app.kubernetes.io/component": "database-bootstrap" },
-        podLabels: args.clientLabels,
-        placement: args.placement,
-        uid: args.uid,
+        component: "database-bootstrap",
         backoffLimit: 4,
-        // Members may take minutes to start on a new cluster.
-        activeDeadlineSeconds: 1800,
-        containers: [{
-            name: "bootstrap",
-            image: args.image,
-            command: ["mongosh", "--nodb", "--quiet", "--norc", "--file", "/scripts/bootstrap.js"],
-            env: [
-                { name: "REPLICA_SET_NAME", value: args.replicaSetName },
-                { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
-                { name: "APP_DATABASE", value: args.database },
-                // Plain JSON, no secret: what the restore identity may do.
-                { name: "RESTORE_ROLE", value: restoreRole },
-                { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
-                { name: "HOME", value: "/tmp" },
-                ...credentialEnv,
-                ...rotationEnv,
-            ],
-            resources: resources({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }, volumes),
-            securityContext: restrictedContainerSecurity(),
-            volumeMounts: [
-                { name: "scripts", mountPath: "/scripts", readOnly: true },
-                { name: "tmp", mountPath: "/tmp" },
-            ],
-        }],
-        volumes,
+        env: [
+            { name: "REPLICA_SET_NAME", value: args.replicaSetName },
+            { name: "MEMBER_HOSTS", value: JSON.stringify(args.hosts) },
+            { name: "APP_DATABASE", value: args.database },
+            // Plain JSON, no secret: what the restore identity may do.
+            { name: "RESTORE_ROLE", value: restoreRole },
+            { name: "MEMBER_REMOVAL_ALLOWED", value: String(args.allowMemberRemoval) },
+            ...credentialEnv,
+            ...rotationEnv,
+        ],
     });
 }

@@ -41,6 +41,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** The bootstrap Job: depend on it before using the database. */
     public readonly bootstrap: k8s.batch.v1.Job;
+    /** The finalize Job: completes once the featureCompatibilityVersion is the series every member runs. */
+    public readonly finalize: k8s.batch.v1.Job;
     public readonly statefulSetName: string;
     public readonly replicaSetName: string;
 
@@ -74,7 +76,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         declare(objects.disruptionBudget);
         declare(objects.networkPolicy);
         const scripts = declare(objects.bootstrap.configMap);
-        this.bootstrap = declare(objects.bootstrap.job, { ...child, dependsOn: combineDependencies(child.dependsOn, [scripts]) }) as k8s.batch.v1.Job;
+        // After the upgrade guard: one owner of membership reconfigs at a time (the guard removes departing members first).
+        this.bootstrap = declare(objects.bootstrap.job, { ...child, dependsOn: combineDependencies(child.dependsOn, startAfter, [scripts]) }) as k8s.batch.v1.Job;
+        // Only once every member runs this image (the provider awaits the StatefulSet's rollout) and the bootstrap completed.
+        this.finalize = declare(objects.finalize, { ...child, dependsOn: combineDependencies(child.dependsOn, [scripts, this.statefulSet, this.bootstrap]) }) as k8s.batch.v1.Job;
         // Rocket.Chat's connection string names the app user's generation: it changes
         // only once the bootstrap has created that user (credentialPlan.ts).
         this.connectionSecretName = (declare(objects.connectionSecret, { ...child, dependsOn: combineDependencies(child.dependsOn, [this.bootstrap]) }) as k8s.core.v1.Secret).metadata.name;

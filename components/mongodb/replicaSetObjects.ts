@@ -27,6 +27,7 @@ import {
 import { workloadIngressPolicy } from "../networkPeers";
 import { imageParts } from "../validators";
 import { bootstrapJobObjects, BootstrapJobObjects } from "./bootstrapJob";
+import { featureCompatibilityJob } from "./featureCompatibilityJob";
 import {
     mongoClientLabels,
     mongoConnectionSecretKey,
@@ -130,6 +131,8 @@ export interface ReplicaSetObjects<V> {
     readonly networkPolicy: Built<INetworkPolicy, V>;
     readonly connectionSecret: Built<ISecret, V>;
     readonly bootstrap: BootstrapJobObjects<V>;
+    /** Raises the featureCompatibilityVersion once the StatefulSet has rolled (featureCompatibilityJob.ts). */
+    readonly finalize: ReturnType<typeof featureCompatibilityJob<V>>;
 }
 
 const mongosh = (script: string) => ["mongosh", "--quiet", "--norc", "--eval", script];
@@ -316,6 +319,18 @@ export function replicaSetObjects<V>(name: string, args: ReplicaSetObjectsArgs<V
             allowMemberRemoval: s.allowMemberRemoval,
             usersSecretName: args.usersSecretName,
             credentialPlan: args.credentialPlan,
+        }),
+        finalize: featureCompatibilityJob({
+            statefulSetName: stsName,
+            namespace,
+            image: s.image,
+            replicaSetName: s.replicaSetName,
+            hosts,
+            labels,
+            clientLabels: mongoClientLabels(name),
+            uid: s.fixedUid ? mongoImageUid : undefined,
+            placement: s.placement,
+            usersSecretName: args.usersSecretName,
         }),
     };
 }

@@ -14,7 +14,7 @@
  * upgrade guard Job and the bootstrap read the replica-set config and the
  * featureCompatibilityVersion from the members themselves (bootstrap.js).
  *
- * The output resolves only once the bootstrap Job has completed and the
+ * The output resolves only once the bootstrap and finalize Jobs have completed and the
  * StatefulSet has rolled (their statuses are known), so a run that failed before the set was reconciled does not
  * record versions it never reached, nor credential generations the database
  * does not hold yet: a failed rotation run is repeated by the next one.
@@ -24,6 +24,7 @@ import { credentialIds, CredentialId, initialCredentials, KeyfilePhase, Recorded
 import { imageParts } from "../validators";
 import { DataPlacement, parseDataPlacement } from "./dataPlacement";
 import { parseSignInRecord, SignInRecord } from "./platformSwitches";
+import { parseVersion, seriesOf } from "./versionTable";
 
 export const deploymentOutputName = "deployment";
 
@@ -39,6 +40,13 @@ export interface DeploymentRecord extends RecordedCredentials {
     readonly data?: DataPlacement;
     /** The platform and how users sign in; absent in records written before it existed (platformSwitches.ts). */
     readonly signIn?: SignInRecord;
+    /**
+     * The replica set's featureCompatibilityVersion (a series, "8.0"): the
+     * series of mongodbVersion, written only once the finalize Job raised it
+     * (featureCompatibilityJob.ts). Absent in records written before that Job
+     * existed, whose FCV may lag: the guard then refuses the next series.
+     */
+    readonly featureCompatibilityVersion?: string;
 }
 
 /** The parts of a record that later versions added; each optional when read back. */
@@ -46,11 +54,14 @@ export type RecordExtras = Pick<DeploymentRecord, "data" | "signIn">;
 
 export function deploymentRecord(rocketchatImage: string, mongodbImage: string, replicaSetName: string, memberHosts: string[],
     credentials: RecordedCredentials = initialCredentials, extras: RecordExtras = {}): DeploymentRecord {
+    const mongodbVersion = imageParts(mongodbImage).tag ?? mongodbImage;
+    const mongodbSeries = parseVersion(mongodbVersion);
     return {
         ...(extras.data ? { data: extras.data } : {}),
         ...(extras.signIn ? { signIn: extras.signIn } : {}),
+        ...(mongodbSeries ? { featureCompatibilityVersion: seriesOf(mongodbSeries) } : {}),
         rocketchatVersion: imageParts(rocketchatImage).tag ?? rocketchatImage,
-        mongodbVersion: imageParts(mongodbImage).tag ?? mongodbImage,
+        mongodbVersion,
         replicaSetName,
         memberHosts: [...memberHosts],
         credentialGenerations: { ...credentials.credentialGenerations },
@@ -90,12 +101,15 @@ export function parseDeploymentRecord(value: unknown): DeploymentRecord | undefi
     const credentials = parseRecordedCredentials(v);
     const data = v.data === undefined ? undefined : parseDataPlacement(v.data);
     const signIn = v.signIn === undefined ? undefined : parseSignInRecord(v.signIn);
-    if ((v.data !== undefined && data === undefined) || (v.signIn !== undefined && signIn === undefined)) {
+    const fcv = v.featureCompatibilityVersion;
+    if ((v.data !== undefined && data === undefined) || (v.signIn !== undefined && signIn === undefined) ||
+        (fcv !== undefined && !(typeof fcv === "string" && /^\d+\.\d+$/.test(fcv)))) {
         return undefined;
     }
     return credentials && {
         ...(data ? { data } : {}),
         ...(signIn ? { signIn } : {}),
+        ...(fcv !== undefined ? { featureCompatibilityVersion: fcv } : {}),
         rocketchatVersion: v.rocketchatVersion!, mongodbVersion: v.mongodbVersion!, replicaSetName: v.replicaSetName!, memberHosts: v.memberHosts!, ...credentials,
     };
 }

@@ -7,9 +7,10 @@
  *
  * Refused, each with the versions and the supported path in the message:
  * - a Rocket.Chat downgrade, or a skipped major (versionTable.ts);
- * - a MongoDB series skipped (6.0 -> 8.0) or a series below the recorded
- *   featureCompatibilityVersion (the bootstrap raises it after every member
- *   runs a new series, before the record is written, and never lowers it);
+ * - a MongoDB series skipped (6.0 -> 8.0), a series below the recorded
+ *   featureCompatibilityVersion (the finalize Job raises it after every member
+ *   runs a new series, before the record is written, and never lowers it), or
+ *   the next series while the recorded FCV is not the running series;
  * - Rocket.Chat and MongoDB changing series in the same run (each step must
  *   be a supported pair, so MongoDB goes first);
  * - a renamed replica set, changed member host names, and fewer members
@@ -72,6 +73,33 @@ function rocketchatRefusals(before: Version, after: Version, image: string): Gua
     return [];
 }
 
+/**
+ * A new series while the recorded featureCompatibilityVersion is not the
+ * running one: binaries of series N refuse data whose FCV is below N-1
+ * (MongoDB's "Upgrade a Replica Set": the FCV must be the previous series),
+ * so the first member of the next series would crash-loop.
+ */
+function laggingFcvRefusals(record: DeploymentRecord, before: Version, after: Version, image: string): GuardRefusal[] {
+    const running = seriesOf(before);
+    if (seriesOf(after) === running || mongodbSeriesOrder.indexOf(seriesOf(after)) < mongodbSeriesOrder.indexOf(running)) {
+        return [];
+    }
+    const recorded = record.featureCompatibilityVersion;
+    if (recorded === running) {
+        return [];
+    }
+    const known = recorded === undefined
+        ? "was never recorded (this stack was deployed before the finalize Job existed, which skipped raising it)"
+        : `is recorded as ${recorded}`;
+    return [{
+        setting: "mongodbImage",
+        value: image,
+        reason: `MongoDB ${running} -> ${seriesOf(after)} needs the replica set's featureCompatibilityVersion at ${running}, and it ${known}: ` +
+            `${seriesOf(after)} members would not start on this data. Run pulumi up once with mongodbImage unchanged (${record.mongodbVersion}): ` +
+            `its finalize Job raises the FCV after every member runs ${running} and records it; then change mongodbImage`,
+    }];
+}
+
 function mongodbRefusals(before: Version, after: Version, image: string): GuardRefusal[] {
     const from = seriesOf(before);
     const to = seriesOf(after);
@@ -81,7 +109,7 @@ function mongodbRefusals(before: Version, after: Version, image: string): GuardR
         return [{
             setting: "mongodbImage",
             value: image,
-            reason: `MongoDB ${from} -> ${to} is below the featureCompatibilityVersion ${from} the bootstrap raised after every member ran ${from}: ` +
+            reason: `MongoDB ${from} -> ${to} is below the featureCompatibilityVersion ${from} the finalize Job raised after every member ran ${from}: ` +
                 `a ${to} binary cannot open this data and this program never lowers the FCV. Keep mongodbImage at ${from}.x ` +
                 "(a downgrade means lowering the FCV by hand first, following MongoDB's downgrade procedure)",
         }];
@@ -174,7 +202,8 @@ export function guardDecisions(record: DeploymentRecord | undefined, next: Deplo
         refusals.push(...rocketchatRefusals(chatBefore, chatAfter, next.rocketchatVersion));
     }
     if (mongoBefore && mongoAfter) {
-        refusals.push(...mongodbRefusals(mongoBefore, mongoAfter, next.mongodbVersion));
+        const series = mongodbRefusals(mongoBefore, mongoAfter, next.mongodbVersion);
+        refusals.push(...(series.length > 0 ? series : laggingFcvRefusals(record, mongoBefore, mongoAfter, next.mongodbVersion)));
     }
     if (chatBefore && chatAfter && mongoBefore && mongoAfter && refusals.length === 0) {
         refusals.push(...pairRefusals(record, next, chatBefore, chatAfter, mongoBefore, mongoAfter));

@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import { createNodes, deleteAllNodes, getJson, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
 import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
+import { plannedSteps, typeAndName } from "./lib/engineSteps";
 import { EngineProject } from "./lib/pulumiCli";
 import { previewWithPolicies } from "./lib/policyRun";
 import { declaredResources, devConfig, prodWithoutSso, stackYaml, storageClassesOf } from "./lib/stacks";
@@ -18,11 +19,6 @@ import { assertNoWorkloadOutage, podsSeen, restartedPods, upWatchingWorkloads } 
 const prod = prodWithoutSso();
 const namespace = prod["rocketchat-ha:namespace"] as string;
 
-/** `pulumi preview --json`: the planned steps. */
-async function plannedSteps(project: EngineProject, stack: string): Promise<any[]> {
-    const res = await project.ok(["preview", "--stack", stack, "--json"]);
-    return JSON.parse(res.stdout).steps ?? [];
-}
 
 /** A value of `pulumi stack export --show-secrets`: secrets come as {<sig>: <secret sig>, plaintext: "<JSON>"}. */
 function plaintextOf(value: any): unknown {
@@ -42,10 +38,6 @@ async function lastUpdateChanges(project: EngineProject): Promise<Record<string,
 
 // Default providers are the engine's own; the mock runtime does not see them.
 const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:providers:"));
-const typeAndName = (urn: string) => {
-    const parts = urn.split("::");
-    return `${parts[2].split("$").pop()}::${parts[3]}`;
-};
 /** The upgrade guard reads the stack's own previous record (a StackReference) on every run: a read, not a change. */
 const isRecordRead = (s: any) => s.op === "read" && s.urn.includes("::pulumi:pulumi:StackReference::");
 const opsOf = (steps: any[]) => steps.filter((s) => s.op !== "same" && !isRecordRead(s)).map((s) => `${s.op} ${typeAndName(s.urn)}`).sort();
