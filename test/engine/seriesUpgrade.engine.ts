@@ -38,10 +38,12 @@ function seriesConfig(mongodbImage: string): Record<string, unknown> {
     };
 }
 
-const isFinalizeJob = (urn: string) => /::kubernetes:batch\/v1:Job::rocketchat-mongodb-finalize-/.test(urn);
-const isStatefulSet = (urn: string) => urn.endsWith("::kubernetes:apps/v1:StatefulSet::rocketchat-mongodb");
-const isGuardJob = (urn: string) => /::kubernetes:batch\/v1:Job::rocketchat-upgrade-guard-/.test(urn);
-const isBootstrapJob = (urn: string) => /::kubernetes:batch\/v1:Job::rocketchat-mongodb-bootstrap-/.test(urn);
+/** URNs end in `<parent types>$<type>::<name>`: match the type and the name's start. */
+const resourceMatcher = (type: string, name: RegExp) => (urn: string) => urn.split("$").pop()!.startsWith(`${type}::`) && name.test(urn.split("::").pop()!);
+const isFinalizeJob = resourceMatcher("kubernetes:batch/v1:Job", /^rocketchat-mongodb-finalize-/);
+const isStatefulSet = resourceMatcher("kubernetes:apps/v1:StatefulSet", /^rocketchat-mongodb$/);
+const isGuardJob = resourceMatcher("kubernetes:batch/v1:Job", /^rocketchat-upgrade-guard-/);
+const isBootstrapJob = resourceMatcher("kubernetes:batch/v1:Job", /^rocketchat-mongodb-bootstrap-/);
 
 describe("a MongoDB series upgrade under the real engine", function () {
     const project = new EngineProject();
@@ -74,8 +76,12 @@ describe("a MongoDB series upgrade under the real engine", function () {
 
     it("1. MongoDB 7.0 deployed: the finalize Job ran after the StatefulSet, the record holds featureCompatibilityVersion 7.0", async function () {
         const log = await upWith(mongo70, "series-1");
-        assert.ok(eventIndex(log, "resourcePreEvent", isFinalizeJob) > eventIndex(log, "resOutputsEvent", isStatefulSet), "finalize after the StatefulSet");
-        assert.ok(eventIndex(log, "resourcePreEvent", isFinalizeJob) > eventIndex(log, "resOutputsEvent", isBootstrapJob), "finalize after the bootstrap");
+        const finalizeStarts = eventIndex(log, "resourcePreEvent", isFinalizeJob);
+        const rolled = eventIndex(log, "resOutputsEvent", isStatefulSet);
+        const bootstrapped = eventIndex(log, "resOutputsEvent", isBootstrapJob);
+        assert.ok(rolled >= 0 && bootstrapped >= 0, `the StatefulSet (${rolled}) and the bootstrap (${bootstrapped}) in the event log`);
+        assert.ok(finalizeStarts > rolled, `finalize (${finalizeStarts}) after the StatefulSet (${rolled})`);
+        assert.ok(finalizeStarts > bootstrapped, `finalize (${finalizeStarts}) after the bootstrap (${bootstrapped})`);
         const record = await deployed();
         assert.equal(record.mongodbVersion, "7.0.26");
         assert.equal(record.featureCompatibilityVersion, "7.0");
