@@ -3,19 +3,18 @@
 // either refused before anything is declared (a ConfigError or
 // UpgradeRefused naming the setting) or planned without taking down what
 // holds data or serves users. test/engine/lifecycle.engine.ts applies a
-// sample of the same changes with the real engine.
+// sample of the same changes with the real engine. docs/changes.md describes
+// the same runs; it is checked here, where the sweep has already run (mocha's
+// workers do not share a process, so another file would run it again).
 import { strict as assert } from "assert";
-import { recordFor } from "../components/platform";
+import { readFileSync } from "fs";
 import { settingNames } from "../components/settings";
-import { runStack, StackRun } from "../tools/mockRuntime";
-import { loadStackConfig } from "../tools/stackConfig";
-import { PlannedStep, plannedSteps } from "../tools/transitions/plannedSteps";
-import { providerOptionsOf } from "../tools/transitions/providerRules";
-import { instance } from "./support/platformBuild";
-import { settingsFor } from "./support/settings";
+import type { StackRun } from "../tools/mockRuntime";
+import type { PlannedStep } from "../tools/transitions/plannedSteps";
+import { SettingSweep } from "../tools/transitions/settingSweep";
+import { changesDoc, changesDocFile } from "../tools/changesDoc";
 import { representativeChanges } from "./support/settingChanges";
-
-const options = providerOptionsOf(loadStackConfig("prod").values);
+import { prodSettingSweep } from "./support/settingSweep";
 
 const kindOf = (resource: string) => resource.split("::")[0];
 /** What serves users or holds data: the replica set and Rocket.Chat (the exporter may go with monitoring). */
@@ -37,12 +36,12 @@ function unsafeSteps(steps: PlannedStep[], previous: StackRun): PlannedStep[] {
 
 describe("every setting changed on a running prod stack: refused, or safe under the two-run model", function () {
     this.timeout(120_000);
-    const record = recordFor(instance, settingsFor("prod"));
-    let previous: StackRun;
+    let sweep: SettingSweep;
     const outcomes: Record<string, string> = {};
 
+    // Every run at once, shared with the docs/changes.md check below (one sweep per process).
     before(async () => {
-        previous = await runStack("prod", {}, { previousOutputs: { deployment: record } });
+        sweep = await prodSettingSweep();
     });
 
     it("has a representative change for every setting", () => {
@@ -51,11 +50,10 @@ describe("every setting changed on a running prod stack: refused, or safe under 
 
     for (const setting of settingNames) {
         const change = representativeChanges[setting];
-        it(`${setting} -> ${JSON.stringify(change[setting]).slice(0, 60)}`, async () => {
-            let next: StackRun;
-            try {
-                next = await runStack("prod", change, { previousOutputs: { deployment: record } });
-            } catch (error: any) {
+        it(`${setting} -> ${JSON.stringify(change[setting]).slice(0, 60)}`, () => {
+            const { outcome } = sweep.runs.find((run) => run.setting === setting)!;
+            if (outcome.kind === "threw") {
+                const error = outcome.error;
                 assert.ok(["ConfigError", "UpgradeRefused"].includes(error?.name), `a refusal, not a crash: ${error?.stack ?? error}`);
                 // The refusal names the setting changed (a namespace move shows as the members' new host names).
                 const named = setting === "namespace" ? "clusterDomain" : setting;
@@ -65,8 +63,8 @@ describe("every setting changed on a running prod stack: refused, or safe under 
                 outcomes[setting] = "refused";
                 return;
             }
-            const steps = plannedSteps(previous, next, options);
-            const unsafe = unsafeSteps(steps, previous);
+            const steps = outcome.steps;
+            const unsafe = unsafeSteps(steps, sweep.previous);
             assert.deepEqual(unsafe.map((s) => `${s.op} ${s.resource} (${s.reasons.join("; ")})`), [], `${setting}: takes down what holds data or serves users`);
             outcomes[setting] = steps.some((s) => s.op !== "same") ? "applied" : "no change";
         });
@@ -76,5 +74,19 @@ describe("every setting changed on a running prod stack: refused, or safe under 
         const count = (what: string) => Object.values(outcomes).filter((o) => o === what).length;
         if (process.env.SWEEP_DETAIL) { console.log(JSON.stringify(outcomes, null, 1)); }
         console.log(`      sweep: ${Object.keys(outcomes).length} settings, ${count("applied")} applied safely, ${count("refused")} refused, ${count("no change")} plan no change`);
+    });
+});
+
+describe("docs/changes.md", function () {
+    this.timeout(120_000);
+
+    it("describes the sweep's runs (npm run docs:changes writes it)", async () => {
+        const expected = changesDoc(await prodSettingSweep());
+        const committed = readFileSync(changesDocFile, "utf8");
+        if (committed !== expected) {
+            const [want, have] = [expected.split("\n"), committed.split("\n")];
+            const differs = want.findIndex((line, i) => line !== have[i]);
+            assert.fail(`docs/changes.md is stale: run npm run docs:changes (first difference at line ${(differs < 0 ? want.length : differs) + 1})`);
+        }
     });
 });
