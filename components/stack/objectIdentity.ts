@@ -84,7 +84,7 @@ export function objectIdentityFindings(entries: readonly PlatformEntry[], s: Set
             });
         }
         if (cause.length === 0) {
-            defects.push(`${describeIdentity(identity)} is declared ${group.length} times (components ${group.map((owned) => owned.component).join(" and ")})`);
+            defects.push(`${describeIdentity(identity)} is declared ${group.length} times (components ${components})`);
         }
     }
 
