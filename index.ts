@@ -8,6 +8,8 @@ import { recordFor, RocketChatPlatform } from "./components/platform";
 import { previousDeploymentRecord } from "./components/upgrades/deploymentRecord";
 import { enforceGuard } from "./components/upgrades/upgradeGuard";
 import { enforcedSettings } from "./components/rocketchat/enforcedSettings";
+import { checkObjectIdentity } from "./components/stack/objectIdentity";
+import { instance } from "./components/stack/platformObjects";
 
 /** Where a user's name and password live in the users Secret. */
 const secretKeys = (user: MongoUser) => ({ username: user.usernameKey, password: user.passwordKey });
@@ -20,11 +22,13 @@ export = (async () => {
     });
     const previous = await previousDeploymentRecord();
     // Refuses (throws) before any resource is declared, under preview and up alike.
-    enforceGuard(previous, recordFor("rocketchat", settings, previous), {
+    enforceGuard(previous, recordFor(instance, settings, previous), {
         allowMemberRemoval: settings.mongodbAllowMemberRemoval, restoreRuns: settings.restoreArchive !== "", allowSsoSwitch: settings.ssoAllowSwitch,
     });
     const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-    const platform = new RocketChatPlatform("rocketchat", { settings, stack, previous });
+    // After the guard: with a previous run, the objects include the guard's own.
+    checkObjectIdentity(settings, stack, previous);
+    const platform = new RocketChatPlatform(instance, { settings, stack, previous });
     const schedules = platform.backups?.schedules;
     // Read off the declared CronJob, so the outputs say what the cluster runs.
     const backupPod = schedules?.backup.spec.jobTemplate.spec.template.spec;

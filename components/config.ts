@@ -40,6 +40,11 @@ function formatProblem(setting: string, value: unknown, allowed: string): string
     return `${projectName}:${setting} = ${describe(value)}: must be ${allowed}`;
 }
 
+/** The error for problems found after loading (objects the settings would make collide): the same lines loadSettings writes. */
+export function settingsRefused(problems: readonly SettingProblem[]): ConfigError {
+    return new ConfigError(problems.map((p) => formatProblem(p.setting, p.value, p.allowed)));
+}
+
 function schemaProblems(issues: readonly v.BaseIssue<unknown>[], raw: Record<string, unknown>): { setting: string; line: string }[] {
     const seen = new Set<string>();
     const problems: { setting: string; line: string }[] = [];

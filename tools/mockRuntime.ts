@@ -166,9 +166,14 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     // surfaces as unhandled rejections from the SDK).
     forgetProgramModules();
     const { loadSettings } = require(path.join(projectRoot, "components", "config"));
-    loadSettings((name: string) => config.values[`${projectName}:${name}`], () => Object.keys(config.values));
+    const settings = loadSettings((name: string) => config.values[`${projectName}:${name}`], () => Object.keys(config.values));
     const { checkKubernetesProviderConfig } = require(path.join(projectRoot, "components", "kubernetesProviderConfig"));
     checkKubernetesProviderConfig((key: string) => config.values[key]);
+    // A first install's objects; with a previous run index.ts checks them after the upgrade guard, as it does outside the mocks.
+    if (!options.previousOutputs) {
+        const { checkObjectIdentity } = require(path.join(projectRoot, "components", "stack", "objectIdentity"));
+        checkObjectIdentity(settings, `organization/${projectName}/${stack}`);
+    }
     const resources: DeclaredResource[] = [];
     const secretValues = new Set<string>();
     const warnings: string[] = [];

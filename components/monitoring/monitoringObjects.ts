@@ -180,6 +180,11 @@ export interface MonitoringPeers<V = never> {
     readonly mongodbStatefulSetName: string;
 }
 
+/** Where the dashboard ConfigMap goes: monitoringDashboardNamespace, or the stack's namespace when that is empty. */
+export function dashboardNamespace(s: Pick<Settings, "monitoringDashboardNamespace" | "namespace">): string {
+    return s.monitoringDashboardNamespace || s.namespace;
+}
+
 /** Monitoring's args from the stack's settings, or undefined when monitoringEnabled is false. */
 export function monitoringArgsFromSettings<V = never>(name: string, s: Settings, peers: MonitoringPeers<V>): MonitoringObjectArgs<V> | undefined {
     if (!s.monitoringEnabled) {
@@ -216,7 +221,7 @@ export function monitoringArgsFromSettings<V = never>(name: string, s: Settings,
         selectorLabels: recordFromPairs(s.monitoringSelectorLabels),
         dashboard: {
             name: s.monitoringDashboardName,
-            namespace: s.monitoringDashboardNamespace || s.namespace,
+            namespace: dashboardNamespace(s),
             sidecarLabel: recordFromPairs([s.monitoringDashboardLabel]),
         },
     };
