@@ -11,6 +11,7 @@
  * such a value wherever a builder needs to put one.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import * as k8s from "./k8s";
 
 /** Any Kubernetes object a builder returns: apiVersion, kind and metadata with a name. */
@@ -63,6 +64,18 @@ export function declareObject(resourceName: string, object: KubernetesObject, op
         return new resourceClass(resourceName, args, opts);
     }
     return new k8s.apiextensions.CustomResource(resourceName, object as ConstructorParameters<typeof k8s.apiextensions.CustomResource>[1], opts);
+}
+
+/**
+ * Registers a server-side-apply patch of an object the stack does not create
+ * (a claim the StatefulSet controller made): only the fields given are
+ * applied, and deleting the patch gives the fields up without deleting the
+ * object (pulumi-kubernetes await.go Deletion: ssa.Relinquish for patch
+ * resources).
+ */
+export function declarePatch(resourceName: string, object: IPersistentVolumeClaim, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const { apiVersion: _apiVersion, kind: _kind, ...args } = object;
+    return new k8s.core.v1.PersistentVolumeClaimPatch(resourceName, args as k8s.core.v1.PersistentVolumeClaimPatchArgs, opts);
 }
 
 /**

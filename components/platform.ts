@@ -133,7 +133,9 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
         // phase or a rotation that did not finish is repeated by the next run, which
         // still declares the previous value.
         // The finalize Job too: the record's featureCompatibilityVersion is only true once it raised it.
-        const awaited: pulumi.Output<unknown>[] = [this.mongodb.bootstrap.status, this.mongodb.statefulSet.status, this.mongodb.finalize.status];
+        // And the claim patches: the recorded mongodbStorageSize is only true once the apiserver accepted it.
+        const awaited: pulumi.Output<unknown>[] = [this.mongodb.bootstrap.status, this.mongodb.statefulSet.status, this.mongodb.finalize.status,
+            ...this.mongodb.claimPatches.map((patch) => patch.urn)];
         if (rotates(this.credentialPlan, "admin") && this.channels) {
             awaited.push(this.channels.job.status);
         }

@@ -16,18 +16,21 @@ describe("data placement (components/upgrades/dataPlacement.ts)", () => {
     });
 
     it("each refusal names the setting, the new value and the recorded one, and what to do", () => {
-        const [refusal] = dataPlacementRefusals(prod, placed({ mongodbStorageSize: "200Gi" }));
+        const [refusal] = dataPlacementRefusals(prod, placed({ mongodbStorageSize: "50Gi" }));
         assert.equal(refusal.setting, "mongodbStorageSize");
-        assert.equal(refusal.value, "200Gi");
-        assert.match(refusal.reason, /replace the StatefulSet .*every member deleted at once.*Keep mongodbStorageSize at 100Gi.*grow each member's claim in place/);
+        assert.equal(refusal.value, "50Gi");
+        assert.match(refusal.reason, /every MongoDB member's volume holds 100Gi; a claim can only grow.*Set it back to 100Gi or larger/);
+        const [memberClass] = dataPlacementRefusals(prod, placed({ mongodbStorageClass: "slow-hdd" }));
+        assert.match(memberClass.reason, /created with StorageClass 'fast-ssd'; a claim's class cannot change.*docs\/moving-data\.md/);
         const [shrink] = dataPlacementRefusals(prod, placed({ uploadsStorageSize: "100Gi" }));
         assert.match(shrink.reason, /holds 200Gi; a claim can only grow.*Set it back to 200Gi or larger/);
         const [cls] = dataPlacementRefusals(prod, placed({ backupStorageClass: "cheap" }));
         assert.match(cls.reason, /StorageClass the cluster default; a claim's class cannot change.*Set it back to ""/);
     });
 
-    it("the same size written another way is no change; growing the uploads and backup claims is allowed", () => {
+    it("the same size written another way is no change; growing the members', uploads and backup claims is allowed", () => {
         assert.deepEqual(dataPlacementRefusals(prod, placed({ mongodbStorageSize: "102400Mi" })), []);
+        assert.deepEqual(dataPlacementRefusals(prod, placed({ mongodbStorageSize: "200Gi" })), [], "in place, through the claim patches (mongodb/memberVolumes.ts)");
         assert.deepEqual(dataPlacementRefusals(prod, placed({ uploadsStorageSize: "1Ti", backupStorageSize: "60Gi" })), []);
     });
 

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { memberClaimPatches } from "../components/mongodb/memberVolumes";
 import { mongoClientLabels, mongoConnectionSecretName } from "../components/mongodb/names";
 import { mongoReplicaSetDefaults, replicaSetObjects, resolveReplicaSetSettings } from "../components/mongodb/replicaSetObjects";
 import { projectDefaults } from "../tools/stackConfig";
@@ -229,6 +230,18 @@ describe("MongoDB replica set", () => {
         it("an undefined optional arg takes its default, a given one wins", () => {
             assert.equal(resolveReplicaSetSettings({ namespace: "chat", members: undefined }).members, 3);
             assert.equal(resolveReplicaSetSettings({ namespace: "chat", members: 5 }).members, 5);
+        });
+    });
+});
+
+describe("members' volumes (components/mongodb/memberVolumes.ts)", () => {
+    it("one patch per member claim, named as the StatefulSet controller names claims, setting only the size, forced over the controller's ownership", () => {
+        const patches = memberClaimPatches({ statefulSetName: "rocketchat-mongodb", namespace: "chat", members: 3, storageSize: "200Gi" });
+        assert.deepEqual(patches.map((p) => p.metadata!.name), ["data-rocketchat-mongodb-0", "data-rocketchat-mongodb-1", "data-rocketchat-mongodb-2"]);
+        assert.deepEqual(patches[0], {
+            apiVersion: "v1", kind: "PersistentVolumeClaim",
+            metadata: { name: "data-rocketchat-mongodb-0", namespace: "chat", annotations: { "pulumi.com/patchForce": "true" } },
+            spec: { resources: { requests: { storage: "200Gi" } } },
         });
     });
 });

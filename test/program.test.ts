@@ -155,7 +155,7 @@ describe("the program registers exactly what the builders return", () => {
 
             it("the same Kubernetes objects, by type and name, with the same inputs", () => {
                 const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
-                const expected = new Map(built.objects.map((object) => [key(kubernetesType(object), object.metadata.name), plain(object)]));
+                const expected = new Map(built.entries.map(({ object, patch }) => [key(kubernetesType(object, patch), object.metadata.name), plain(object)]));
                 const registered = new Map(run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [key(r.type, r.name), r.inputs]));
                 assert.deepEqual([...registered.keys()].sort(), [...expected.keys()].sort(), `${stack}: registered and built objects differ`);
                 for (const [name, inputs] of registered) {
@@ -180,7 +180,7 @@ describe("the program registers exactly what the builders return", () => {
                 const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const byKey = new Map(run.registrations.map((r) => [key(r.type, r.name), r]));
                 for (const entry of built.entries) {
-                    const registration = byKey.get(key(kubernetesType(entry.object), entry.object.metadata.name))!;
+                    const registration = byKey.get(key(kubernetesType(entry.object, entry.patch), entry.object.metadata.name))!;
                     const ancestors = ancestorTypes(registration);
                     assert.equal(ancestors[ancestors.length - 1], componentTypes[entry.component].token,
                         `${stack}: ${entry.object.kind} ${entry.object.metadata.name} has parent ${registration.parent}, expected inside ${entry.component}`);
@@ -190,7 +190,7 @@ describe("the program registers exactly what the builders return", () => {
             it("destroy keeps exactly the namespace and the data claims (retainOnDelete), nothing else", () => {
                 const built = platformBuild(stack, overrides, generatedIn(run, programCase), previous);
                 const kept = run.registrations.filter((r) => r.retainOnDelete).map((r) => key(r.type, r.name)).sort();
-                const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object), e.object.metadata.name)).sort();
+                const expected = built.entries.filter((e) => e.retainOnDelete).map((e) => key(kubernetesType(e.object, e.patch), e.object.metadata.name)).sort();
                 assert.deepEqual(kept, expected);
                 const claimsKept = expected.filter((k) => k.includes(":PersistentVolumeClaim::"));
                 if (built.settings.deleteDataOnDestroy && built.settings.backupDeleteClaimOnDestroy) {

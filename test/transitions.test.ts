@@ -93,14 +93,24 @@ describe("changing a running stack: no delete-before-replace cascade (issue 31, 
         });
     }
 
-    it("why they are refused: with a record from before placements were recorded, nothing is compared, and the model shows the StatefulSet and a claim deleted first", async () => {
+    it("growing mongodbStorageSize updates each member's claim patch; the StatefulSet is the same object (its claim template ignored)", async () => {
+        const steps = await stepsOf({ label: "mongodbStorageSize grown", from: {}, to: { mongodbStorageSize: "200Gi" } }, options);
+        const changed = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.resource}`);
+        assert.deepEqual(changed, [
+            // The restore test's scratch space follows the database size (components/backup).
+            "update kubernetes:batch/v1:CronJob::rocketchat-backup-verify",
+            ...[0, 1, 2].map((i) => `update kubernetes:core/v1:PersistentVolumeClaimPatch::data-rocketchat-mongodb-${i}`),
+        ], describeSteps(steps.filter((s) => s.op !== "same")));
+    });
+
+    it("why they are refused: with a record from before placements were recorded, nothing is compared, and the model shows a claim deleted first (the StatefulSet's template is ignored, so it stays)", async () => {
         const record = { ...recordFor(instance, settingsFor("prod")), data: undefined };
         const previous = await runStack("prod", {}, { previousOutputs: { deployment: record } });
-        const next = await runStack("prod", { mongodbStorageSize: "200Gi", uploadsStorageClass: "cephfs" }, { previousOutputs: { deployment: record } });
+        const next = await runStack("prod", { mongodbStorageClass: "slow-hdd", uploadsStorageClass: "cephfs" }, { previousOutputs: { deployment: record } });
         const taken = plannedSteps(previous, next, options).filter((s) => s.op === "delete-before-replace");
-        assert.deepEqual(taken.map((s) => s.resource), ["kubernetes:apps/v1:StatefulSet::rocketchat-mongodb", "kubernetes:core/v1:PersistentVolumeClaim::rocketchat-uploads"],
-            describeSteps(taken));
-        assert.match(taken[0].reasons.join(), /spec\.volumeClaimTemplates/);
+        assert.deepEqual(taken.map((s) => s.resource), ["kubernetes:core/v1:PersistentVolumeClaim::rocketchat-uploads"], describeSteps(taken));
+        assert.match(taken[0].reasons.join(), /spec\.storageClassName/);
+        assert.equal(plannedSteps(previous, next, options).find((s) => s.resource === "kubernetes:apps/v1:StatefulSet::rocketchat-mongodb")?.op, "same");
     });
 
     it("the model reproduces what the real engine did before the fix: without the provider options an app-password rotation deletes the StatefulSet and the Deployment", async () => {

@@ -9,8 +9,13 @@ export interface ResourceList {
     readonly resources: readonly { readonly type: string; readonly name: string; readonly inputs: any }[];
 }
 
+/**
+ * The Kubernetes objects the stack creates. Patch resources (`<Kind>Patch`,
+ * e.g. the members' claim sizes) change objects made by others and are left
+ * out: alone they are not valid objects to apply or check.
+ */
 export function kubernetesObjects(run: ResourceList): any[] {
-    return run.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
+    return run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch")).map((r) => r.inputs);
 }
 
 /** Finds one Kubernetes object by kind and metadata.name; throws if absent. */

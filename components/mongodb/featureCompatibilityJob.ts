@@ -16,6 +16,7 @@
  * Pure: the users Secret's name enters as V.
  */
 import { nameDigest } from "../nameDigest";
+import { placementMetadata, placementSpec } from "../placement";
 import { bootstrapScript, bootstrapScriptJob, rootCredentialEnv, ScriptJobArgs } from "./bootstrapJob";
 
 export interface FeatureCompatibilityJobArgs<V> extends ScriptJobArgs<V> {
@@ -30,8 +31,13 @@ export interface FeatureCompatibilityJobArgs<V> extends ScriptJobArgs<V> {
 export const featureCompatibilityComponent = "database-finalize";
 
 export function featureCompatibilityJob<V>(args: FeatureCompatibilityJobArgs<V>) {
-    // The image (what the members now run) and the script: not the member list, which does not move the FCV.
-    const digest = nameDigest({ image: args.image, script: bootstrapScript() });
+    // Everything the pod template is made of (a Job's template is immutable: a change under the same
+    // name would be a delete-before-replace), above all the image, so each new image runs it once.
+    const digest = nameDigest({
+        image: args.image, script: bootstrapScript(), rs: args.replicaSetName, hosts: args.hosts, uid: args.uid ?? null,
+        // As the pod gets it: no placement and an empty one are the same pod.
+        placement: [placementSpec(args.placement), placementMetadata(args.placement, {})],
+    });
     return bootstrapScriptJob(args, {
         name: `${args.statefulSetName}-finalize-${digest}`,
         component: featureCompatibilityComponent,

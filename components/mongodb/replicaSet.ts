@@ -9,7 +9,7 @@ import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf, combineDependencies } from "../childOptions";
 import { Credentials } from "../credentials";
-import { declareObject, KubernetesObject } from "../kubernetesObjects";
+import { declareObject, declarePatch, KubernetesObject } from "../kubernetesObjects";
 import { mongoClientLabels, replicaSetObjectNames } from "./names";
 import { CredentialPlan } from "../credentialPlan";
 
@@ -41,6 +41,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** The bootstrap Job: depend on it before using the database. */
     public readonly bootstrap: k8s.batch.v1.Job;
+    /** Each member's claim patch (mongodbStorageSize): done once the apiserver accepted every size. */
+    public readonly claimPatches: pulumi.CustomResource[];
     /** The finalize Job: completes once the featureCompatibilityVersion is the series every member runs. */
     public readonly finalize: k8s.batch.v1.Job;
     public readonly statefulSetName: string;
@@ -72,7 +74,14 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         // Children do not inherit the component's dependsOn: the StatefulSet names what it waits for.
         // A keyfile change rolls every member (preStop, restart, catch-up each): more than the provider's 10 minutes on a large set.
         const rollTimeout = credentialPlan?.keyfileChanges ? { customTimeouts: { create: keyfileRollTimeout, update: keyfileRollTimeout } } : {};
-        this.statefulSet = declare(objects.statefulSet, { ...childOf(this, opts, startAfter), ...rollTimeout }) as k8s.apps.v1.StatefulSet;
+        // The claim template keeps the size the set was created with: it is replace-only, and the
+        // claims grow through their patches below instead (memberVolumes.ts).
+        this.statefulSet = declare(objects.statefulSet, { ...childOf(this, opts, startAfter), ...rollTimeout, ignoreChanges: ["spec.volumeClaimTemplates"] }) as k8s.apps.v1.StatefulSet;
+        // After the StatefulSet: its controller creates the claims the patches apply to. Retained on delete:
+        // the provider's delete of a patch re-applies it empty (ssa.Relinquish), which would drop the size
+        // field we own after a growth and fail on a bound claim; a member's claim keeps its size anyway.
+        this.claimPatches = objects.claimPatches.map((patch) => declarePatch(patch.metadata!.name!, patch,
+            { ...child, dependsOn: combineDependencies(child.dependsOn, [this.statefulSet]), retainOnDelete: true }));
         declare(objects.disruptionBudget);
         declare(objects.networkPolicy);
         const scripts = declare(objects.bootstrap.configMap);

@@ -8,6 +8,7 @@
  */
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
 import { mongoUserRef, mongoUsernames, unrotatedPlan } from "../credentialObjects";
@@ -28,6 +29,7 @@ import { workloadIngressPolicy } from "../networkPeers";
 import { imageParts } from "../validators";
 import { bootstrapJobObjects, BootstrapJobObjects } from "./bootstrapJob";
 import { featureCompatibilityJob } from "./featureCompatibilityJob";
+import { memberClaimPatches, memberVolumeTemplateName } from "./memberVolumes";
 import {
     mongoClientLabels,
     mongoConnectionSecretKey,
@@ -133,6 +135,8 @@ export interface ReplicaSetObjects<V> {
     readonly bootstrap: BootstrapJobObjects<V>;
     /** Raises the featureCompatibilityVersion once the StatefulSet has rolled (featureCompatibilityJob.ts). */
     readonly finalize: ReturnType<typeof featureCompatibilityJob<V>>;
+    /** Keeps each member's claim at mongodbStorageSize (memberVolumes.ts): patches, not objects of the stack. */
+    readonly claimPatches: IPersistentVolumeClaim[];
 }
 
 const mongosh = (script: string) => ["mongosh", "--quiet", "--norc", "--eval", script];
@@ -245,7 +249,7 @@ function statefulSetObject<V>(name: string, s: ResolvedSettings, args: ReplicaSe
                 },
             },
             volumeClaimTemplates: [{
-                metadata: { name: "data", labels: selector },
+                metadata: { name: memberVolumeTemplateName, labels: selector },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
@@ -320,6 +324,7 @@ export function replicaSetObjects<V>(name: string, args: ReplicaSetObjectsArgs<V
             usersSecretName: args.usersSecretName,
             credentialPlan: args.credentialPlan,
         }),
+        claimPatches: memberClaimPatches({ statefulSetName: stsName, namespace, members: s.members, storageSize: s.storageSize }),
         finalize: featureCompatibilityJob({
             statefulSetName: stsName,
             namespace,

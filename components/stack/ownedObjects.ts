@@ -77,7 +77,9 @@ export interface Ownership {
     readonly find: (id: ObjectIdentity) => OwnedObject | undefined;
 }
 
-export function ownershipOf(entries: readonly PlatformEntry[]): Ownership {
+export function ownershipOf(allEntries: readonly PlatformEntry[]): Ownership {
+    // A patch changes an object something else made (a claim of a StatefulSet's template, found below).
+    const entries = allEntries.filter((entry) => !entry.patch);
     const declared: OwnedObject[] = entries.map((entry) => ({
         identity: identityOf(entry.object),
         keys: dataKeys(entry.object),

@@ -75,6 +75,12 @@ export interface PlatformEntry {
     readonly object: any;
     /** True for data the stack keeps on `pulumi destroy` (namespace, claims, the stack-identity marker). */
     readonly retainOnDelete: boolean;
+    /**
+     * True for a server-side-apply patch of an object the stack does not create
+     * (a member's claim, made by the StatefulSet controller): registered as
+     * `<Kind>Patch`, and not one of the stack's objects.
+     */
+    readonly patch?: boolean;
 }
 
 function present<T>(values: readonly (T | undefined)[]): T[] {
@@ -115,7 +121,7 @@ export function platformObjects(s: Settings, stack: string, generated: Generated
 
     const mongoArgs = mongoReplicaSetArgsFromSettings(s);
     const connectionUri = mongoConnectionUri(instance, mongoArgs, generated.mongoPasswords.app, userOf("app").username);
-    const { bootstrap, ...replicaSet } = replicaSetObjects<string>(instance, {
+    const { bootstrap, claimPatches, ...replicaSet } = replicaSetObjects<string>(instance, {
         ...mongoArgs,
         usersSecretName: secrets.mongoUsers,
         keyfileSecretName: secrets.keyfile,
@@ -123,6 +129,8 @@ export function platformObjects(s: Settings, stack: string, generated: Generated
         credentialPlan: plan,
     });
     add("MongoReplicaSet", [...Object.values(replicaSet), bootstrap.configMap, bootstrap.job]);
+    // Retained: deleting a patch must not touch the claim (mongodb/replicaSet.ts).
+    claimPatches.forEach((object) => entries.push({ component: "MongoReplicaSet", object, retainOnDelete: true, patch: true }));
 
     const keycloakArgs = keycloakClientArgsFromSettings(s);
     if (keycloakArgs) {

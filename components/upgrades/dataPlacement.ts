@@ -15,8 +15,10 @@
  * - A claim's requested size can only grow (kube-apiserver
  *   pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate: "field can
  *   not be less than previous value"), and only where its StorageClass has
- *   allowVolumeExpansion. Growing the uploads or backup claim is an in-place
- *   update and allowed.
+ *   allowVolumeExpansion. Growing a claim is an in-place update and allowed:
+ *   the uploads and backup claims directly, the members' claims through their
+ *   patches (mongodb/memberVolumes.ts); the apiserver refuses the growth of a
+ *   claim whose class does not allow expansion, at that update.
  * - Rocket.Chat records each upload's store with the file (the `store` field
  *   of rocketchat_uploads) and serves it from that store
  *   (apps/meteor/app/file-upload/server/lib/FileUpload.ts,
@@ -74,9 +76,8 @@ export interface PlacementRefusal {
 const moving = "to move the data, back up, deploy a new stack with the new value and restore into it (docs/moving-data.md)";
 const className = (c: string) => (c === "" ? "the cluster default" : `'${c}'`);
 
-/** Refusals for one claim's class and size; `growable` says whether a larger size is an in-place update. */
-function claimRefusals(what: string, before: ClaimShape, after: ClaimShape, settings: { storageClass: PlacementRefusal["setting"]; size: PlacementRefusal["setting"] },
-    growth: string | undefined): PlacementRefusal[] {
+/** Refusals for one claim's class and size: a larger size is an in-place update, a smaller one or another class is refused. */
+function claimRefusals(what: string, before: ClaimShape, after: ClaimShape, settings: { storageClass: PlacementRefusal["setting"]; size: PlacementRefusal["setting"] }): PlacementRefusal[] {
     const refusals: PlacementRefusal[] = [];
     if (before.storageClass !== after.storageClass) {
         refusals.push({
@@ -92,8 +93,6 @@ function claimRefusals(what: string, before: ClaimShape, after: ClaimShape, sett
             setting: settings.size, value: after.size,
             reason: `${what} holds ${before.size}; a claim can only grow (the apiserver refuses a smaller request). Set it back to ${before.size} or larger; ${moving}`,
         });
-    } else if (now > was && growth !== undefined) {
-        refusals.push({ setting: settings.size, value: after.size, reason: growth });
     }
     return refusals;
 }
@@ -111,11 +110,9 @@ export function dataPlacementRefusals(before: DataPlacement | undefined, after: 
                 `and the data would stay behind. Set it back to '${before.mongodbDatabase}'; to rename, back up and restore into a new stack (docs/moving-data.md)`,
         });
     }
-    const memberGrowth = `growing the members' volumes through this setting would replace the StatefulSet (its claim templates are replace-only: every ` +
-        `member deleted at once) and the claims would keep their size. Keep mongodbStorageSize at ${before.mongodbStorage.size} and grow each member's ` +
-        "claim in place instead (docs/moving-data.md, \"Growing the MongoDB volumes\")";
+    // Growth is in place: each member's claim is patched, the StatefulSet is left alone (mongodb/memberVolumes.ts).
     refusals.push(...claimRefusals("every MongoDB member's volume", before.mongodbStorage, after.mongodbStorage,
-        { storageClass: "mongodbStorageClass", size: "mongodbStorageSize" }, memberGrowth));
+        { storageClass: "mongodbStorageClass", size: "mongodbStorageSize" }));
     if (before.uploadsStorage !== after.uploadsStorage) {
         refusals.push({
             setting: "uploadsStorage", value: after.uploadsStorage,
@@ -131,11 +128,11 @@ export function dataPlacementRefusals(before: DataPlacement | undefined, after: 
             });
         }
         refusals.push(...claimRefusals("the uploads claim", before.uploadsClaim, after.uploadsClaim,
-            { storageClass: "uploadsStorageClass", size: "uploadsStorageSize" }, undefined));
+            { storageClass: "uploadsStorageClass", size: "uploadsStorageSize" }));
     }
     if (before.backupClaim && after.backupClaim) {
         refusals.push(...claimRefusals("the backup claim", before.backupClaim, after.backupClaim,
-            { storageClass: "backupStorageClass", size: "backupStorageSize" }, undefined));
+            { storageClass: "backupStorageClass", size: "backupStorageSize" }));
     } else if (before.backupClaim?.deleteOnDestroy && after.backupClaim === undefined) {
         refusals.push({
             setting: "backupEnabled", value: false,

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { createNodes, deleteAllNodes, getJson, kubectlRaw, waitFor } from "../e2e/lib/kube";
+import { createNodes, deleteAllNodes, getJson, kubectl, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
 import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
 import { plannedSteps, typeAndName } from "./lib/engineSteps";
@@ -344,10 +344,10 @@ describe("the program under the real Pulumi engine", function () {
         await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview"]);
     });
 
-    it("4i. a change that would replace the StatefulSet's claim templates or a claim is refused by preview and up before anything changes", async function () {
+    it("4i. a shrink or a change that would replace a claim is refused by preview and up before anything changes", async function () {
         const statefulSetUid = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid;
         // Both through preview (the pull-request check); the first through up too. Each refused run takes about 35 s here.
-        for (const [setting, value, back, alsoUp] of [["mongodbStorageSize", "200Gi", "100Gi", true], ["uploadsStorageClass", "cephfs", "nfs-rwx", false]] as const) {
+        for (const [setting, value, back, alsoUp] of [["mongodbStorageSize", "50Gi", "100Gi", true], ["uploadsStorageClass", "cephfs", "nfs-rwx", false]] as const) {
             await project.ok(["config", "set", "--stack", "prod", `rocketchat-ha:${setting}`, value]);
             try {
                 for (const command of alsoUp ? [["preview"], ["up", "--yes", "--skip-preview"]] : [["preview"]]) {
@@ -390,6 +390,40 @@ describe("the program under the real Pulumi engine", function () {
         await withConfig({ "rocketchat-ha:ssoAllowSwitch": "true" }, async () => {
             assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "the opt-in alone changes nothing");
         });
+    });
+
+    it("4k. growing mongodbStorageSize grows every member's claim in place (same pods, same StatefulSet); a class without expansion is refused at the claims first", async function () {
+        const memberPods = () => Object.fromEntries(getJson(["pods", "-n", namespace, "-l", "app.kubernetes.io/component=database"]).items
+            .map((p: any) => [p.metadata.name, p.metadata.uid]));
+        const claims = () => Object.fromEntries(getJson(["pvc", "-n", namespace, "-l", "app.kubernetes.io/name=mongodb"]).items
+            .map((c: any) => [c.metadata.name, `${c.spec.resources.requests.storage}/${c.status.capacity?.storage}`]));
+        const recordedSize = async () => JSON.parse((await project.ok(["stack", "output", "deployment", "--json", "--stack", "prod"])).stdout).data.mongodbStorage.size;
+        const podsBefore = memberPods();
+        const statefulSetUid = getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid;
+        assert.equal(Object.keys(podsBefore).length, 3);
+
+        // The bad day first: the class does not allow expansion. The apiserver refuses each claim's patch.
+        kubectl(["patch", "storageclass", "fast-ssd", "--type=merge", "-p", JSON.stringify({ allowVolumeExpansion: false })]);
+        await project.ok(["config", "set", "--stack", "prod", "rocketchat-ha:mongodbStorageSize", "150Gi"]);
+        const refused = await project.run(["up", "--stack", "prod", "--yes", "--skip-preview"]);
+        assert.notEqual(refused.code, 0, "up fails at the claims");
+        assert.match(refused.stdout + refused.stderr, /only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize/);
+        assert.deepEqual(Object.values(claims()), ["100Gi/100Gi", "100Gi/100Gi", "100Gi/100Gi"], "no claim changed");
+        assert.equal(await recordedSize(), "100Gi", "the record keeps the size the claims have");
+
+        // Made expandable, the same `up` grows them; nothing restarts.
+        kubectl(["patch", "storageclass", "fast-ssd", "--type=merge", "-p", JSON.stringify({ allowVolumeExpansion: true })]);
+        const events = project.eventLog("grow");
+        await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview", "--event-log", events]);
+        const ops = EngineProject.readEvents(events).filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.op !== "same")
+            .map((e) => `${e.resourcePreEvent.metadata.op} ${typeAndName(e.resourcePreEvent.metadata.urn)}`).filter((op) => !op.startsWith("read ")).sort();
+        assert.deepEqual(ops, [0, 1, 2].map((i) => `update kubernetes:core/v1:PersistentVolumeClaimPatch::data-rocketchat-mongodb-${i}`),
+            "only the claims' patches change (the verify CronJob's scratch size went in the refused run)");
+        await waitFor("the resizer to finish", () => Object.values(claims()).every((c) => c === "150Gi/150Gi"), 30_000);
+        assert.deepEqual(memberPods(), podsBefore, "the same member pods (UIDs): nothing restarted");
+        assert.equal(getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid, statefulSetUid, "the same StatefulSet");
+        assert.equal(await recordedSize(), "150Gi");
+        assert.deepEqual(opsOf(await plannedSteps(project, "prod")), [], "a third run plans nothing");
     });
 
     it("5. the state (checkpoints, history, backups) holds no generated password or keyfile in plain text", async function () {

@@ -38,7 +38,7 @@ export const placeholderList: readonly string[] = [
 export interface PlatformBuild {
     readonly settings: Settings;
     readonly entries: PlatformEntry[];
-    /** Every Kubernetes object, in declaration order. */
+    /** Every Kubernetes object, in declaration order (patches of objects the stack does not create left out). */
     readonly objects: any[];
     /** The Keycloak resources (provider type, name, inputs); none with SSO off. */
     readonly keycloak: readonly KeycloakResource<string>[];
@@ -49,7 +49,7 @@ export function platformBuildFromSettings(s: Settings, stack: string, generated?
     const entries = platformObjects(s, stack, generated, previous);
     const keycloakArgs = keycloakClientArgsFromSettings(s);
     const keycloak = keycloakArgs ? keycloakClientResources(instance, keycloakArgs, keycloakPlaceholderIds(instance, keycloakArgs)) : [];
-    return { settings: s, entries, objects: entries.map((entry) => entry.object), keycloak };
+    return { settings: s, entries, objects: entries.filter((entry) => !entry.patch).map((entry) => entry.object), keycloak };
 }
 
 /** A stack's whole platform: Pulumi.yaml defaults, Pulumi.<stack>.yaml, then the overrides. */
@@ -58,8 +58,11 @@ export function platformBuild(stack: string, overrides: Record<string, unknown> 
 }
 
 /** The Pulumi type token of a Kubernetes object (what @pulumi/kubernetes registers it as). */
-export function kubernetesType(object: { apiVersion: string; kind: string }): string {
+export function kubernetesType(object: { apiVersion: string; kind: string }, patch = false): string {
     const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["core", object.apiVersion];
+    if (patch) {
+        return `kubernetes:${group}/${version}:${object.kind}Patch`;
+    }
     // Kinds without a typed class go through CustomResource, whose token keeps the apiVersion whole.
     return object.kind === "ServiceMonitor" || object.kind === "PrometheusRule" || object.kind === "Route"
         ? `kubernetes:${object.apiVersion}:${object.kind}`
@@ -87,7 +90,7 @@ export function builtStack(stack: string, overrides: Record<string, unknown> = {
     return {
         stack,
         resources: [
-            ...build.objects.map((object) => ({ type: kubernetesType(object), name: object.metadata.name, inputs: plainJson(object) })),
+            ...build.entries.map(({ object, patch }) => ({ type: kubernetesType(object, patch), name: object.metadata.name, inputs: plainJson(object) })),
             ...build.keycloak.map((resource) => ({ type: resource.type, name: resource.name, inputs: plainJson(resource.inputs) })),
         ],
     };

@@ -12,18 +12,25 @@
  *   status.loadBalancer, which pulumi-kubernetes waits for (await.go,
  *   "Ingress ... waiting for load balancer"); without it `up` fails after the
  *   provider's 10-minute timeout;
- * - the StorageClasses a stack names (a real cluster has them installed).
+ * - the StorageClasses a stack names (a real cluster has them installed),
+ *   expandable unless a test says otherwise;
+ * - a volume resizer's visible effect: a bound claim whose request grew past
+ *   its capacity gets the new size on its PersistentVolume and in its
+ *   status, as the external-resizer and the kubelet do for an online
+ *   expansion (the apiserver's PersistentVolumeClaimResize admission has
+ *   already refused the request when the class does not allow expansion).
  *
  * Polling through kubectl (the control plane's own client) keeps this a
  * handful of lines; the interval is short compared with the provider's
  * awaits.
  */
+import { parseQuantity } from "../../../components/validators";
 import { kubectl, kubectlRaw } from "../../e2e/lib/kube";
 
 const managedLabel = "rocketchat-ha.io/engine-test";
 
 /** StorageClasses with a provisioner nobody runs: binding comes from the PVs created here. */
-export function createStorageClasses(names: string[]): void {
+export function createStorageClasses(names: string[], allowVolumeExpansion = true): void {
     const docs = [...new Set(names)].map((name) => JSON.stringify({
         apiVersion: "storage.k8s.io/v1",
         kind: "StorageClass",
@@ -31,6 +38,7 @@ export function createStorageClasses(names: string[]): void {
         provisioner: "engine-test.rocketchat-ha.io/none",
         reclaimPolicy: "Retain",
         volumeBindingMode: "Immediate",
+        allowVolumeExpansion,
     }));
     if (docs.length) {
         kubectl(["apply", "-f", "-"], docs.join("\n"));
@@ -61,6 +69,22 @@ function volumeFor(claim: any): any {
     };
 }
 
+/** Bound claims asking for more than they have (parseQuantity: the same units on both sides). */
+function claimsToResize(): any[] {
+    const res = kubectlRaw(["get", "pvc", "--all-namespaces", "-o", "json"]);
+    const bytes = (q: string | undefined) => (q === undefined ? undefined : parseQuantity(q));
+    return res.code === 0 ? JSON.parse(res.stdout).items.filter((c: any) => c.status?.phase === "Bound" && c.spec.volumeName &&
+        (bytes(c.spec.resources?.requests?.storage) ?? 0) > (bytes(c.status.capacity?.storage) ?? Infinity)) : [];
+}
+
+/** What the resizer and the kubelet finish with: the volume and the claim's status at the requested size. */
+function resize(claim: any): void {
+    const size = claim.spec.resources.requests.storage;
+    kubectlRaw(["patch", "pv", claim.spec.volumeName, "--type=merge", "-p", JSON.stringify({ spec: { capacity: { storage: size } } })]);
+    kubectlRaw(["-n", claim.metadata.namespace, "patch", "pvc", claim.metadata.name, "--subresource=status", "--type=merge",
+        "-p", JSON.stringify({ status: { capacity: { storage: size } } })]);
+}
+
 function ingressesWithoutAddress(): any[] {
     const res = kubectlRaw(["get", "ingress", "--all-namespaces", "-o", "json"]);
     return res.code === 0 ? JSON.parse(res.stdout).items.filter((i: any) => !(i.status?.loadBalancer?.ingress ?? []).length) : [];
@@ -84,6 +108,7 @@ export function startClusterServices(intervalMs = 2000, namespacesWithoutIngress
             for (const claim of pendingClaims()) {
                 kubectlRaw(["create", "-f", "-"], JSON.stringify(volumeFor(claim)));
             }
+            claimsToResize().forEach(resize);
             for (const ingress of ingressesWithoutAddress().filter((i) => !namespacesWithoutIngressStatus.includes(i.metadata.namespace))) {
                 publishAddress(ingress);
             }
