@@ -10,29 +10,14 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { settingNames } from "../components/settings";
 import type { StackRun } from "../tools/mockRuntime";
-import type { PlannedStep } from "../tools/transitions/plannedSteps";
 import { SettingSweep } from "../tools/transitions/settingSweep";
+import { unsafeSteps } from "../tools/transitions/unsafeSteps";
 import { changesDoc, changesDocFile } from "../tools/changesDoc";
 import { representativeChanges } from "./support/settingChanges";
 import { prodSettingSweep } from "./support/settingSweep";
 
-const kindOf = (resource: string) => resource.split("::")[0];
-/** What serves users or holds data: the replica set and Rocket.Chat (the exporter may go with monitoring). */
-const servingWorkloads = new Set(["kubernetes:apps/v1:StatefulSet::rocketchat-mongodb", "kubernetes:apps/v1:Deployment::rocketchat"]);
-/** Objects that hold data or open it: claims, Secrets, generated values. */
-const dataBearing = /^(kubernetes:core\/v1:(PersistentVolumeClaim|Secret)|random:index\/)/;
-
-/** The steps that would take something down: a workload or a data-bearing object replaced, or deleted from the cluster. */
-function unsafeSteps(steps: PlannedStep[], previous: StackRun): PlannedStep[] {
-    const retained = new Set(previous.registrations.filter((r) => r.retainOnDelete).map((r) => `${r.type}::${r.name}`));
-    return steps.filter((s) => {
-        const guarded = servingWorkloads.has(s.resource) || dataBearing.test(kindOf(s.resource));
-        if (!guarded) {
-            return false;
-        }
-        return s.op === "replace" || s.op === "delete-before-replace" || (s.op === "delete" && !retained.has(s.resource));
-    });
-}
+/** `type::name` of what the deployed stack keeps on delete. */
+const retainedOf = (previous: StackRun) => new Set(previous.registrations.filter((r) => r.retainOnDelete).map((r) => `${r.type}::${r.name}`));
 
 describe("every setting changed on a running prod stack: refused, or safe under the two-run model", function () {
     this.timeout(120_000);
@@ -64,7 +49,7 @@ describe("every setting changed on a running prod stack: refused, or safe under 
                 return;
             }
             const steps = outcome.steps;
-            const unsafe = unsafeSteps(steps, sweep.previous);
+            const unsafe = unsafeSteps(steps, retainedOf(sweep.previous));
             assert.deepEqual(unsafe.map((s) => `${s.op} ${s.resource} (${s.reasons.join("; ")})`), [], `${setting}: takes down what holds data or serves users`);
             outcomes[setting] = steps.some((s) => s.op !== "same") ? "applied" : "no change";
         });

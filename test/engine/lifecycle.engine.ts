@@ -7,13 +7,13 @@
  */
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { createNodes, deleteAllNodes, getJson, kubectl, kubectlRaw, waitFor } from "../e2e/lib/kube";
+import { getJson, kubectl, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
-import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
 import { plannedSteps, typeAndName } from "./lib/engineSteps";
 import { EngineProject } from "./lib/pulumiCli";
+import { engineScenario } from "./lib/scenario";
 import { previewWithPolicies } from "./lib/policyRun";
-import { declaredResources, devConfig, prodWithoutSso, stackYaml, storageClassesOf } from "./lib/stacks";
+import { declaredResources, devConfig, prodWithoutSso } from "./lib/stacks";
 import { assertNoWorkloadOutage, podsSeen, restartedPods, upWatchingWorkloads } from "./lib/workloadSafety";
 
 const prod = prodWithoutSso();
@@ -101,27 +101,7 @@ function objectsLeft(): Record<string, string[]> {
 let keptBefore: { secrets: Record<string, Record<string, string>>; generated: Record<string, unknown> };
 
 describe("the program under the real Pulumi engine", function () {
-    const project = new EngineProject();
-    let stopServices: () => Promise<void>;
-
-    before(async function () {
-        await createNodes("engine", 6);
-        createStorageClasses(await storageClassesOf("prod", prod));
-        stopServices = startClusterServices();
-        project.writeStackFile("dev", stackYaml(devConfig()));
-        project.writeStackFile("prod", stackYaml(prod));
-        for (const stack of ["dev", "prod"]) {
-            await project.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-        }
-    });
-
-    after(async function () {
-        await stopServices?.();
-        deleteAllNodes();
-        if (!process.env.ENGINE_KEEP_PROJECT) {
-            project.remove();
-        }
-    });
+    const project = engineScenario({ nodePrefix: "engine", nodes: 6, stacks: { dev: ["dev", devConfig()], prod: ["prod", prod] } });
 
     it("1. previews dev and the prod-shaped stack with every resource the program declares", async function () {
         for (const [stack, config] of [["dev", devConfig()], ["prod", prod]] as const) {
@@ -417,8 +397,10 @@ describe("the program under the real Pulumi engine", function () {
         await project.ok(["up", "--stack", "prod", "--yes", "--skip-preview", "--event-log", events]);
         const ops = EngineProject.readEvents(events).filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.op !== "same")
             .map((e) => `${e.resourcePreEvent.metadata.op} ${typeAndName(e.resourcePreEvent.metadata.urn)}`).filter((op) => !op.startsWith("read ")).sort();
-        assert.deepEqual(ops, [0, 1, 2].map((i) => `update kubernetes:core/v1:PersistentVolumeClaimPatch::data-rocketchat-mongodb-${i}`),
-            "only the claims' patches change (the verify CronJob's scratch size went in the refused run)");
+        // Beside the patches only the restore test's scratch size (it follows the database size), if the refused run
+        // stopped before updating it.
+        assert.deepEqual(ops.filter((op) => op !== "update kubernetes:batch/v1:CronJob::rocketchat-backup-verify"),
+            [0, 1, 2].map((i) => `update kubernetes:core/v1:PersistentVolumeClaimPatch::data-rocketchat-mongodb-${i}`), "only the claims' patches change");
         await waitFor("the resizer to finish", () => Object.values(claims()).every((c) => c === "150Gi/150Gi"), 30_000);
         assert.deepEqual(memberPods(), podsBefore, "the same member pods (UIDs): nothing restarted");
         assert.equal(getJson(["statefulset", "-n", namespace, "rocketchat-mongodb"]).metadata.uid, statefulSetUid, "the same StatefulSet");

@@ -14,11 +14,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { createNodes, deleteAllNodes, getJson, kubectlRaw } from "../e2e/lib/kube";
-import { createStorageClasses, startClusterServices } from "./lib/clusterServices";
+import { getJson, kubectlRaw } from "../e2e/lib/kube";
 import { eventIndex, plannedSteps, typeAndName } from "./lib/engineSteps";
 import { EngineProject } from "./lib/pulumiCli";
-import { devConfig, stackYaml, storageClassesOf } from "./lib/stacks";
+import { engineScenario } from "./lib/scenario";
+import { devConfig, stackYaml } from "./lib/stacks";
 
 const stack = "series";
 const namespace = "rocketchat-series";
@@ -46,8 +46,7 @@ const isGuardJob = resourceMatcher("kubernetes:batch/v1:Job", /^rocketchat-upgra
 const isBootstrapJob = resourceMatcher("kubernetes:batch/v1:Job", /^rocketchat-mongodb-bootstrap-/);
 
 describe("a MongoDB series upgrade under the real engine", function () {
-    const project = new EngineProject();
-    let stopServices: () => Promise<void>;
+    const project = engineScenario({ nodePrefix: "series", nodes: 3, stacks: { [stack]: ["dev", seriesConfig(mongo70)] } });
 
     const deployed = async () => JSON.parse((await project.ok(["stack", "output", "deployment", "--json", "--stack", stack])).stdout);
     const memberImages = () => getJson(["pods", "-n", namespace, "-l", "app.kubernetes.io/component=database"]).items
@@ -57,22 +56,6 @@ describe("a MongoDB series upgrade under the real engine", function () {
         await project.ok(["up", "--stack", stack, "--yes", "--skip-preview", "--event-log", project.eventLog(events)]);
         return EngineProject.readEvents(project.eventLog(events));
     };
-
-    before(async function () {
-        await createNodes("series", 3);
-        createStorageClasses(await storageClassesOf("dev", seriesConfig(mongo70)));
-        stopServices = startClusterServices();
-        project.writeStackFile(stack, stackYaml(seriesConfig(mongo70)));
-        await project.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-    });
-
-    after(async function () {
-        await stopServices?.();
-        deleteAllNodes();
-        if (!process.env.ENGINE_KEEP_PROJECT) {
-            project.remove();
-        }
-    });
 
     it("1. MongoDB 7.0 deployed: the finalize Job ran after the StatefulSet, the record holds featureCompatibilityVersion 7.0", async function () {
         const log = await upWith(mongo70, "series-1");

@@ -66,17 +66,19 @@ function resourceChanges(previous: StackRun, next: StackRun, steps: readonly Pla
 
 /**
  * Runs `stack` as deployed (`previousOutputs` is what the last `pulumi up`
- * exported), then with each of `changes`, one at a time, in order.
+ * exported), then with each of `changes`, one at a time, in order. `base`
+ * (runStack overrides, e.g. the engine tests' stack made from prod) applies
+ * to every run.
  */
 export async function sweepSettingChanges(stack: string, changes: ReadonlyArray<readonly [string, Readonly<Record<string, unknown>>]>,
-    previousOutputs: Record<string, unknown>): Promise<SettingSweep> {
-    const options = providerOptionsOf(loadStackConfig(stack).values);
-    const previous = await runStack(stack, {}, { previousOutputs });
+    previousOutputs: Record<string, unknown>, base: Readonly<Record<string, unknown>> = {}): Promise<SettingSweep> {
+    const options = providerOptionsOf(loadStackConfig(stack, base).values);
+    const previous = await runStack(stack, base, { previousOutputs });
     const runs: SettingChangeRun[] = [];
     for (const [setting, change] of changes) {
         let outcome: ChangeOutcome;
         try {
-            const next = await runStack(stack, change, { previousOutputs });
+            const next = await runStack(stack, { ...base, ...change }, { previousOutputs });
             const steps = plannedSteps(previous, next, options);
             outcome = { kind: "planned", steps, changes: resourceChanges(previous, next, steps) };
         } catch (error) {

@@ -39,7 +39,7 @@ export function stackYaml(config: Record<string, unknown>): string {
 }
 
 /** Mock-runtime overrides that turn the committed stack `base` into `config` (undefined removes a key). */
-function overridesOf(base: string, config: Record<string, unknown>): Record<string, unknown> {
+export function overridesOf(base: string, config: Record<string, unknown>): Record<string, unknown> {
     const removed = Object.keys(stackConfig(base)).filter((k) => !(k in config)).map((k) => [k, undefined]);
     return { ...Object.fromEntries(removed), ...config };
 }
