@@ -3,6 +3,7 @@
  * Rocket.Chat and MongoDB versions work together, requests within limits.
  * Each problem names the setting that should change.
  */
+import { programOwnedChecks } from "./programOwned";
 import { mostRocketchatPods, Settings, SettingName } from "./settings";
 import { deployableMongodbSeries, deployableSeriesFor, parseVersion, seriesOf, supportLineFor } from "./upgrades/versionTable";
 import { imageParts, parseQuantity } from "./validators";
@@ -118,6 +119,39 @@ const autoscalingRange: Check = (s) =>
             allowed: `at least rocketchatReplicas (${s.rocketchatReplicas}), which is the autoscaler's minimum`,
         }]
         : [];
+
+/**
+ * The autoscaler measures CPU use as a share of the request and adds pods
+ * only once use passes the target by more than its tolerance
+ * (kubernetes pkg/controller/podautoscaler/replica_calculator.go,
+ * GetResourceReplicas: no change while |1 - use/target| <= tolerance;
+ * kube-controller-manager --horizontal-pod-autoscaler-tolerance, 0.1 by
+ * default). A pod's use cannot pass its CPU limit (the CFS quota throttles
+ * it), so a target whose scale-up point is at or above the limit is never
+ * reached: the HPA exists and never scales up.
+ */
+const hpaToleranceTenths = 1;
+const autoscalingCanScaleUp: Check = (s) => {
+    const micro = (cpu: string) => Math.round(parseQuantity(cpu)! * 1e6);
+    const request = micro(s.rocketchatCpuRequest);
+    const limit = micro(s.rocketchatCpuLimit);
+    const percent = s.autoscalingCpuPercent;
+    // request * percent/100 * (1 + tolerance) >= limit, in whole numbers; a request above its limit is requestsWithinLimits' to report.
+    const scaleUpTimes1000 = request * percent * (10 + hpaToleranceTenths);
+    if (!s.autoscalingEnabled || request > limit || scaleUpTimes1000 < limit * 1000) {
+        return [];
+    }
+    const cores = (microCpu: number) => `${Number((microCpu / 1e6).toFixed(3))}`;
+    const highest = Math.floor((limit * 1000 - 1) / (request * (10 + hpaToleranceTenths)));
+    return [{
+        setting: "autoscalingCpuPercent",
+        value: percent,
+        allowed: `at most ${highest} with rocketchatCpuRequest ${s.rocketchatCpuRequest} and rocketchatCpuLimit ${s.rocketchatCpuLimit}: ` +
+            `the autoscaler aims at ${percent}% of the request (${cores(request * percent / 100)} CPU per pod) and adds pods only above ${cores(scaleUpTimes1000 / 1000)} CPU ` +
+            `(its default tolerance of ${hpaToleranceTenths * 10}%), but the limit holds each pod at ${cores(limit)} CPU, so it never scales up. ` +
+            `Lower autoscalingCpuPercent, or raise rocketchatCpuLimit above ${cores(scaleUpTimes1000 / 1000)}`,
+    }];
+};
 
 /** Several replicas writing /app/uploads need a volume all of them can mount. */
 const sharedUploads: Check = (s) => {
@@ -253,6 +287,7 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["topologyZones", "schedulableNodes", "mongodbMembers"], run: zonesKeepMajority },
     { reads: ["topologyZones", "podPlacement"], run: placementKeepsZoneSpread },
     { reads: ["autoscalingEnabled", "autoscalingMaxReplicas", "rocketchatReplicas"], run: autoscalingRange },
+    { reads: ["autoscalingEnabled", "autoscalingCpuPercent", "rocketchatCpuRequest", "rocketchatCpuLimit"], run: autoscalingCanScaleUp },
     { reads: ["uploadsStorage", "uploadsAccessMode", "rocketchatReplicas", "autoscalingEnabled", "autoscalingMaxReplicas"], run: sharedUploads },
     { reads: ["mongodbImage", "rocketchatImage"], run: compatibleVersions },
     { reads: ["platform", "fixedUids"], run: openshiftUids },
@@ -262,4 +297,6 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["restoreArchive", "backupEnabled", "backupExistingClaim"], run: restoreNeedsBackups },
     { reads: ["monitoringPrometheusOperator", "monitoringEnabled"], run: operatorNeedsMetrics },
     { reads: ["monitoringRocketchatPort"], run: metricsPortFree },
+    // What the program sets itself, read off what it builds (programOwned.ts).
+    ...programOwnedChecks,
 ];

@@ -25,7 +25,7 @@ export function labelPair(pair: string): string | undefined {
 
 /** Undefined when `pair` is a valid `key=value` annotation, else what is allowed. */
 export function annotationPair(pair: string): string | undefined {
-    const shape = "entries of the form key=value, such as nginx.ingress.kubernetes.io/proxy-body-size=64m";
+    const shape = "entries of the form key=value, such as cert-manager.io/cluster-issuer=letsencrypt";
     const parts = splitKeyValue(pair);
     if (!parts) {
         return shape;

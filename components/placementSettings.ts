@@ -5,24 +5,17 @@
  * follow the apiserver's (k8s.io/kubernetes pkg/apis/core/validation,
  * validation.go validateTolerations, ValidateNodeSelector via the label
  * rules in kubernetesMetadata.ts); a value it would refuse at `pulumi up`,
- * after other objects changed, is refused here first.
+ * after other objects changed, is refused here first, and so is a toleration
+ * that defeats failover (deniedValues.ts). Pod labels and annotations the
+ * program sets itself are refused by programOwned.ts.
  */
 import * as v from "valibot";
+import { deniedToleration } from "./deniedValues";
 import { annotationKeyProblem, dnsSubdomainProblem, labelKeyProblem, labelValueProblem } from "./kubernetesMetadata";
 
 /** The workloads a `podPlacement` entry can address; `all` applies to each of them first. */
 export const placedWorkloads = ["mongodb", "rocketchat", "backup", "exporter", "channels"] as const;
 export type PlacedWorkload = (typeof placedWorkloads)[number];
-
-/**
- * Label and annotation prefixes the program sets on pods. Selectors, the
- * MongoDB NetworkPolicy (rocketchat-ha.io/mongodb-client) and the config
- * checksum rely on them: an extra label there could let a pod through the
- * database's NetworkPolicy or move it out of its own selector.
- */
-export const reservedPodMetadataPrefixes = ["app.kubernetes.io/", "rocketchat-ha.io/"];
-
-const reservedKey = (key: string) => reservedPodMetadataPrefixes.find((prefix) => key.startsWith(prefix));
 
 const tolerationOperators = ["Exists", "Equal"] as const;
 const taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
@@ -36,12 +29,9 @@ const checkedMap = (what: string, keyProblem: (key: string) => string | undefine
                 return;
             }
             for (const [key, value] of Object.entries(dataset.value)) {
-                const reserved = reservedKey(key);
                 const problem = keyProblem(key) ?? valueProblem(value);
                 if (problem) {
                     addIssue({ message: `${what} with ${problem}; ${JSON.stringify(key)}: ${JSON.stringify(value)} is not` });
-                } else if (reserved && what !== "nodeSelector") {
-                    addIssue({ message: `${what} outside the program's own prefix ${reserved} (selectors and the MongoDB NetworkPolicy rely on it); ${JSON.stringify(key)} is not` });
                 }
             }
         }),
@@ -83,9 +73,14 @@ const toleration = v.pipe(
         tolerationSeconds: v.optional(v.pipe(v.number("tolerationSeconds as a number"), v.integer("whole tolerationSeconds"), v.minValue(0, "tolerationSeconds of 0 or more"))),
     }, "a toleration {key, operator, value, effect, tolerationSeconds} (no other keys)"),
     v.rawCheck(({ dataset, addIssue }) => {
-        const problem = dataset.typed ? tolerationProblem(dataset.value) : undefined;
-        if (problem) {
-            addIssue({ message: `a toleration with ${problem}` });
+        if (!dataset.typed) {
+            return;
+        }
+        const problem = tolerationProblem(dataset.value);
+        // Only a toleration the apiserver accepts is judged for what it does.
+        const denied = problem ? undefined : deniedToleration(dataset.value);
+        if (problem || denied) {
+            addIssue({ message: problem ? `a toleration with ${problem}` : denied! });
         }
     }),
 );

@@ -110,7 +110,7 @@ const platformSettings = {
     }),
     podPlacement: setting(untypedSetting(structured(podPlacementSchema), "No type: Pulumi config types cannot describe an object of objects; components/placementSettings.ts checks the shape."), {
         default: {},
-        description: "Where pods may run, per workload: an object keyed by all (applied first), mongodb (members and their bootstrap and upgrade-guard Jobs), rocketchat, backup (backup, verify and restore Jobs), exporter and channels (the channels Job), each with nodeSelector (label map), tolerations (key, operator Exists or Equal, value, effect NoSchedule, PreferNoSchedule or NoExecute, tolerationSeconds), priorityClassName, podLabels and podAnnotations (not under app.kubernetes.io/ or rocketchat-ha.io/). A workload's maps are merged over all's, its tolerations added to all's.",
+        description: "Where pods may run, per workload: an object keyed by all (applied first), mongodb (members and their bootstrap and upgrade-guard Jobs), rocketchat, backup (backup, verify and restore Jobs), exporter and channels (the channels Job), each with nodeSelector (label map), tolerations (key, operator Exists or Equal, value, effect NoSchedule, PreferNoSchedule or NoExecute, tolerationSeconds; refused without a key unless PreferNoSchedule, and for node.kubernetes.io/unreachable or not-ready without tolerationSeconds: they keep pods on dead or cordoned nodes), priorityClassName, podLabels and podAnnotations (not under app.kubernetes.io/ or rocketchat-ha.io/). A workload's maps are merged over all's, its tolerations added to all's.",
     }),
     imagePullSecrets: setting(stringListSetting(list(text(pullSecretName), "a list of Secret names such as [\"registry-mirror\"]")), {
         default: [],
@@ -208,7 +208,7 @@ const rocketchatSettings = {
     }),
     rocketchatExtraEnv: setting(untypedSetting(structured(extraEnvSchema), "No type: a list of objects; components/rocketchat/extraEnvironment.ts checks the shape."), {
         default: [],
-        description: "Extra Rocket.Chat environment for settings the program does not model, as a list of {name, value} or {name, secretKeyRef: {name, key}}. Names the program sets (both <settingId> and OVERWRITE_SETTING_<settingId>, and every Accounts_OAuth_Custom-Keycloak setting) are refused so SSO and HA settings cannot be undone, and so are literal values that look like secrets (use secretKeyRef).",
+        description: "Extra Rocket.Chat environment for settings the program does not model, as a list of {name, value} or {name, secretKeyRef: {name, key}}. Refused: names the program sets for this stack (both <settingId> and OVERWRITE_SETTING_<settingId>, Site_Url, which Rocket.Chat takes from ROOT_URL, and every Accounts_OAuth_Custom-Keycloak setting), so SSO and HA settings cannot be undone; literal values that look like secrets (use secretKeyRef); a Node.js inspector flag in NODE_OPTIONS, FileUpload_ProtectFiles=false and NODE_TLS_REJECT_UNAUTHORIZED=0.",
     }),
 };
 
@@ -223,7 +223,7 @@ const autoscalingSettings = {
     }),
     autoscalingCpuPercent: setting(integerSetting(10, 100), {
         default: 80,
-        description: "Average CPU utilisation (percent of request) the autoscaler aims for.",
+        description: "Average CPU utilisation (percent of request) the autoscaler aims for. It adds pods only above 110% of that (its default tolerance), which must stay below rocketchatCpuLimit or it never scales up.",
     }),
 };
 
@@ -284,7 +284,7 @@ const ingressSettings = {
     }),
     ingressAnnotations: setting(stringListSetting(annotationList), {
         default: [],
-        description: "Extra Ingress annotations as key=value (e.g. cert-manager.io/cluster-issuer=letsencrypt); keys by Kubernetes' rules, each key once, none under pulumi.com/ (the Kubernetes provider's own instructions).",
+        description: "Extra Ingress annotations as key=value (e.g. cert-manager.io/cluster-issuer=letsencrypt); keys by Kubernetes' rules, each key once. Refused: keys the program sets on the Ingress (ssl-redirect, proxy-body-size, the proxy timeouts, kubernetes.io/ingress.class while ingressClassName is set), keys under pulumi.com/ (the Kubernetes provider's own instructions) and ingress-nginx's *-snippet annotations.",
     }),
     ingressAwaitLoadBalancer: setting(booleanSetting, {
         default: true,

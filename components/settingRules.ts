@@ -9,6 +9,7 @@
  * matters to every offline render (zod took about 40 ms per run).
  */
 import * as v from "valibot";
+import { deniedAnnotation } from "./deniedValues";
 import { annotationPair, keyOfPair } from "./keyValuePairs";
 import { totalAnnotationSizeLimitBytes } from "./kubernetesMetadata";
 import { mongodMemoryProblem } from "./mongodb/sizing";
@@ -160,26 +161,12 @@ export const mongodMemory = text((value) => rules.byteQuantity(value) ?? mongodM
 export const storage = (minimum: string, why: string) => text(rules.byteQuantityOfAtLeast(minimum, why));
 
 /**
- * Annotation keys pulumi-kubernetes reads as instructions to itself
- * (pkg/metadata/annotations.go: `AnnotationPrefix = "pulumi.com/"`: skipAwait,
- * waitFor, timeoutSeconds, replaceUnready, patchForce, deletionPropagationPolicy
- * ...). On the Ingress they would change what `pulumi up` waits for or how the
- * object is replaced and deleted behind the named settings' backs
- * (ingressAwaitLoadBalancer), so the extra-annotations setting refuses them.
+ * Ingress annotations: valid keys, none repeated, none on the deny list
+ * (deniedValues.ts), within the apiserver's 256 KiB per object. Keys the
+ * program sets itself are refused by programOwned.ts.
  */
-export const providerAnnotationPrefix = "pulumi.com/";
-
-/** Undefined unless `pair`'s key is one of the provider's own (providerAnnotationPrefix). */
-function providerAnnotation(pair: string): string | undefined {
-    return keyOfPair(pair).startsWith(providerAnnotationPrefix)
-        ? `annotations with keys outside ${providerAnnotationPrefix}, which the Pulumi Kubernetes provider reads as instructions ` +
-            "(skip the Ingress await with ingressAwaitLoadBalancer: false instead)"
-        : undefined;
-}
-
-/** Ingress annotations: valid keys, none repeated, none of the provider's, within the apiserver's 256 KiB per object. */
 export const annotationList = v.pipe(
-    list(text((pair) => annotationPair(pair) ?? providerAnnotation(pair)), "a list of key=value annotations", keyOfPair),
+    list(text((pair) => annotationPair(pair) ?? deniedAnnotation(keyOfPair(pair))), "a list of key=value annotations", keyOfPair),
     v.check((pairs) => pairs.reduce((total, pair) => total + Buffer.byteLength(pair) - 1, 0) <= totalAnnotationSizeLimitBytes,
         `annotations totalling at most ${totalAnnotationSizeLimitBytes / 1024} KiB (the apiserver's limit per object)`),
 );

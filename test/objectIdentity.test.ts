@@ -41,6 +41,15 @@ describe("object identity: the stacks as configured", () => {
     }
 });
 
+describe("object identity: GridFS uploads", () => {
+    it("a stack with backups and GridFS uploads (no uploads CronJob) is checked, not crashed on", () => {
+        for (const stack of ["dev", "prod"]) {
+            assert.ok(platformObjects(settingsFor(stack, { uploadsStorage: "GridFS" }), stackIdentityOf(stack)).every((entry) => entry.object !== undefined), stack);
+            checkObjectIdentity(settingsFor(stack, { uploadsStorage: "GridFS" }), stackIdentityOf(stack));
+        }
+    });
+});
+
 describe("object identity: a declared name that another object of the stack has", () => {
     it("refuses monitoringDashboardName: rocketchat-stack-identity (two ConfigMaps under one name), naming both components", () => {
         const refusal = refusalOf("prod", { monitoringDashboardName: `${instance}-stack-identity` });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { reservedEnvironmentNames } from "../components/rocketchat/extraEnvironment";
+import { programOwned } from "../components/programOwned";
 import { builtStack } from "./support/platformBuild";
 import { configErrorFor, settingsFor } from "./support/settings";
 
@@ -38,11 +38,11 @@ describe("placement settings", () => {
             [{ podPlacement: { rocketchat: { affinity: {} } } }, /must be an object with nodeSelector, tolerations, priorityClassName, podLabels and podAnnotations \(no other keys\)/],
             [{ imagePullSecrets: ["Registry_Mirror"] }, /rocketchat-ha:imagePullSecrets = .*: must be a DNS-1123 subdomain/],
             [{ rocketchatExtraEnv: [{ name: "OVERWRITE_SETTING_Accounts_ShowFormLogin", value: "true" }] },
-                /rocketchat-ha:rocketchatExtraEnv = .*: must be a name the program does not set itself; OVERWRITE_SETTING_Accounts_ShowFormLogin is set from other settings/],
-            [{ rocketchatExtraEnv: [{ name: "Accounts_ShowFormLogin", value: "true" }] }, /Accounts_ShowFormLogin is set from other settings \(or is the other spelling of one it sets\)/],
-            [{ rocketchatExtraEnv: [{ name: "MONGO_URL", value: "mongodb://elsewhere" }] }, /MONGO_URL is set from other settings/],
+                /rocketchat-ha:rocketchatExtraEnv = .*: must be a name the program does not set itself; entry 1: OVERWRITE_SETTING_Accounts_ShowFormLogin is set by the program \(to "false"\), and of two entries with one name Kubernetes keeps the last/],
+            [{ rocketchatExtraEnv: [{ name: "Accounts_ShowFormLogin", value: "true" }] }, /Accounts_ShowFormLogin is the other spelling of OVERWRITE_SETTING_Accounts_ShowFormLogin, which the program sets \(to "false"\): Rocket.Chat reads both as one setting/],
+            [{ rocketchatExtraEnv: [{ name: "MONGO_URL", value: "mongodb://elsewhere" }] }, /MONGO_URL is set by the program/],
             [{ rocketchatExtraEnv: [{ name: "OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak-map_channels", value: "true" }] },
-                /a name outside OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak\*, the Keycloak login the program manages/],
+                /OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak-map_channels is under OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak\*, the Keycloak login the program manages/],
             [{ rocketchatExtraEnv: [{ name: "OVERWRITE_SETTING_Push_gateway_token", value: "abc123" }] },
                 /no literal secrets: OVERWRITE_SETTING_Push_gateway_token holds a secret by its name; give it as \{name, secretKeyRef: \{name, key\}\}/],
             [{ rocketchatExtraEnv: [{ name: "OVERWRITE_SETTING_Webhook_Url", value: "https://bot:hunter2@hooks.example.org" }] }, /holds a URL with a password/],
@@ -57,10 +57,11 @@ describe("placement settings", () => {
         }
     });
 
-    it("the reserved names cover both spellings of what the program sets, SSO and HA alike", () => {
+    it("the owned names cover both spellings of what the program sets, SSO and HA alike", () => {
+        const owned = programOwned(settingsFor("prod")).variables;
         for (const name of ["MONGO_URL", "ROOT_URL", "INSTANCE_IP", "HOME", "OVERWRITE_SETTING_Accounts_ShowFormLogin", "Accounts_ShowFormLogin",
             "OVERWRITE_SETTING_Accounts_OAuth_Custom-Keycloak-url", "Accounts_OAuth_Custom_Keycloak_secret", "OVERWRITE_SETTING_FileUpload_Storage_Type"]) {
-            assert.ok(reservedEnvironmentNames.has(name), name);
+            assert.ok(owned.has(name), name);
         }
     });
 

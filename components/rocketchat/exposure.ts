@@ -79,12 +79,14 @@ export function exposureObject(name: string, args: ExposureArgs): IIngress | IRo
         metadata: {
             ...metadata,
             annotations: {
+                // The extras first: the settings refuse the program's keys
+                // (programOwned.ts), and the program's values win even so.
+                ...recordFromPairs(args.ingressAnnotations),
                 // ingress-nginx defaults; other controllers ignore these keys.
                 "nginx.ingress.kubernetes.io/proxy-read-timeout": String(websocketTimeoutSeconds),
                 "nginx.ingress.kubernetes.io/proxy-send-timeout": String(websocketTimeoutSeconds),
                 "nginx.ingress.kubernetes.io/proxy-body-size": bodyLimit,
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-                ...recordFromPairs(args.ingressAnnotations),
                 ...(args.awaitLoadBalancer === false ? skipAwaitAnnotation : {}),
             },
         },

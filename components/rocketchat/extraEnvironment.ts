@@ -2,60 +2,19 @@
  * Extra Rocket.Chat environment (`rocketchatExtraEnv`): settings this program
  * does not model, as `{name, value}` or `{name, secretKeyRef: {name, key}}`.
  *
- * Two refusals keep the program's promises:
- * - A name the program sets itself, or the other spelling of the same
- *   Rocket.Chat setting, is refused. Rocket.Chat reads `<settingId>` as a
- *   setting's first value and `OVERWRITE_SETTING_<settingId>` as its enforced
- *   value (apps/meteor/app/settings/server/functions/overwriteSetting.ts), and
- *   Kubernetes keeps the last of two env entries with one name: an extra
- *   entry could silently switch the login form back on, point SSO elsewhere
- *   or change MONGO_URL. Every OAuth setting of the Keycloak service is
- *   reserved by prefix, including ones the program does not set today.
- * - A literal value that looks like a secret (the policy pack's own judgement,
- *   policy/lib/secretText.ts: a secret-named variable with a literal value, or
- *   a URL with a literal password) is refused: it would sit in the Deployment
- *   in clear text. Use secretKeyRef.
+ * Each entry's own checks live here: its shape, no literal secrets (the policy
+ * pack's own judgement, policy/lib/secretText.ts: a secret-named variable with
+ * a literal value, or a URL with a literal password, would sit in the
+ * Deployment in clear text; use secretKeyRef), and no value on the deny list
+ * (deniedValues.ts: a debugger, unprotected uploads, TLS checks off).
+ * Names the program sets itself depend on the other settings and are refused
+ * by programOwned.ts, which reads them off the built container.
  */
 import * as v from "valibot";
 import { literalSecretInEnv } from "../../policy/lib/secretText";
+import { deniedEnvironment } from "../deniedValues";
 import { dnsSubdomainProblem } from "../kubernetesMetadata";
-import { EnvVar, oauthServiceName, rocketchatEnvironment } from "./environment";
-
-const overwritePrefix = "OVERWRITE_SETTING_";
-
-/** Every variable the program can set, whatever the settings: computed from rocketchatEnvironment with every feature on. */
-function programVariables(): string[] {
-    const names = rocketchatEnvironment({
-        hostname: "chat.example.org",
-        connectionSecretName: "connection",
-        adminSecretName: "admin",
-        sso: { serverUrl: "https://sso.example.org", realm: "r", clientId: "c", clientSecretRef: { name: "s", key: "k" }, buttonLabel: "b" },
-        uploads: { storage: "FileSystem", maxFileSizeBytes: 1, mediaTypeWhitelist: [] },
-        retention: { enabled: true, channelsDays: 1, groupsDays: 1, directDays: 1, filesOnly: false },
-        licenseSecretName: "license",
-        smtpSecretName: "smtp",
-        metricsPort: 9458,
-    }).map((env) => env.name as string);
-    // HOME is added by the Deployment (the read-only root file system leaves /tmp).
-    return [...names, "HOME"];
-}
-
-/** Names refused in rocketchatExtraEnv, both spellings of each Rocket.Chat setting. */
-export const reservedEnvironmentNames: ReadonlySet<string> = new Set(programVariables().flatMap((name) =>
-    name.startsWith(overwritePrefix) ? [name, name.slice(overwritePrefix.length)] : [name, `${overwritePrefix}${name}`]));
-
-/** Prefixes of the Keycloak login's settings, in both forms Rocket.Chat reads. */
-const reservedPrefixes = [`Accounts_OAuth_Custom_${oauthServiceName}`, `Accounts_OAuth_Custom-${oauthServiceName}`]
-    .flatMap((prefix) => [prefix, `${overwritePrefix}${prefix}`]);
-
-/** Why `name` may not be set by extra environment; undefined when it may. */
-export function reservedNameProblem(name: string): string | undefined {
-    if (reservedEnvironmentNames.has(name)) {
-        return `a name the program does not set itself; ${name} is set from other settings (or is the other spelling of one it sets), and a second entry would silently override it`;
-    }
-    const prefix = reservedPrefixes.find((p) => name.startsWith(p));
-    return prefix ? `a name outside ${prefix}*, the Keycloak login the program manages (ssoEnabled and the keycloak* settings); ${name} is not` : undefined;
-}
+import type { EnvVar } from "./environment";
 
 const variableName = v.pipe(
     v.string("a variable name"),
@@ -75,19 +34,15 @@ const entrySchema = v.union([
 ], "entries as {name, value} or {name, secretKeyRef: {name, key}}");
 export type ExtraEnvEntry = v.InferOutput<typeof entrySchema>;
 
-/** One entry's problems beyond its shape: reserved names and literal secrets. */
+/** One entry's problems beyond its shape: literal secrets and denied values. */
 export function extraEnvEntryProblem(entry: ExtraEnvEntry): string | undefined {
-    const reserved = reservedNameProblem(entry.name);
-    if (reserved) {
-        return reserved;
-    }
     if ("value" in entry) {
         const secret = literalSecretInEnv(entry.name, entry.value);
         if (secret) {
             return `no literal secrets: ${entry.name} holds ${secret === "secret-name" ? "a secret by its name" : "a URL with a password"}; give it as {name, secretKeyRef: {name, key}} from a Secret instead`;
         }
     }
-    return undefined;
+    return deniedEnvironment(entry);
 }
 
 export const extraEnvSchema = v.pipe(

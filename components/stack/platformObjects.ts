@@ -163,7 +163,8 @@ export function platformObjects(s: Settings, stack: string, generated: Generated
         const backups = backupObjects(instance, backupArgs);
         add("BackupStorage", present([backups.claim]), !backupArgs.deleteClaimOnDestroy);
         add("MongoBackups", [backups.scripts]);
-        add("BackupSchedules", backups.cronJobs ? Object.values(backups.cronJobs) : []);
+        // The uploads CronJob is undefined with GridFS uploads (no volume to archive).
+        add("BackupSchedules", backups.cronJobs ? present(Object.values(backups.cronJobs)) : []);
         add("RestoreJob", present([backups.restore]));
     }
 
