@@ -9,6 +9,7 @@ import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { createHash } from "crypto";
+import { rerunUnfinishedJob } from "../podShapes";
 import { backupLabels, backupPodTemplate, MongoCredentialRef, SharedPodArgs } from "./jobPod";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -58,7 +59,9 @@ export function restoreJobObject(name: string, args: RestoreJobArgs) {
             name: jobName,
             namespace: args.namespace,
             labels,
-            annotations: { "rocketchat-ha.io/restore-archive": args.archive },
+            // A restore that failed is run again by the next `pulumi up` while the setting names it
+            // (re-running is safe, below), instead of waiting on the failed Job again.
+            annotations: { "rocketchat-ha.io/restore-archive": args.archive, ...rerunUnfinishedJob },
         },
         spec: {
             // Re-running is safe (mongorestore skips existing _ids; --drop

@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
 import { getJson, kubectl, kubectlRaw, waitFor } from "../e2e/lib/kube";
 import { layoutFromOutputs } from "../../tools/ops/stackLayout";
-import { plannedSteps, typeAndName } from "./lib/engineSteps";
+import { isRecordRead, opsOf, plannedSteps, programResources, typeAndName } from "./lib/engineSteps";
 import { EngineProject } from "./lib/pulumiCli";
 import { engineScenario } from "./lib/scenario";
 import { previewWithPolicies } from "./lib/policyRun";
@@ -35,12 +35,6 @@ async function lastUpdateChanges(project: EngineProject): Promise<Record<string,
     const { same, read, ...changes } = history[0].resourceChanges ?? {};
     return read === undefined || read === 1 ? changes : { ...changes, read };
 }
-
-// Default providers are the engine's own; the mock runtime does not see them.
-const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:providers:"));
-/** The upgrade guard reads the stack's own previous record (a StackReference) on every run: a read, not a change. */
-const isRecordRead = (s: any) => s.op === "read" && s.urn.includes("::pulumi:pulumi:StackReference::");
-const opsOf = (steps: any[]) => steps.filter((s) => s.op !== "same" && !isRecordRead(s)).map((s) => `${s.op} ${typeAndName(s.urn)}`).sort();
 
 /** The data of the Secrets that carry generated values, as the cluster holds them (base64). */
 function secretData(): Record<string, Record<string, string>> {

@@ -24,3 +24,10 @@ export const typeAndName = (urn: string) => {
 export function eventIndex(log: any[], kind: "resourcePreEvent" | "resOutputsEvent", matches: (urn: string) => boolean): number {
     return log.findIndex((e) => e[kind] && matches(e[kind].metadata?.urn ?? "") && e[kind].metadata?.op !== "same");
 }
+
+/** Default providers are the engine's own; the mock runtime does not see them. */
+export const programResources = (steps: any[]) => steps.filter((s) => !s.urn.includes("::pulumi:providers:"));
+/** The upgrade guard reads the stack's own previous record (a StackReference) on every run: a read, not a change. */
+export const isRecordRead = (s: any) => s.op === "read" && s.urn.includes("::pulumi:pulumi:StackReference::");
+/** `op type::name` of every planned step that changes something, sorted. */
+export const opsOf = (steps: any[]) => steps.filter((s) => s.op !== "same" && !isRecordRead(s)).map((s) => `${s.op} ${typeAndName(s.urn)}`).sort();
