@@ -3,6 +3,7 @@
  * Rocket.Chat and MongoDB versions work together, requests within limits.
  * Each problem names the setting that should change.
  */
+import { mostBackupsBetweenVerifications } from "./backup/verificationCadence";
 import { programOwnedChecks } from "./programOwned";
 import { mostRocketchatPods, Settings, SettingName } from "./settings";
 import { deployableMongodbSeries, deployableSeriesFor, parseVersion, seriesOf, supportLineFor } from "./upgrades/versionTable";
@@ -255,6 +256,24 @@ const metricsPortFree: Check = (s) =>
         ? [{ setting: "monitoringRocketchatPort", value: 3000, allowed: "a port other than 3000, which serves the web app: metrics must stay off the Ingress and Route" }]
         : [];
 
+/** Every archive newer than the last verified one is kept: verifications must come often enough to let retention prune (backup/verificationCadence.ts). */
+const verificationBoundsArchives: Check = (s) => {
+    if (!s.backupEnabled) {
+        return [];
+    }
+    const most = mostBackupsBetweenVerifications(s.backupSchedule, s.backupVerifySchedule, s.backupRetention);
+    return most !== undefined && most > s.backupRetention
+        ? [{
+            setting: "backupVerifySchedule",
+            value: s.backupVerifySchedule,
+            allowed: `a schedule that verifies at least once every ${s.backupRetention} backups (backupRetention): with backupSchedule '${s.backupSchedule}' ` +
+                `more than ${s.backupRetention} backups can run between two verifications, and pruning never removes ` +
+                "the newest verified archive or anything newer, so they all stay on the claim (and the verify-age alert waits as long). " +
+                "Verify more often, back up less often, or raise backupRetention",
+        }]
+        : [];
+};
+
 /**
  * A nodeSelector on the zone label narrows the nodes the zone spread counts
  * (nodeAffinityPolicy Honor, the default): members pinned to one zone all land
@@ -297,6 +316,7 @@ export const crossChecks: CrossCheck[] = [
     { reads: ["restoreArchive", "backupEnabled", "backupExistingClaim"], run: restoreNeedsBackups },
     { reads: ["monitoringPrometheusOperator", "monitoringEnabled"], run: operatorNeedsMetrics },
     { reads: ["monitoringRocketchatPort"], run: metricsPortFree },
+    { reads: ["backupEnabled", "backupSchedule", "backupVerifySchedule", "backupRetention"], run: verificationBoundsArchives },
     // What the program sets itself, read off what it builds (programOwned.ts).
     ...programOwnedChecks,
 ];

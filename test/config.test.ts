@@ -258,6 +258,11 @@ describe("stack configuration", () => {
         ["prod", { monitoringReplicationLagSeconds: 0 }, "monitoringReplicationLagSeconds", /from 1 to 86400/],
         // Issue 17: each rule in the dialect of the system that consumes the value.
         // Cron as a CronJob's apiserver parses it (robfig/cron ParseStandard).
+        // Issue 25 finding 5: archives newer than the last verified one are never pruned.
+        ["prod", { backupSchedule: "@hourly", backupVerifySchedule: "@yearly" }, "backupVerifySchedule",
+            /"@yearly": must be a schedule that verifies at least once every 7 backups \(backupRetention\): with backupSchedule '@hourly' more than 7 backups can run/],
+        ["prod", { backupSchedule: "@hourly" }, "backupVerifySchedule", /verifies at least once every 7 backups.*raise backupRetention/],
+        ["prod", { backupSchedule: "15 2 * * *", backupVerifySchedule: "0 4 * * 0", backupRetention: 6 }, "backupVerifySchedule", /at least once every 6 backups/],
         ["prod", { backupSchedule: "0 0 L * *" }, "backupSchedule", /"0 0 L \* \*": must be five cron fields in the Kubernetes CronJob dialect.*\(failed to parse int from L\)/],
         ["prod", { backupSchedule: "0 2 * * 1#2" }, "backupSchedule", /Kubernetes CronJob dialect.*\(failed to parse int from 1#2\)/],
         ["prod", { backupSchedule: "H 2 * * *" }, "backupSchedule", /\(failed to parse int from H\)/],

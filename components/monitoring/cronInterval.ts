@@ -92,6 +92,25 @@ export function longestGapSeconds(schedule: string): number {
     return (previousRunDay === undefined || longest === 0 ? measuredDays * dayMinutes : longest) * 60;
 }
 
+/**
+ * The minutes (since the fixed start, UTC) at which `schedule` runs, in order,
+ * over `days` calendar days; nothing for the L and # extensions (Kubernetes
+ * refuses both). A generator: a caller counting runs stops when it knows enough.
+ */
+export function* scheduledRunMinutes(schedule: string, days = measuredDays): Generator<number> {
+    const fields = scheduleFields(schedule);
+    if (!fields) {
+        return;
+    }
+    for (let day = 0; day < days; day++) {
+        if (fields.runsOn(new Date(measuredFrom + day * dayMinutes * 60_000))) {
+            for (const minute of fields.timesOfDay) {
+                yield day * dayMinutes + minute;
+            }
+        }
+    }
+}
+
 /** The age beyond which the last success of `schedule` is overdue: longest gap plus grace. */
 export function allowedAgeSeconds(schedule: string, graceMinutes: number): number {
     return longestGapSeconds(schedule) + graceMinutes * 60;
