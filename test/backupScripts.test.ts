@@ -140,6 +140,24 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
             assert.equal(stale.status, 0, stale.output);
             assert.match(stale.output, /breaking a stale lock/);
         });
+
+        scenario("reproduction (issue 25 finding 4): the pre-upgrade backup, in its own directory, waits for the claim's one lock", async () => {
+            const box = fresh();
+            const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
+            const lock = path.join(box.backupDir, ".lock");
+            mkdirSync(lock);
+            writeFileSync(path.join(lock, "owner"), `${now} verification of x.archive.gz on pod-b\n`);
+            // As the upgrade guard runs it (upgradeGuardObjects.ts).
+            const preUpgrade = { BACKUP_DIR: path.join(box.backupDir, "pre-upgrade"), LOCK_ROOT: box.backupDir, ARCHIVE_PREFIX: "pre-upgrade-rocketchat" };
+            const blocked = await box.run("backup.sh", preUpgrade);
+            assert.notEqual(blocked.status, 0);
+            assert.match(blocked.output, /locked by: \d+ verification of x\.archive\.gz/);
+            assert.deepEqual(box.argv("mongodump"), []);
+            rmSync(lock, { recursive: true });
+            const done = await box.run("backup.sh", preUpgrade);
+            assert.equal(done.status, 0, done.output);
+            assert.ok(!existsSync(lock), "released");
+        });
     });
 
     describe("retention never lowers protection", () => {

@@ -181,6 +181,7 @@ describe("upgrade guard Job", () => {
         const backupEnv = Object.fromEntries(backup.env!.filter((e) => "value" in e).map((e) => [e.name, e.value]));
         assert.deepEqual(backup.command, ["bash", "/scripts/backup.sh"]);
         assert.equal(backupEnv.BACKUP_DIR, "/backup/pre-upgrade", "its own directory: nightly retention never sees it");
+        assert.equal(backupEnv.LOCK_ROOT, "/backup", "but the claim's one lock: never at once with a nightly backup, a verification or a restore (issue 25 finding 4)");
         assert.equal(backupEnv.ARCHIVE_PREFIX, "pre-upgrade-rocketchat");
         assert.ok(!backup.env!.some((e) => e.name === "MONGODB_PASSWORD" && "value" in e), "the password only from the Secret");
         assert.deepEqual(pod.volumes!.find((v) => v.name === "backup"), { name: "backup", persistentVolumeClaim: { claimName: backupClaim } });

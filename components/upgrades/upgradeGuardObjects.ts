@@ -150,6 +150,8 @@ export function upgradeGuardObjects<V = never>(args: UpgradeGuardObjectArgs<V>):
             command: ["bash", "/scripts/backup.sh"],
             env: [
                 { name: "BACKUP_DIR", value: `/backup/${preUpgradeBackupDir}` },
+                // The claim's one lock (scripts/lib.sh lock_dir): never at once with a nightly backup, a verification or a restore.
+                { name: "LOCK_ROOT", value: "/backup" },
                 { name: "ARCHIVE_PREFIX", value: `pre-upgrade-${args.instance}` },
                 { name: "BACKUP_RETENTION", value: String(b.retention) },
                 { name: "APP_DATABASE", value: b.appDatabase },

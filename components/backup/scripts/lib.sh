@@ -106,8 +106,11 @@ random_password() {
 # LOCK_STALE_SECONDS (longer than any Job may run) belongs to a dead pod.
 LOCK_HELD=""
 
+# LOCK_ROOT: the claim's root, when BACKUP_DIR is a directory below it (the
+# upgrade guard's pre-upgrade backup writes to <claim>/pre-upgrade but must
+# serialise with the nightly backup, the verification and a restore).
 lock_dir() {
-    printf '%s/.lock' "$BACKUP_DIR"
+    printf '%s/.lock' "${LOCK_ROOT:-$BACKUP_DIR}"
 }
 
 lock_is_stale() {
