@@ -38,6 +38,22 @@ export function mongoUserRef(role: MongoRole, generation = 0): MongoUserRef {
 }
 
 /**
+ * The previous generation's user of each role rotating this run (root
+ * excepted: its password rotates in place), which stays for pods not
+ * restarted yet. Every other generation of a platform user is dropped, by the
+ * bootstrap and by a restore that brought one back (mongodb/userGenerations.js).
+ */
+export function previousUsernames(plan: CredentialPlan): string[] {
+    return mongoRoles.filter((role) => role !== "root" && plan.credentials[role].previous !== undefined)
+        .map((role) => mongoUserRef(role, plan.credentials[role].previous).username);
+}
+
+/** PREVIOUS_USERNAMES (JSON list of names, no secret) for bootstrap.js and the restore; absent when no user rotates. */
+export function previousUsernamesEnv(previous: readonly string[]): { name: string; value: string }[] {
+    return previous.length > 0 ? [{ name: "PREVIOUS_USERNAMES", value: JSON.stringify(previous) }] : [];
+}
+
+/**
  * The users Secret's key holding the root password of the previous
  * generation, present only in the run that rotates it: the bootstrap logs in
  * with it when the current one is refused, and changes it (bootstrap.js).

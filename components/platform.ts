@@ -7,6 +7,7 @@ import { componentTypes, withFormerTypes } from "./componentTypes";
 import * as k8s from "./k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, credentialsArgsFromSettings } from "./credentials";
+import { previousUsernames } from "./credentialObjects";
 import { CredentialPlan, planCredentials, rolloutAnnotations, rotates, rotationWarnings, wantedGenerations } from "./credentialPlan";
 import { MongoBackups } from "./backup/backups";
 import { backupsArgsFromSettings } from "./backup/backupSettings";
@@ -225,6 +226,7 @@ export class RocketChatPlatform extends pulumi.ComponentResource {
             usersSecretName: this.credentials.mongoUsersSecretName,
             backupUser: { usernameKey: this.credentials.backup.usernameKey, passwordKey: this.credentials.backup.passwordKey },
             restoreUser: { usernameKey: this.credentials.restore.usernameKey, passwordKey: this.credentials.restore.passwordKey },
+            previousUsernames: previousUsernames(this.credentialPlan),
             uploadsClaimName: this.rocketchat.uploadsClaimName,
             rocketchatSelector: this.rocketchat.selector,
         });

@@ -403,7 +403,7 @@ const backupSettings = {
     }),
     restoreDropExisting: setting(booleanSetting, {
         default: false,
-        description: "Named opt-in for mongorestore --drop (replace existing collections). Off, the restore only adds missing documents.",
+        description: "Named opt-in to replace existing collections (each collection the archive holds is dropped before it is restored, as mongorestore --drop would; MongoDB users and roles stay this stack's). Off, the restore only adds missing documents.",
     }),
     restoreAllowUnchecksummedArchive: setting(booleanSetting, {
         default: false,

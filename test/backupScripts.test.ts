@@ -3,8 +3,10 @@
  * replica set whose stub tools refuse what MongoDB refuses (see
  * test/support/mongoStubs): a dump through a multi-host URI with --oplog, an
  * oplog replay by a user without anyAction, a command before authentication,
- * a user whose role does not exist yet. Each defect of the first version
- * (issue 12) has a test here that fails on the old scripts.
+ * a user whose role does not exist yet, a restore that replaces or revives
+ * MongoDB users (mongorestore merges them as _mergeAuthzCollections does).
+ * Each defect of the first version (issue 12) and of the restore's handling
+ * of users (issue 25, finding 2) has a test here that fails on the old scripts.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -12,7 +14,7 @@ import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
-import { BackupSandbox, chatData, hosts } from "./support/backupSandbox";
+import { BackupSandbox, chatData, hosts, passwords } from "./support/backupSandbox";
 import { concurrentScenarios } from "./support/concurrentScenarios";
 
 const { writeArchive } = require("./support/mongoStubs/archiveFormat.js");
@@ -320,6 +322,87 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
         }, oneBackup);
     });
 
+    describe("restore.sh keeps the stack's identities (issue 25, finding 2)", () => {
+        /** The passwords of a stack at generation 2 of every credential (root rotated in place, the others as <name>-g2). */
+        const current = { root: "r00t-pw-g2", "rocketchat-g2": "app-pw-g2", "backup-g2": "backup-pw-g2", "restore-g2": "re5tore-pw-g2", "monitoring-g2": "m0nitor-pw-g2" };
+        /** The restore Job of that stack: the restore identity and the users Secret's names (restoreJob.ts). */
+        const currentEnv = {
+            MONGODB_USERNAME: "restore-g2", MONGODB_PASSWORD: current["restore-g2"],
+            APP_USERNAME: "rocketchat-g2", BACKUP_USERNAME: "backup-g2", RESTORE_USERNAME: "restore-g2", MONITORING_USERNAME: "monitoring-g2",
+        };
+        /**
+         * The users as bootstrap.js leaves them at generation 2: each -g2 user
+         * created with the role of its generation 0, every other generation
+         * dropped (the run after each rotation), root's password changed.
+         */
+        const rotateToGeneration2 = (box: BackupSandbox) => box.change((s) => {
+            const generation0 = BackupSandbox.productionUsers();
+            for (const base of ["rocketchat", "backup", "restore", "monitoring"]) {
+                s.users[`admin.${base}-g2`] = { pwd: current[`${base}-g2` as keyof typeof current], roles: generation0[`admin.${base}`].roles };
+                delete s.users[`admin.${base}`];
+            }
+            s.users["admin.root"].pwd = current.root;
+        });
+        /** Exactly the current users with the current passwords (and `others`), none of generation 0, and the roles as they were. */
+        const assertCurrentIdentities = (box: BackupSandbox, rolesBefore: unknown, others: Record<string, string> = {}) => {
+            const expected: Record<string, string> = { ...current, ...others };
+            assert.deepEqual(Object.keys(box.state().users).sort(), Object.keys(expected).map((user) => `admin.${user}`).sort());
+            for (const [user, password] of Object.entries(expected)) {
+                assert.ok(box.logsIn(user, password), `${user} logs in with its current password`);
+            }
+            assert.ok(!box.logsIn("root", passwords.root), "root's generation-0 password is refused");
+            assert.deepEqual(box.state().roles, rolesBefore, "the restore role keeps its live definition");
+        };
+        /** A generation-0 archive (oneBackup) restored into the same stack at generation 2, whose data changed since. */
+        const atGeneration2 = async () => {
+            const { box, name } = await copyOf(oneBackup);
+            const dumped = box.counts();
+            rotateToGeneration2(box);
+            box.change((s) => s.data.rocketchat.rocketchat_message.push({ _id: "m-later", msg: "after the backup" }));
+            return { box, name, dumped, rolesBefore: box.state().roles };
+        };
+
+        scenario("reproduction (issue 25 finding 2): without restoreDropExisting, a generation-0 archive restored at generation 2 leaves exactly the current users and passwords; no revoked user comes back", async () => {
+            const { box, name, rolesBefore } = await atGeneration2();
+            const result = await box.restore(name, currentEnv);
+            assert.equal(result.status, 0, result.output);
+            assertCurrentIdentities(box, rolesBefore);
+            assert.equal(box.counts().rocketchat.rocketchat_message, 41, "documents are merged: the later message stays");
+            assert.match(result.output, /dropping backup: a platform user of another generation/);
+        }, oneBackup);
+
+        scenario("reproduction (issue 25 finding 2): with restoreDropExisting, the archive's collections replace the live ones while the current users, their passwords and root's stay; a retry changes nothing", async () => {
+            const { box, name, dumped, rolesBefore } = await atGeneration2();
+            for (let run = 1; run <= 2; run++) {
+                const result = await box.restore(name, { ...currentEnv, RESTORE_DROP: "true" });
+                assert.equal(result.status, 0, `run ${run}: ${result.output}`);
+                assertCurrentIdentities(box, rolesBefore);
+                assert.deepEqual(box.counts(), dumped, `run ${run}: exactly the archive's documents`);
+            }
+            const [restore] = box.argv("mongorestore");
+            assert.doesNotMatch(restore, /--drop/, "mongorestore --drop would replace the users and roles with the archive's");
+        }, oneBackup);
+
+        scenario("reproduction (issue 25 finding 2): an archive user the stack does not know comes back only if it is not a platform user of another generation; a live user the archive lacks stays", async () => {
+            const { box: base } = await copyOf(oneBackup);
+            // A user made by hand before the backup, dropped by hand since; another made since.
+            base.change((s) => (s.users["admin.analyst"] = { pwd: "analyst-pw", roles: [{ role: "read", db: "rocketchat" }] }));
+            const name = await base.backup();
+            base.change((s) => {
+                delete s.users["admin.analyst"];
+                s.users["admin.auditor"] = { pwd: "auditor-pw", roles: [{ role: "read", db: "rocketchat" }] };
+            });
+            rotateToGeneration2(base);
+            const rolesBefore = base.state().roles;
+            for (const drop of ["false", "true"]) {
+                const box = fresh(base);
+                const result = await box.restore(name, { ...currentEnv, RESTORE_DROP: drop });
+                assert.equal(result.status, 0, `drop ${drop}: ${result.output}`);
+                assertCurrentIdentities(box, rolesBefore, { analyst: "analyst-pw", auditor: "auditor-pw" });
+            }
+        }, oneBackup);
+    });
+
     describe("verify.sh restores as production restores", () => {
         scenario("runs the scratch mongod with --auth and restores as the restore identity created from the bootstrap's role file", async () => {
             const { box, name } = await copyOf(oneBackup);
@@ -334,7 +417,9 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
         scenario("fails, as the production restore would, when the role definition does not allow the oplog replay", async () => {
             const { box } = await copyOf(oneBackup);
             const weakRole = path.join(box.root, "weak-role.json");
-            writeFileSync(weakRole, JSON.stringify({ role: "oplogRestore", privileges: [{ resource: { db: "", collection: "" }, actions: ["insert", "createCollection", "createIndex", "find", "listCollections", "listDatabases"] }], roles: [] }));
+            // Enough to write collections and to merge the archive's users and roles (as the built-in restore role can), not to replay the oplog.
+            const actions = ["insert", "createCollection", "createIndex", "find", "listCollections", "listDatabases", "createUser", "createRole", "grantRole", "revokeRole"];
+            writeFileSync(weakRole, JSON.stringify({ role: "oplogRestore", privileges: [{ resource: { db: "", collection: "" }, actions }], roles: [] }));
             const result = await box.run("verify.sh", { RESTORE_ROLE_FILE: weakRole });
             assert.notEqual(result.status, 0);
             assert.match(result.output, /applyOps: \(Unauthorized\)/);

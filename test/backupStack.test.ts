@@ -41,6 +41,8 @@ function peersOf(s: Settings): BackupPeers {
         usersSecretName: `${instance}-mongodb-users`,
         backupUser: { usernameKey: "backup-username", passwordKey: "backup-password" },
         restoreUser: { usernameKey: "restore-username", passwordKey: "restore-password" },
+        // No credential rotates in these stacks (credentialObjects.ts previousUsernames).
+        previousUsernames: [],
         uploadsClaimName: s.uploadsStorage === "FileSystem" ? `${instance}-uploads` : undefined,
         rocketchatSelector: selectorLabels({ instance, name: "rocketchat", component: "chat" }),
     };
@@ -156,15 +158,18 @@ describe("backups", () => {
                 assert.equal(tools.emptyDir.medium, "Memory", "the rendered --config file never touches a disk");
             });
 
-            it("ships the real scripts and the bootstrap's restore role; the dump connects directly to the member it chose", () => {
+            it("ships the real scripts, the bootstrap's restore role and its rule for other generations; the dump connects directly to the member it chose", () => {
                 const run = built(stack);
                 const scripts = find(run, "ConfigMap", "rocketchat-backup-scripts").data;
                 const scriptsDir = path.join(__dirname, "..", "components", "backup", "scripts");
-                assert.deepEqual(Object.keys(scripts).sort(), [...readdirSync(scriptsDir), "restoreRole.json"].sort(), "every script file is shipped");
+                const fromMongodb = ["restoreRole.json", "userGenerations.js"];
+                assert.deepEqual(Object.keys(scripts).sort(), [...readdirSync(scriptsDir), ...fromMongodb].sort(), "every script file is shipped");
                 for (const file of readdirSync(scriptsDir)) {
                     assert.equal(scripts[file], readFileSync(path.join(scriptsDir, file), "utf8"), file);
                 }
-                assert.equal(scripts["restoreRole.json"], readFileSync(path.join(__dirname, "..", "components", "mongodb", "restoreRole.json"), "utf8"));
+                for (const file of fromMongodb) {
+                    assert.equal(scripts[file], readFileSync(path.join(__dirname, "..", "components", "mongodb", file), "utf8"), file);
+                }
                 assert.match(scripts["backup.sh"], /mongodump --config="\$TOOLS_CONFIG_DIR\/tools\.yaml" --oplog --gzip --archive=/);
                 assert.match(scripts["backup.sh"], /render_tools_config "\$TOOLS_CONFIG_DIR\/tools\.yaml" "\$host" "directConnection=true&authSource=admin"/);
                 const e = envOf(cronJob(run, "rocketchat-backup"));

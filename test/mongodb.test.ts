@@ -148,6 +148,8 @@ describe("MongoDB replica set", () => {
                 assert.equal(scripts.metadata.name, "rocketchat-mongodb-bootstrap");
                 assert.equal(job.spec.template.spec.volumes.find((v: any) => v.name === "scripts").configMap.name, scripts.metadata.name);
                 assert.match(scripts.data["bootstrap.js"], /replSetInitiate/);
+                // bootstrap.js requires the rule for users of other generations from its own directory.
+                assert.match(scripts.data["userGenerations.js"], /function otherGenerations/);
                 assert.deepEqual(container.command.slice(0, 2), ["mongosh", "--nodb"]);
             });
 

@@ -197,7 +197,7 @@ describe("upgrade guard Job", () => {
         const upgrade = { rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.2" };
         const noBackups = guardObjects({ ...upgrade, backupEnabled: false }, previous, undefined);
         assert.deepEqual(noBackups.job.spec!.template.spec!.containers.map((c) => c.name), ["guard-done"]);
-        assert.deepEqual(Object.keys(noBackups.configMap.data!), ["bootstrap.js"]);
+        assert.deepEqual(Object.keys(noBackups.configMap.data!), ["bootstrap.js", "userGenerations.js"], "bootstrap.js and the module it requires");
         const again = guardObjects(upgrade, previous).job.metadata!.name;
         assert.equal(guardObjects(upgrade, previous).job.metadata!.name, again, "the same change, the same Job");
         assert.notEqual(guardObjects({ rocketchatImage: "registry.rocket.chat/rocketchat/rocket.chat:8.5.3" }, previous).job.metadata!.name, again);

@@ -26,6 +26,8 @@ export interface BackupPeers {
     readonly backupUser: UserKeys;
     /** The restore identity (the restore role of components/mongodb/restoreRole.json). */
     readonly restoreUser: UserKeys;
+    /** The previous generation's users kept this run (credentialObjects.ts previousUsernames), which a restore keeps too. */
+    readonly previousUsernames: readonly string[];
     /** Rocket.Chat's uploads claim; undefined with GridFS uploads. */
     readonly uploadsClaimName?: pulumi.Input<string>;
     /** Labels of the Rocket.Chat pods. */
@@ -44,6 +46,7 @@ export function backupsArgsFromSettings(s: Settings, peers: BackupPeers): Backup
         mongodb: peers.mongodb,
         credentials: { secretName: peers.usersSecretName, ...peers.backupUser },
         restoreCredentials: { secretName: peers.usersSecretName, ...peers.restoreUser },
+        previousUsernames: peers.previousUsernames,
         appDatabase: s.mongodbDatabase,
         suspectBelowPercent: s.backupSuspectBelowPercent,
         schedulesEnabled: s.backupEnabled,

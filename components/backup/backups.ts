@@ -47,6 +47,8 @@ export interface BackupsArgs {
     readonly credentials: MongoCredentialRef;
     /** The restore identity, the only user whose role allows mongorestore --oplogReplay; used by the restore Job. */
     readonly restoreCredentials: MongoCredentialRef;
+    /** The previous generation's users kept this run (credentialObjects.ts previousUsernames): a restore keeps them too. Defaults to none. */
+    readonly previousUsernames?: readonly string[];
     /** Database Rocket.Chat uses: an archive without any of its documents is suspect. */
     readonly appDatabase: string;
     /** An archive below this percentage of the newest verified one is suspect. Defaults to 50; 0 checks only for an empty application database. */
@@ -87,7 +89,7 @@ export interface BackupsArgs {
     readonly uploadsGroupId?: number;
     /** Archive to restore. Defaults to none; while set, every schedule is suspended. */
     readonly restoreArchive?: string;
-    /** Named opt-in for mongorestore --drop. Defaults to false. */
+    /** Named opt-in to replace the archive's collections (as mongorestore --drop would, users and roles excepted). Defaults to false. */
     readonly restoreDropExisting?: boolean;
     /** Named opt-in to restore an archive without a checksum file. Defaults to false. */
     readonly restoreAllowUnchecksummed?: boolean;
@@ -198,6 +200,7 @@ export function backupJobArgs(name: string, args: BackupsArgs, volumes: BackupVo
             databaseEnv,
             mongodbClientLabels: args.mongodb.clientLabels,
             credentials: args.restoreCredentials,
+            previousUsernames: args.previousUsernames,
             deadlineSeconds,
         }
         : undefined;

@@ -27,6 +27,8 @@ export const paths = {
     scratch: "/scratch",
     /** The restore role's definition, shipped with the scripts (components/mongodb/restoreRole.json). */
     restoreRole: "/scripts/restoreRole.json",
+    /** Which users are another generation of a platform user, shipped with the scripts (components/mongodb/userGenerations.js). */
+    userGenerations: "/scripts/userGenerations.js",
     /** Where Rocket.Chat keeps FileSystem uploads; mounted read-only. */
     uploads: "/app/uploads",
 } as const;
@@ -35,6 +37,7 @@ export const paths = {
 export const scriptFiles = [
     "lib.sh", "retention.sh", "backup.sh", "uploads.sh", "verify.sh", "restore.sh",
     "archive.js", "catalogue.js", "manifest.js", "member.js", "scratchUsers.js",
+    "mongoUri.js", "archivedCollections.js", "restoredIdentities.js",
 ] as const;
 export type ScriptFile = (typeof scriptFiles)[number];
 

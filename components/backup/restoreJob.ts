@@ -10,7 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOf } from "../childOptions";
 import { createHash } from "crypto";
 import { rerunUnfinishedJob } from "../podShapes";
+import { previousUsernamesEnv } from "../credentialObjects";
+import { platformUsernameEnv } from "../mongodb/bootstrapJob";
 import { backupLabels, backupPodTemplate, MongoCredentialRef, SharedPodArgs } from "./jobPod";
+import { paths } from "./layout";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -23,7 +26,7 @@ export interface RestoreJobArgs {
     readonly version?: string;
     /** File name of the archive in the mongodb directory of the backup volume. */
     readonly archive: string;
-    /** Named opt-in for mongorestore --drop: replace existing collections. Defaults to false (only missing documents are added). */
+    /** Named opt-in to replace existing collections: the archive's are dropped before mongorestore (never --drop, which would replace users and roles). Defaults to false (only missing documents are added). */
     readonly dropExisting?: boolean;
     /** Named opt-in to restore an archive without a .sha256 checksum file. Defaults to false (refused). */
     readonly allowUnchecksummed?: boolean;
@@ -37,6 +40,8 @@ export interface RestoreJobArgs {
     readonly mongodbClientLabels: Record<string, string>;
     /** The restore identity (the user-defined role of components/mongodb/restoreRole.json, which --oplogReplay needs). */
     readonly credentials: MongoCredentialRef;
+    /** The previous generation's users kept this run besides the current ones (credentialObjects.ts previousUsernames). Defaults to none. */
+    readonly previousUsernames?: readonly string[];
     /** Longest the restore may run, including waiting for a running backup. */
     readonly deadlineSeconds: number;
 }
@@ -64,8 +69,10 @@ export function restoreJobObject(name: string, args: RestoreJobArgs) {
             annotations: { "rocketchat-ha.io/restore-archive": args.archive, ...rerunUnfinishedJob },
         },
         spec: {
-            // Re-running is safe (mongorestore skips existing _ids; --drop
-            // starts over), so a lost node or connection is retried.
+            // Re-running is safe (mongorestore skips existing _ids; with the
+            // drop opt-in the archive's collections are dropped again; users
+            // are merged, then other generations dropped), so a lost node or
+            // connection is retried.
             backoffLimit: 2,
             activeDeadlineSeconds: args.deadlineSeconds,
             template: backupPodTemplate({
@@ -79,6 +86,11 @@ export function restoreJobObject(name: string, args: RestoreJobArgs) {
                     { name: "RESTORE_ARCHIVE", value: args.archive },
                     { name: "RESTORE_DROP", value: String(dropExisting) },
                     { name: "RESTORE_ALLOW_UNCHECKSUMMED", value: String(args.allowUnchecksummed ?? false) },
+                    // The users the restore keeps (restoredIdentities.js): the current ones by name from
+                    // the users Secret, as the bootstrap reads them, and a rotation's previous ones.
+                    ...platformUsernameEnv(args.credentials.secretName),
+                    ...previousUsernamesEnv(args.previousUsernames ?? []),
+                    { name: "USER_GENERATIONS_MODULE", value: paths.userGenerations },
                 ],
             }),
         },

@@ -31,6 +31,11 @@
  */
 "use strict";
 
+// Shipped next to this file (bootstrapJob.ts bootstrapScriptFiles); __dirname is
+// the directory of the running script under mongosh too (MongoDB Shell manual,
+// "Differences Between require() and load()").
+const { otherGenerations } = require(`${__dirname}/userGenerations.js`);
+
 /** Server error codes the bootstrap distinguishes (src/mongo/base/error_codes.yml). */
 const codes = {
     AlreadyInitialized: 23,
@@ -309,11 +314,6 @@ function isWritablePrimary(helloReply) {
     return Boolean(helloReply && helloReply.ok === 1 && helloReply.isWritablePrimary);
 }
 
-/** A user's generation-0 name: `backup-g3` -> `backup` (credentialPlan.ts generationUsername). */
-function generationBase(name) {
-    return name.replace(/-g\d+$/, "");
-}
-
 /**
  * Which users to create, update and drop, given `usersInfo` output of the
  * admin database, the desired users ({ user, pwd, roles }) and the names of
@@ -330,11 +330,8 @@ function planUsers(usersInfoReply, desired, keep) {
         command: existing.has(user.user) ? "updateUser" : "createUser",
         user,
     }));
-    const families = new Set(desired.map((user) => generationBase(user.user)));
-    const wanted = new Set([...desired.map((user) => user.user), ...(keep || [])]);
-    const drops = users
-        .filter((u) => families.has(generationBase(u.user)) && !wanted.has(u.user))
-        .map((u) => ({ command: "dropUser", user: { user: u.user } }));
+    const drops = otherGenerations(users, desired.map((user) => user.user), keep)
+        .map((user) => ({ command: "dropUser", user: { user } }));
     return [...steps, ...drops];
 }
 

@@ -8,7 +8,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Built } from "../builtObject";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { MongoRole, mongoRoles, mongoUserRef, previousRootPasswordKey, unrotatedPlan } from "../credentialObjects";
+import { MongoRole, mongoRoles, mongoUserRef, previousRootPasswordKey, previousUsernames, previousUsernamesEnv, unrotatedPlan } from "../credentialObjects";
 import { CredentialPlan, planDigestInput, rotates } from "../credentialPlan";
 import { nameDigest } from "../nameDigest";
 import { WorkloadPlacement } from "../placement";
@@ -50,31 +50,35 @@ export interface BootstrapJobObjects<V> {
 /** The variables bootstrap.js reads each user's name and password from (ROOT_USERNAME, ...), in this order. */
 const userVariablePrefixes: Readonly<Record<MongoRole, string>> = { root: "ROOT", app: "APP", backup: "BACKUP", restore: "RESTORE", monitoring: "MONITORING" };
 
+/** One user's name or password from the users Secret, as <PREFIX>_USERNAME or <PREFIX>_PASSWORD. */
+function userEnv<V>(role: MongoRole, field: "USERNAME" | "PASSWORD", usersSecretName: string | V) {
+    const user = mongoUserRef(role);
+    return envFromSecret(`${userVariablePrefixes[role]}_${field}`, usersSecretName, field === "USERNAME" ? user.usernameKey : user.passwordKey);
+}
+
 /** The bootstrap script as the ConfigMap carries it. */
 export function bootstrapScript(): string {
     return readFileSync(path.join(__dirname, "bootstrap.js"), "utf8");
 }
 
+/** Every file bootstrap.js runs with, by file name: itself and the module it requires from its own directory. */
+export function bootstrapScriptFiles(): Record<string, string> {
+    return { "bootstrap.js": bootstrapScript(), "userGenerations.js": readFileSync(path.join(__dirname, "userGenerations.js"), "utf8") };
+}
+
 export function bootstrapJobObjects<V>(args: BootstrapJobArgs<V>): BootstrapJobObjects<V> {
-    const script = bootstrapScript();
+    const scripts = bootstrapScriptFiles();
     const configMap: Built<IConfigMap, V> = {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: bootstrapConfigMapName(args.statefulSetName), namespace: args.namespace, labels: args.labels },
-        data: { "bootstrap.js": script },
+        data: scripts,
     };
-    return { configMap, job: bootstrapJob(args, script) };
+    return { configMap, job: bootstrapJob(args, scripts) };
 }
 
 function bootstrapConfigMapName(statefulSetName: string): string {
     return `${statefulSetName}-bootstrap`;
-}
-
-/** PREVIOUS_USERNAMES (JSON list): the previous generation's user of each role rotating this run, which the bootstrap keeps. */
-function keptPreviousUsers(plan: CredentialPlan): { name: string; value: string }[] {
-    const kept = mongoRoles.filter((role) => role !== "root" && rotates(plan, role))
-        .map((role) => mongoUserRef(role, plan.credentials[role].previous).username);
-    return kept.length > 0 ? [{ name: "PREVIOUS_USERNAMES", value: JSON.stringify(kept) }] : [];
 }
 
 /** What a Job running bootstrap.js shares with every other: the pod, the script mount, the mongo image. */
@@ -120,33 +124,32 @@ export function bootstrapScriptJob<V>(args: ScriptJobArgs<V>, run: ScriptRun) {
     });
 }
 
-/** The root user's name and password from the users Secret, as bootstrap.js reads them. */
-export function rootCredentialEnv<V>(usersSecretName: string | V) {
-    const user = mongoUserRef("root");
-    return [
-        envFromSecret("ROOT_USERNAME", usersSecretName, user.usernameKey),
-        envFromSecret("ROOT_PASSWORD", usersSecretName, user.passwordKey),
-    ];
+/**
+ * The current user name of every platform user but root, from the users
+ * Secret, as bootstrap.js reads them (APP_USERNAME, BACKUP_USERNAME, ...):
+ * the restore keeps exactly these (backup/scripts/restoredIdentities.js).
+ */
+export function platformUsernameEnv<V>(usersSecretName: string | V) {
+    return mongoRoles.filter((role) => role !== "root").map((role) => userEnv(role, "USERNAME", usersSecretName));
 }
 
-function bootstrapJob<V>(args: BootstrapJobArgs<V>, script: string) {
+/** The root user's name and password from the users Secret, as bootstrap.js reads them. */
+export function rootCredentialEnv<V>(usersSecretName: string | V) {
+    return [userEnv("root", "USERNAME", usersSecretName), userEnv("root", "PASSWORD", usersSecretName)];
+}
+
+function bootstrapJob<V>(args: BootstrapJobArgs<V>, scripts: Record<string, string>) {
     const restoreRole = restoreRoleJson();
     const plan = args.credentialPlan ?? unrotatedPlan;
-    const credentialEnv = mongoRoles.flatMap((role) => {
-        const user = mongoUserRef(role);
-        return [
-            envFromSecret(`${userVariablePrefixes[role]}_USERNAME`, args.usersSecretName, user.usernameKey),
-            envFromSecret(`${userVariablePrefixes[role]}_PASSWORD`, args.usersSecretName, user.passwordKey),
-        ];
-    });
+    const credentialEnv = mongoRoles.flatMap((role) => [userEnv(role, "USERNAME", args.usersSecretName), userEnv(role, "PASSWORD", args.usersSecretName)]);
     const rotationEnv = [
         // Only in the run that rotates root: the bootstrap logs in with it and changes root's password.
         ...(rotates(plan, "root") ? [envFromSecret("ROOT_PASSWORD_PREVIOUS", args.usersSecretName, previousRootPasswordKey)] : []),
         // The users of the generations just replaced stay for pods not restarted yet; every other generation is dropped.
-        ...keptPreviousUsers(plan),
+        ...previousUsernamesEnv(previousUsernames(plan)),
     ];
     const digest = nameDigest({
-        hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, script, restoreRole, removal: args.allowMemberRemoval,
+        hosts: args.hosts, rs: args.replicaSetName, db: args.database, image: args.image, scripts, restoreRole, removal: args.allowMemberRemoval,
         // Absent (and so the same name as before rotation existed) until a credential rotates.
         credentials: planDigestInput(plan),
     });

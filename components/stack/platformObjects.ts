@@ -16,7 +16,7 @@ import { backupClaimName } from "../backup/backupStorage";
 import { channelsReconcilerArgsFromSettings, channelsReconcilerObjects } from "../channels/channelsObjects";
 import type { ComponentName } from "../componentTypes";
 import { credentialsArgsFromSettings } from "../credentials";
-import { credentialObjects, credentialSecretNames, keyfileText, MongoRole, mongoRoles, mongoUserRef } from "../credentialObjects";
+import { credentialObjects, credentialSecretNames, keyfileText, MongoRole, mongoRoles, mongoUserRef, previousUsernames } from "../credentialObjects";
 import { rolloutAnnotations, rotates } from "../credentialPlan";
 import { monitoringArgsFromSettings, monitoringObjects } from "../monitoring/monitoringObjects";
 import { mongoClientLabels, mongoConnectionSecretName, mongoImageUid, mongoStatefulSetName, replicaSetHosts } from "../mongodb/names";
@@ -156,6 +156,7 @@ export function platformObjects(s: Settings, stack: string, generated: Generated
         usersSecretName: secrets.mongoUsers,
         backupUser: userOf("backup"),
         restoreUser: userOf("restore"),
+        previousUsernames: previousUsernames(plan),
         uploadsClaimName: rocketchatNames.uploadsClaimName,
         rocketchatSelector: rocketchatNames.selector,
     });

@@ -27,6 +27,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import { scriptFiles } from "../backup/layout";
+import { bootstrapScriptFiles } from "../mongodb/bootstrapJob";
 import type { Opaque } from "../kubernetesObjects";
 import { nameDigest } from "../nameDigest";
 import { placementFor, WorkloadPlacement } from "../placement";
@@ -90,16 +91,16 @@ export function upgradeGuardConfigMapName(instance: string): string {
     return `${instance}-upgrade-guard`;
 }
 
-function guardScripts(withBackup: boolean): { bootstrapScript: string; backupScripts: Record<string, string>; data: Record<string, string> } {
-    const bootstrapScript = readFileSync(path.join(__dirname, "..", "mongodb", "bootstrap.js"), "utf8");
+function guardScripts(withBackup: boolean): { bootstrapScripts: Record<string, string>; backupScripts: Record<string, string>; data: Record<string, string> } {
+    const bootstrapScripts = bootstrapScriptFiles();
     const backupScripts = Object.fromEntries(scriptFiles.map((file) => [file, readFileSync(path.join(__dirname, "..", "backup", "scripts", file), "utf8")]));
-    return { bootstrapScript, backupScripts, data: { "bootstrap.js": bootstrapScript, ...(withBackup ? backupScripts : {}) } };
+    return { bootstrapScripts, backupScripts, data: { ...bootstrapScripts, ...(withBackup ? backupScripts : {}) } };
 }
 
 /** The Job's name: a digest of the change it guards and of the scripts, so each change runs it once. */
 export function upgradeGuardJobName(args: UpgradeGuardObjectArgs<unknown>): string {
-    const { bootstrapScript, backupScripts } = guardScripts(args.backup !== undefined);
-    const digest = nameDigest({ previous: args.previous, next: args.next, removal: args.allowMemberRemoval ?? false, bootstrapScript, backupScripts });
+    const { bootstrapScripts, backupScripts } = guardScripts(args.backup !== undefined);
+    const digest = nameDigest({ previous: args.previous, next: args.next, removal: args.allowMemberRemoval ?? false, bootstrapScripts, backupScripts });
     return `${args.instance}-upgrade-guard-${digest}`;
 }
 

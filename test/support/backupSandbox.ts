@@ -14,6 +14,8 @@ import * as ts from "typescript";
 const root = path.join(__dirname, "..", "..");
 export const scriptsDir = path.join(root, "components", "backup", "scripts");
 export const restoreRoleFile = path.join(root, "components", "mongodb", "restoreRole.json");
+/** Shipped with the scripts at /scripts/userGenerations.js in the pods (components/backup/layout.ts). */
+export const userGenerationsModule = path.join(root, "components", "mongodb", "userGenerations.js");
 const stubsDir = path.join(__dirname, "mongoStubs");
 const server = require("./mongoStubs/server.js");
 const { startStubHost, tools: stubHostTools } = require("./mongoStubs/host.js") as { startStubHost: () => Promise<number>; tools: Set<string> };
@@ -40,7 +42,7 @@ function transpiledPrivileges(): string {
     return privilegesModule;
 }
 
-export const passwords = { root: "r00t-pw", backup: "pa55'word-with-a-quote", restore: "re5tore-pw" };
+export const passwords = { root: "r00t-pw", app: "app-pw", backup: "pa55'word-with-a-quote", restore: "re5tore-pw", monitoring: "m0nitor-pw" };
 export const hosts = ["m-0.h.ns.svc.cluster.local:27017", "m-1.h.ns.svc.cluster.local:27017", "m-2.h.ns.svc.cluster.local:27017"];
 const restoreRole = JSON.parse(readFileSync(restoreRoleFile, "utf8"));
 
@@ -86,6 +88,12 @@ export class BackupSandbox {
             MONGODB_USERNAME: "backup",
             MONGODB_PASSWORD: passwords.backup,
             RESTORE_ROLE_FILE: restoreRoleFile,
+            // The restore Job's: the current platform users by name, from the users Secret (restoredIdentities.js).
+            USER_GENERATIONS_MODULE: userGenerationsModule,
+            APP_USERNAME: "rocketchat",
+            BACKUP_USERNAME: "backup",
+            RESTORE_USERNAME: "restore",
+            MONITORING_USERNAME: "monitoring",
             SCRATCH_RESTORE_USER: "verification",
             LOCK_POLL_SECONDS: "1",
             LOCK_WAIT_SECONDS: "1",
@@ -135,12 +143,14 @@ export class BackupSandbox {
         writeFileSync(this.env.STUB_SERVERS!, JSON.stringify(Object.fromEntries(hosts.map((h) => [h, this.stateFile]))));
     }
 
-    /** The users the replica-set bootstrap creates (see components/mongodb/bootstrap.js). */
+    /** The users the replica-set bootstrap creates at generation 0 (see components/mongodb/bootstrap.js desiredUsers). */
     static productionUsers(): Record<string, { pwd: string; roles: Array<{ role: string; db: string }> }> {
         return {
             "admin.root": { pwd: passwords.root, roles: [{ role: "root", db: "admin" }] },
+            "admin.rocketchat": { pwd: passwords.app, roles: [{ role: "readWrite", db: "rocketchat" }] },
             "admin.backup": { pwd: passwords.backup, roles: [{ role: "backup", db: "admin" }] },
             "admin.restore": { pwd: passwords.restore, roles: [{ role: restoreRole.role, db: "admin" }] },
+            "admin.monitoring": { pwd: passwords.monitoring, roles: [{ role: "clusterMonitor", db: "admin" }] },
         };
     }
 
@@ -181,6 +191,12 @@ export class BackupSandbox {
             server.applyWrite(state, { op: "n", ns: "", o: { msg: "data replaced by the test" } });
             state.history[state.history.length - 1].counts = server.countsOf(data);
         });
+    }
+
+    /** Whether `user` logs in with `password`, as the stub server checks a login (a created user's password, a restored one's SCRAM key). */
+    logsIn(user: string, password: string): boolean {
+        const record = this.state().users[`admin.${user}`];
+        return record !== undefined && server.passwordMatches(record, password);
     }
 
     counts(): Record<string, Record<string, number>> {

@@ -250,9 +250,24 @@ export function privilegeTable(grants: Grants, exporterFlags: readonly string[],
         {
             id: "restore: mongorestore --oplogReplay (restore Job and verification)",
             identity: "restore",
-            commands: ["applyOps", "insert", "createIndexes", "drop", "listCollections"],
+            commands: ["applyOps", "insert", "createIndexes", "drop", "listCollections", "_mergeAuthzCollections"],
             needs: [{ resource: { anyResource: true }, action: "anyAction" }],
-            source: "docs-commandline-tools source/mongorestore/mongorestore-behavior-access-usage.txt, Required Access: --oplogReplay needs a user-defined role with anyAction on anyResource",
+            source: "docs-commandline-tools source/mongorestore/mongorestore-behavior-access-usage.txt, Required Access: --oplogReplay needs a user-defined role with anyAction on anyResource; " +
+                "a full restore merges users and roles with _mergeAuthzCollections (mongo-tools mongorestore/metadata.go RestoreUsersOrRoles)",
+        },
+        {
+            id: "restore: drop the archive's collections before mongorestore (restoreDropExisting; archivedCollections.js)",
+            identity: "restore",
+            commands: ["drop"],
+            needs: layout.appCollections.map((c) => onCollection(app, c, "dropCollection")),
+            source: "MongoDB manual, Privilege Actions: dropCollection lets a user run drop on the collection (dbAdmin's dropCollection in builtin_roles.yml)",
+        },
+        {
+            id: "restore: drop the platform users of other generations the archive brought back (restoredIdentities.js)",
+            identity: "restore",
+            commands: ["usersInfo", "dropUser"],
+            needs: [onDatabase("admin", "viewUser"), onDatabase("admin", "dropUser")],
+            source: "checkAuthForTypedCommand(UsersInfoCommand): viewUser, (DropUserCommand): dropUser, on the users' database (user_management_commands_common.cpp)",
         },
         // --- monitoring: the exporter as configured.
         exporter.always,

@@ -6,16 +6,25 @@
 # opt-in) and its whole content (archive.js reads every byte and CRC). Then it
 # replays the archive with its oplog through the replica-set URI (writes go
 # to the primary; replication carries them to the other members) as the
-# restore identity, the only user whose role allows --oplogReplay. --drop
-# replaces existing collections only when RESTORE_DROP is "true". Holds the
+# restore identity, the only user whose role allows --oplogReplay. Existing
+# collections are replaced only when RESTORE_DROP is "true". Holds the
 # backup volume's lock for the whole restore, so no backup or verification
 # runs meanwhile, and waits for one that is running to finish first.
+#
+# The stack's MongoDB identities survive whatever the archive holds
+# (restoredIdentities.js has the decision and its sources): mongorestore never
+# gets --drop, which would replace the live users and roles with the
+# archive's; RESTORE_DROP drops the archive's collections beforehand instead
+# (archivedCollections.js); afterwards the platform users of other
+# generations that the archive brought back are dropped.
 set -euo pipefail
 SCRIPT_NAME=restore
 scripts=$(dirname "${BASH_SOURCE[0]}")
 . "$scripts/lib.sh"
 
-require_env BACKUP_DIR RESTORE_ARCHIVE MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR
+require_env BACKUP_DIR RESTORE_ARCHIVE MONGODB_HOSTS MONGODB_REPLICA_SET TOOLS_CONFIG_DIR USER_GENERATIONS_MODULE
+# The users the restore keeps (restoredIdentities.js), checked before anything is written.
+require_env APP_USERNAME BACKUP_USERNAME RESTORE_USERNAME MONITORING_USERNAME
 # A nightly archive by name, or one the upgrade guard took: pre-upgrade/<name>.
 case "$RESTORE_ARCHIVE" in
     pre-upgrade/*) dir="$BACKUP_DIR/pre-upgrade/mongodb" file=${RESTORE_ARCHIVE#pre-upgrade/} ;;
@@ -46,13 +55,15 @@ if [ ! -f "$archive.verified" ]; then
     log "warning: $RESTORE_ARCHIVE was never verified by a restore test"
 fi
 
-render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$MONGODB_HOSTS" "replicaSet=$MONGODB_REPLICA_SET&authSource=admin"
-args=(--config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive")
+export MONGODB_URI_OPTIONS="replicaSet=$MONGODB_REPLICA_SET&authSource=admin"
+render_tools_config "$TOOLS_CONFIG_DIR/tools.yaml" "$MONGODB_HOSTS" "$MONGODB_URI_OPTIONS"
 if [ "${RESTORE_DROP:-false}" = "true" ]; then
-    log "dropping each collection before restoring it (restoreDropExisting is true)"
-    args+=(--drop)
+    log "dropping each collection the archive holds before restoring it, as mongorestore --drop would (restoreDropExisting is true); users and roles are merged, not dropped"
+    ARCHIVE_REPORT="$work/archive.json" run_js archivedCollections.js || fail "the archive's collections could not be dropped"
 fi
 log "restoring $RESTORE_ARCHIVE through the replica-set URI as $MONGODB_USERNAME"
-mongorestore "${args[@]}"
+mongorestore --config="$TOOLS_CONFIG_DIR/tools.yaml" --oplogReplay --gzip --archive="$archive"
+log "keeping this stack's MongoDB users: dropping the platform users of other generations the archive brought back"
+run_js restoredIdentities.js || fail "the restored users are not this stack's"
 mark_success last-restore-success "$RESTORE_ARCHIVE"
 log "restored $RESTORE_ARCHIVE"

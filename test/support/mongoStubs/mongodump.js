@@ -14,7 +14,10 @@
  * the first collection is copied (so later collections see them, earlier ones
  * do not, and the oplog section holds them), `afterDump` writes after the
  * oplog end (they are not in the archive). The oplog section holds the
- * entries start <= ts <= end (mongodump/oplog_dump.go).
+ * entries start <= ts <= end (mongodump/oplog_dump.go). A full dump also
+ * holds admin.system.users and admin.system.roles (with each user's SCRAM
+ * credentials, never a password) and admin.system.version's auth schema,
+ * which the backup role may read (its find on admin's system collections).
  */
 "use strict";
 const fs = require("fs");
@@ -56,6 +59,15 @@ for (const db of Object.keys(state.data).sort()) {
             first = false;
         }
     }
+}
+const authz = server.authzDocuments(state);
+for (const [collection, documents] of [["system.users", authz.users], ["system.roles", authz.roles], ["system.version", [{ _id: "authSchema", currentVersion: 5 }]]]) {
+    try {
+        server.authorize(conn, { resource: server.on.collection(`admin.${collection}`), action: "find" });
+    } catch (error) {
+        fail(`(${error.codeName}) ${error.message}`);
+    }
+    namespaces.push({ db: "admin", collection, documents });
 }
 const end = server.latestTs(state);
 const oplog = state.oplog.filter((e) => server.compareTs(e.ts, start) >= 0 && server.compareTs(e.ts, end) <= 0);

@@ -7,7 +7,7 @@
  * A deployment is a JSON file (state); STUB_SERVERS names a registry file
  * mapping "host:port" to state files. State:
  *   { auth, setName, members: { host: { state: PRIMARY|SECONDARY|DOWN|STANDALONE, lagSeconds } },
- *     users: { "admin.<name>": { pwd, roles: [{ role, db }] } },
+ *     users: { "admin.<name>": { pwd | credentials, roles: [{ role, db }], userId? } },
  *     roles: { "admin.<name>": { privileges, roles } },
  *     data: { db: { coll: [documents with _id] } },
  *     oplog: [{ ts: { t, i }, op, ns, o, o2 }], history: [{ ts, counts }],
@@ -15,6 +15,7 @@
  *     duringDump: [ops], afterDump: [ops] }
  */
 "use strict";
+const crypto = require("crypto");
 const fs = require("fs");
 // test/support/mongoPrivileges.ts, pre-transpiled for plain `node` (see privileges.js).
 const privileges = require("./privileges");
@@ -34,6 +35,10 @@ const errors = {
     roleNotFound: (role) => new MongoServerError(31, "RoleNotFound", `Could not find role: ${role}`),
     snapshotTooOld: () => new MongoServerError(239, "SnapshotTooOld", "Read timestamp is older than the oldest available timestamp."),
     userExists: (user) => new MongoServerError(51003, "Location51003", `User "${user}" already exists`),
+    userNotFound: (user) => new MongoServerError(11, "UserNotFound", `User '${user}@admin' not found`),
+    // A session whose user was dropped or replaced (another userId) is logged out at its next command:
+    // AuthorizationSessionImpl::_refreshUserInfoAsNeeded, UserNotFound -> clearUser (server log 20245).
+    loggedOut: (user) => Object.assign(new MongoServerError(13, "Unauthorized", `command requires authentication (user ${user} was dropped or replaced since this session logged in)`), { loggedOut: true }),
     roleExists: (role) => new MongoServerError(51002, "Location51002", `Role "${role}" already exists`),
 };
 
@@ -76,6 +81,28 @@ function parseUri(uri, password) {
     };
 }
 
+/**
+ * SCRAM credentials as admin.system.users stores them: a salt and keys
+ * derived from the password, never the password itself (SCRAM-SHA-256,
+ * RFC 7677; src/mongo/crypto/mechanism_scram.h). The stub derives its keys
+ * with one SHA-256 instead of PBKDF2: what it keeps of SCRAM is that a dumped
+ * and restored user keeps the password it had when dumped, and that the
+ * password cannot be read back to create the user again.
+ */
+function scramCredentials(pwd, salt = crypto.randomBytes(16).toString("base64")) {
+    const key = (purpose) => crypto.createHash("sha256").update(`${purpose}:${salt}:${pwd}`).digest("base64");
+    return { "SCRAM-SHA-256": { iterationCount: 15000, salt, storedKey: key("stored"), serverKey: key("server") } };
+}
+
+/** A user record created in this state holds `pwd`; one restored from an archive holds only `credentials`. */
+function passwordMatches(record, password) {
+    if (record.pwd !== undefined) {
+        return record.pwd === password;
+    }
+    const scram = record.credentials && record.credentials["SCRAM-SHA-256"];
+    return Boolean(scram) && password !== undefined && scramCredentials(password, scram.salt)["SCRAM-SHA-256"].storedKey === scram.storedKey;
+}
+
 /** Opens a connection: the member it reaches, authenticated as the URI's user. */
 function connect(uri, password) {
     const parsed = parseUri(uri, password);
@@ -98,14 +125,22 @@ function connect(uri, password) {
         throw new Error(`MongoServerSelectionError: connect ECONNREFUSED ${member || parsed.hosts.join(",")}`);
     }
     let user = null;
+    let userId;
     if (parsed.user) {
         const record = state.users[`admin.${parsed.user}`];
-        if (!record || record.pwd !== parsed.password) {
+        if (!record || !passwordMatches(record, parsed.password)) {
             throw errors.authenticationFailed();
         }
         user = parsed.user;
+        userId = record.userId;
     }
-    return { file, state, member, user, local: /^(127\.0\.0\.1|localhost):/.test(member) };
+    return { file, state, member, user, userId, local: /^(127\.0\.0\.1|localhost):/.test(member) };
+}
+
+/** True while the session's user still exists as the user it logged in as (reacquireUser compares the userId). */
+function sessionValid(conn) {
+    const record = conn.user && conn.state.users[`admin.${conn.user}`];
+    return !conn.user || (Boolean(record) && record.userId === conn.userId);
 }
 
 /** The user's privileges: MongoDB's built-in roles and the deployment's user-defined ones (test/support/mongoPrivileges.ts). */
@@ -124,6 +159,7 @@ const on = {
     cluster: () => ({ cluster: true }),
     any: () => ({ anyResource: true }),
     database: (db) => ({ db, collection: "" }),
+    anyNormal: () => ({ db: "", collection: "" }),
     collection: (ns) => ({ db: ns.slice(0, ns.indexOf(".")), collection: ns.slice(ns.indexOf(".") + 1) }),
 };
 
@@ -139,7 +175,9 @@ function authorize(conn, ...needs) {
     const { state } = conn;
     if (!state.auth) return;
     let held;
-    if (conn.user) {
+    if (conn.user && !sessionValid(conn)) {
+        throw errors.loggedOut(conn.user);
+    } else if (conn.user) {
         held = privilegesOfUser(state, conn.user);
     } else if (conn.local && Object.keys(state.users).length === 0 && Object.keys(state.roles).length === 0) {
         held = privileges.localhostExceptionPrivileges;
@@ -262,9 +300,95 @@ function runCommand(conn, dbName, command) {
             save(conn.file, state);
             return { ok: 1 };
         }
+        case "usersInfo": {
+            // usersInfo: 1 lists the users of the command's database (UsersInfoCommand, user_management_commands.cpp);
+            // viewUser on that database (checkAuthForTypedCommand(UsersInfoCommand)).
+            authorize(conn, { resource: on.database(dbName), action: "viewUser" });
+            if (command.usersInfo !== 1) throw new Error(`stub: only usersInfo: 1 is simulated, got ${JSON.stringify(command.usersInfo)}`);
+            const users = Object.entries(state.users).filter(([id]) => id.startsWith(`${dbName}.`))
+                .map(([id, r]) => ({ _id: id, user: id.slice(dbName.length + 1), db: dbName, roles: r.roles, mechanisms: ["SCRAM-SHA-256"] }));
+            return { ok: 1, users };
+        }
+        case "dropUser": {
+            // dropUser on the user's database; UserNotFound (11) for a user that does not exist.
+            authorize(conn, { resource: on.database(dbName), action: "dropUser" });
+            if (!(`${dbName}.${command.dropUser}` in state.users)) throw errors.userNotFound(command.dropUser);
+            delete state.users[`${dbName}.${command.dropUser}`];
+            save(conn.file, state);
+            return { ok: 1 };
+        }
+        case "drop": {
+            // dropCollection on the namespace; since MongoDB 7.0 dropping a collection that does not
+            // exist is a no-op that answers ok (SERVER-43894). A drop is replicated: it has an oplog entry.
+            authorize(conn, { resource: on.collection(`${dbName}.${command.drop}`), action: "dropCollection" });
+            if (state.data[dbName] && command.drop in state.data[dbName]) {
+                applyWrite(state, { op: "c", ns: `${dbName}.$cmd`, o: { drop: command.drop } });
+                save(conn.file, state);
+            }
+            return { ok: 1 };
+        }
         default:
             throw new Error(`stub: command ${name} is not simulated`);
     }
+}
+
+const splitId = (id) => [id.slice(0, id.indexOf(".")), id.slice(id.indexOf(".") + 1)];
+
+/**
+ * admin.system.users and admin.system.roles as a full mongodump copies them
+ * (mongo-tools mongodump dumps the admin database's auth collections): users
+ * with their SCRAM credentials, never a password.
+ */
+function authzDocuments(state) {
+    return {
+        users: Object.entries(state.users).map(([id, r]) => {
+            const [db, user] = splitId(id);
+            return { _id: id, ...(r.userId ? { userId: r.userId } : {}), user, db, credentials: r.credentials || scramCredentials(r.pwd), roles: r.roles };
+        }),
+        roles: Object.entries(state.roles).map(([id, r]) => {
+            const [db, role] = splitId(id);
+            return { _id: id, role, db, privileges: r.privileges, roles: r.roles };
+        }),
+    };
+}
+
+/**
+ * _mergeAuthzCollections { db: "" (every database), drop } as mongorestore
+ * sends it for a full restore (mongo-tools mongorestore/metadata.go
+ * RestoreUsersOrRoles; "drop" is --drop), following the server
+ * (src/mongo/db/commands/user_management_commands.cpp _processUsers,
+ * _processRoles, _addUser, _addRole; jstests/auth/mergeAuthCollsCommand.js):
+ *  - drop: true: every live user/role the archive also holds is overwritten
+ *    with the archive's document (updatePrivilegeDocument), the archive's
+ *    others are inserted, and every live one the archive lacks is removed:
+ *    only the archive's survive;
+ *  - drop: false: each archived user/role is inserted; one whose name exists
+ *    live fails with a duplicate key, which is logged and skipped ("Could not
+ *    insert user during _mergeAuthzCollections command"), so live ones keep
+ *    their credentials and definitions and nothing is removed.
+ * `users`/`roles` undefined: the archive has no such collection, which is left alone.
+ * Returns the warnings the server would log.
+ */
+function mergeAuthzCollections(state, { users, roles }, drop) {
+    const warnings = [];
+    const merge = (live, documents, recordOf, kind) => {
+        if (documents === undefined) return;
+        const toDrop = new Set(drop ? Object.keys(live) : []);
+        for (const doc of documents) {
+            if (drop && toDrop.has(doc._id)) {
+                live[doc._id] = recordOf(doc);
+            } else if (doc._id in live) {
+                warnings.push(`Could not insert ${kind} during _mergeAuthzCollections command: ${doc._id}: E11000 duplicate key error`);
+            } else {
+                live[doc._id] = recordOf(doc);
+            }
+            toDrop.delete(doc._id);
+        }
+        toDrop.forEach((id) => delete live[id]);
+    };
+    merge(state.users, users, (d) => ({ credentials: d.credentials, roles: d.roles, ...(d.userId ? { userId: d.userId } : {}) }), "user");
+    merge(state.roles, roles, (d) => ({ privileges: d.privileges, roles: d.roles }), "role");
+    return warnings;
 }
 
 /** A fresh replica set: members by host, an initial no-op oplog entry, the users the bootstrap creates. */
@@ -288,4 +412,5 @@ function replicaSetState({ hosts, users, roles, data, now = 1764381600 }) {
 
 module.exports = {
     MongoServerError, errors, registry, register, unregister, load, save, parseUri, connect, authorize, on, runCommand, applyWrite, applyOplogEntry, countsOf, latestTs, compareTs, replicaSetState,
+    scramCredentials, passwordMatches, sessionValid, authzDocuments, mergeAuthzCollections,
 };
