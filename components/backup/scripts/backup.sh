@@ -65,7 +65,7 @@ archive_report "$archive.partial" "$work/archive.json"
 log "counting the documents of $host at the archive's point in time"
 MANIFEST_MODE=count COUNTS_FILE="$work/counted.json" ARCHIVE_REPORT="$work/archive.json" MEMBER_FILE="$work/member.json" \
     MONGODB_HOSTS="$host" MONGODB_URI_OPTIONS="directConnection=true&authSource=admin" run_js manifest.js ||
-    fail "the snapshot count failed (a dump that outlasts the server's minSnapshotHistoryWindowInSeconds cannot be counted exactly)"
+    fail "the snapshot count failed: reading the archive took longer than the server keeps snapshot history (minSnapshotHistoryWindowInSeconds, 300 s by default; about 30 GiB of uncompressed archive, docs/backup.md), so it cannot be counted at the dump's end; raise that server parameter"
 
 sum=$(sha256sum "$archive.partial" | cut -d' ' -f1)
 printf '%s  %s\n' "$sum" "$name" >"$archive.sha256"
