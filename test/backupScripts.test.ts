@@ -19,6 +19,15 @@ import { concurrentScenarios } from "./support/concurrentScenarios";
 
 const { writeArchive } = require("./support/mongoStubs/archiveFormat.js");
 
+
+/** The claim's lock as another pod holds it (scripts/lib.sh acquire_lock writes "<epoch> <what>" into owner). */
+function holdLock(box: { log: string; backupDir: string }, what: string): { lock: string; now: number } {
+    const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
+    const lock = path.join(box.backupDir, ".lock");
+    mkdirSync(lock);
+    writeFileSync(path.join(lock, "owner"), `${now} ${what}\n`);
+    return { lock, now };
+}
 describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", function () {
     this.timeout(120000);
     const boxes: BackupSandbox[] = [];
@@ -129,10 +138,7 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
 
         scenario("does not start while a restore holds the lock, and breaks a lock left by a dead pod", async () => {
             const box = fresh();
-            const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
-            const lock = path.join(box.backupDir, ".lock");
-            mkdirSync(lock);
-            writeFileSync(path.join(lock, "owner"), `${now} restore of x.archive.gz on pod-a\n`);
+            const { lock, now } = holdLock(box, "restore of x.archive.gz on pod-a");
             const blocked = await box.run("backup.sh");
             assert.notEqual(blocked.status, 0);
             assert.match(blocked.output, /locked by: \d+ restore of x\.archive\.gz/);
@@ -145,10 +151,7 @@ describe("backup scripts (bash, stub tools that enforce MongoDB's rules)", funct
 
         scenario("reproduction (issue 25 finding 4): the pre-upgrade backup, in its own directory, waits for the claim's one lock", async () => {
             const box = fresh();
-            const now = Number(readFileSync(path.join(box.log, "now"), "utf8"));
-            const lock = path.join(box.backupDir, ".lock");
-            mkdirSync(lock);
-            writeFileSync(path.join(lock, "owner"), `${now} verification of x.archive.gz on pod-b\n`);
+            const { lock } = holdLock(box, "verification of x.archive.gz on pod-b");
             // As the upgrade guard runs it (upgradeGuardObjects.ts).
             const preUpgrade = { BACKUP_DIR: path.join(box.backupDir, "pre-upgrade"), LOCK_ROOT: box.backupDir, ARCHIVE_PREFIX: "pre-upgrade-rocketchat" };
             const blocked = await box.run("backup.sh", preUpgrade);
