@@ -2,7 +2,7 @@
  * Files the render writes into its output directory:
  * - manifests.yaml: every Kubernetes object, one YAML document each, sorted;
  *   `kubectl apply -f`-able. With --format json: manifests.json, a v1 List.
- * - other-resources.yaml (or .json): the non-Kubernetes resources with inputs.
+ * - other-resources.yaml (or .json): the other resources with inputs (providers' resources, patches of objects made by others).
  * Secrets are already redacted by the time anything reaches this module.
  */
 import { mkdirSync, rmSync, writeFileSync } from "fs";

@@ -28,8 +28,9 @@ export interface RenderedStack {
     readonly warnings: string[];
 }
 
+/** A whole object the stack creates; a patch (`<Kind>Patch`, e.g. a member claim's size) changes one made by others and is listed with the other resources. */
 function isKubernetesObject(resource: DeclaredResource): boolean {
-    return resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:") && resource.inputs?.kind !== undefined;
+    return resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:") && !resource.type.endsWith("Patch") && resource.inputs?.kind !== undefined;
 }
 
 /** Components and the stack itself carry no inputs worth listing. */
