@@ -5,6 +5,7 @@ import { DeclaredResource, StackRun } from "../tools/mockRuntime";
 import { serializeManifests, serializeOtherResources } from "../tools/renderOutput";
 import { secretPathMarker, secretValueMarker } from "../tools/renderRedact";
 import { renderFailed, renderRun, RenderedStack } from "../tools/renderStack";
+import { isPatchType } from "../tools/resourceList";
 import { describeFinding } from "../tools/schemaValidate";
 import { knownStacks } from "../tools/stackConfig";
 import { enforcedSettings } from "../components/rocketchat/enforcedSettings";
@@ -41,15 +42,14 @@ describe("render: every stack", () => {
             const run = await stackRun(stack);
             const rendered = await renderRun(run);
             // Patches of objects made by others (the members' claim sizes) are not whole objects: listed with the other resources.
-            const isPatch = (type: string) => type.startsWith("kubernetes:") && type.endsWith("Patch");
-            const declared = run.resources.filter((resource) => resource.type.startsWith("kubernetes:") && !isPatch(resource.type));
+            const declared = run.resources.filter((resource) => resource.type.startsWith("kubernetes:") && !isPatchType(resource.type));
             assert.equal(rendered.manifests.length, declared.length);
             assert.deepEqual(rendered.schemaFindings.map(describeFinding), []);
             assert.ok(rendered.manifests.some((manifest) => manifest.kind === "StatefulSet"), "the replica set is rendered");
             for (const other of rendered.otherResources) {
-                assert.ok((!other.type.startsWith("kubernetes:") || isPatch(other.type)) && !other.type.startsWith("pulumi:"), `${other.type} listed as non-Kubernetes`);
+                assert.ok((!other.type.startsWith("kubernetes:") || isPatchType(other.type)) && !other.type.startsWith("pulumi:"), `${other.type} listed as non-Kubernetes`);
             }
-            assert.equal(rendered.otherResources.filter((other) => isPatch(other.type)).length, run.resources.filter((r) => isPatch(r.type)).length, "every patch listed");
+            assert.equal(rendered.otherResources.filter((other) => isPatchType(other.type)).length, run.resources.filter((r) => isPatchType(r.type)).length, "every patch listed");
         });
     }
 

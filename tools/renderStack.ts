@@ -7,6 +7,7 @@ import { DeclaredResource, runStack, StackRun } from "./mockRuntime";
 import { compareManifests, compareResources, withStableKeys } from "./renderOrder";
 import { applyPolicyPack, PolicyOutcome } from "./renderPolicies";
 import { redactInputs, secretNeedles } from "./renderRedact";
+import { isPatchType } from "./resourceList";
 import { SchemaFinding, validateManifests } from "./schemaValidate";
 import { projectName } from "./stackConfig";
 
@@ -30,7 +31,7 @@ export interface RenderedStack {
 
 /** A whole object the stack creates; a patch (`<Kind>Patch`, e.g. a member claim's size) changes one made by others and is listed with the other resources. */
 function isKubernetesObject(resource: DeclaredResource): boolean {
-    return resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:") && !resource.type.endsWith("Patch") && resource.inputs?.kind !== undefined;
+    return resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:") && !isPatchType(resource.type) && resource.inputs?.kind !== undefined;
 }
 
 /** Components and the stack itself carry no inputs worth listing. */

@@ -15,7 +15,12 @@ export interface ResourceList {
  * out: alone they are not valid objects to apply or check.
  */
 export function kubernetesObjects(run: ResourceList): any[] {
-    return run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch")).map((r) => r.inputs);
+    return run.resources.filter((r) => r.type.startsWith("kubernetes:") && !isPatchType(r.type)).map((r) => r.inputs);
+}
+
+/** A kubernetes provider's patch resource (`kubernetes:core/v1:PersistentVolumeClaimPatch`): a change to an object made by others. */
+export function isPatchType(type: string): boolean {
+    return type.startsWith("kubernetes:") && type.endsWith("Patch");
 }
 
 /** Finds one Kubernetes object by kind and metadata.name; throws if absent. */
